@@ -1,0 +1,248 @@
+"""Command line: build (default), check, serve, deploy. The one place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import EXIT_DATA, EXIT_OK, EXIT_TOOL, EXIT_USAGE, DataErrors, Problem, ToolError, UsageError
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("build", "check", "serve", "deploy")
+_VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
+               "--max-deletes", "--port"}
+
+
+def _date(s: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期 {s!r} 应写成 YYYY-MM-DD") from None
+
+
+def _positive(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} 不是整数") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("应至少为 1")
+    return n
+
+
+def _nonneg(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} 不是整数") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("不能为负数")
+    return n
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=Path("villages"), help="数据文件夹（默认 villages/）")
+    common.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site/）")
+    common.add_argument("--county", action="append", default=[], metavar="SLUG",
+                        help="只处理这个县（可重复）")
+    common.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="计算公示状态和个人信息公示期所用的日期（默认今天或 SOURCE_DATE_EPOCH）")
+    common.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
+    common.add_argument("--no-cache", action="store_true", help="不使用以前构建缓存的结果")
+    common.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    common.add_argument("--quiet", action="store_true", help="不显示进度和警告，只显示错误")
+
+    p = _Parser(prog="yidiantong", description="一点通：村级小微权力公开网站生成器")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("build", parents=[common], help="检查数据并生成网站（默认）")
+    sub.add_parser("check", parents=[common], help="只检查数据，不生成网站")
+    sp = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览，数据改动后自动重新生成")
+    sp.add_argument("--port", type=int, default=8000)
+    dp = sub.add_parser("deploy", parents=[common], help="把生成好的网站发布到对象存储（S3 兼容）")
+    dp.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
+    dp.add_argument("--endpoint-url", default=None)
+    dp.add_argument("--dry-run", action="store_true")
+    g = dp.add_mutually_exclusive_group()
+    g.add_argument("--max-deletes", type=_nonneg, default=256)
+    g.add_argument("--force", action="store_true")
+    return p
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """Allow the command anywhere (``--data x check``) and default to ``build``."""
+    if any(a in ("-h", "--help") for a in argv) and not any(a in COMMANDS for a in argv):
+        return argv
+    prev = ""
+    for i, a in enumerate(argv):
+        if a in COMMANDS and prev not in _VALUE_OPTS:
+            return [a] + argv[:i] + argv[i + 1:]
+        prev = a
+    return ["build"] + argv
+
+
+def default_as_of() -> dt.date:
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde:
+        try:
+            return dt.datetime.fromtimestamp(int(sde), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={sde!r} 不是有效的时间戳") from None
+    return dt.date.today()
+
+
+def print_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
+    for p in problems:
+        if p.warning and quiet:
+            continue
+        print(str(p), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = make_parser().parse_args(_normalise(args_list))
+        return _dispatch(args)
+    except UsageError as e:
+        print(f"用法错误：{e}", file=sys.stderr)
+        print("运行 python build.py --help 查看用法。", file=sys.stderr)
+        return EXIT_USAGE
+    except DataErrors as e:
+        print_problems(e.problems)
+        errors = sum(not p.warning for p in e.problems)
+        warns = len(e.problems) - errors
+        print(f"数据有 {errors} 处错误{f'、{warns} 处警告' if warns else ''}，请按上面的提示修改后重新运行。"
+              "网站没有更新（原来的网站保持不变）。", file=sys.stderr)
+        return EXIT_DATA
+    except ToolError as e:
+        if debug:
+            raise
+        print(f"出错：{e}", file=sys.stderr)
+        return EXIT_TOOL
+    except KeyboardInterrupt:
+        print("已中断，网站没有更新。", file=sys.stderr)
+        return 130
+    except SystemExit as e:  # argparse --help
+        return int(e.code or 0) if isinstance(e.code, int) else EXIT_USAGE
+    except OSError as e:
+        if debug:
+            raise
+        print(f"出错：{e.strerror or e}（{e.filename or ''}）", file=sys.stderr)
+        return EXIT_TOOL
+    except Exception as e:  # noqa: BLE001 - no traceback for clerks
+        if debug:
+            raise
+        print(f"程序内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出发给县里的技术人员。",
+              file=sys.stderr)
+        return EXIT_TOOL
+
+
+def _options(args: argparse.Namespace):
+    from .pipeline import Options
+
+    as_of = args.as_of or default_as_of()
+    return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
+                   jobs=args.jobs, use_cache=not args.no_cache,
+                   progress=None if args.quiet else (lambda s: print(s, file=sys.stderr, flush=True)))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from .pipeline import build_site, load_site
+
+    cmd = args.command or "build"
+    if cmd == "check":
+        problems = load_site(_options(args))
+        print_problems(problems, quiet=args.quiet)
+        warns = len(problems)
+        print(f"检查通过{f'（{warns} 处警告）' if warns else ''}。", file=sys.stderr)
+        return EXIT_OK
+    if cmd == "build":
+        return _build(args)
+    if cmd == "serve":
+        return _serve(args)
+    if cmd == "deploy":
+        from .deploy import deploy
+
+        if len(args.county) > 1:
+            raise UsageError("deploy 一次只能指定一个 --county")
+        deploy(args.out, args.to, county=args.county[0] if args.county else None,
+               endpoint_url=args.endpoint_url, dry_run=args.dry_run,
+               max_deletes=args.max_deletes, force=args.force)
+        return EXIT_OK
+    raise UsageError(f"未知命令 {cmd}")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build_site
+
+    report = build_site(_options(args))
+    print_problems(report.warnings, quiet=args.quiet)
+    cached = f"（{report.cached_villages} 个村沿用缓存）" if report.cached_villages else ""
+    print(f"完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
+          f"{report.pages:,} 个页面，用时 {report.seconds:.1f} 秒{cached}。"
+          f"{f'有 {len(report.warnings)} 处警告。' if report.warnings else ''}网站在 {args.out}/",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _snapshot(paths: list[Path]) -> dict[str, float]:
+    out = {}
+    for root in paths:
+        if root.is_file():
+            out[str(root)] = root.stat().st_mtime
+            continue
+        for p in root.rglob("*"):
+            try:
+                out[str(p)] = p.stat().st_mtime
+            except OSError:
+                pass
+    return out
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+    import threading
+
+    from .render import CONTENT, TEMPLATES
+
+    def rebuild() -> None:
+        try:
+            _build(args)
+        except DataErrors as e:
+            print_problems(e.problems)
+            print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
+
+    rebuild()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)
+    watched = [args.data, TEMPLATES, CONTENT]
+    snap = _snapshot(watched)
+    try:
+        while True:
+            time.sleep(1)
+            now = _snapshot(watched)
+            if now != snap:
+                snap = now
+                print("发现改动，重新生成……", file=sys.stderr)
+                rebuild()
+    except KeyboardInterrupt:
+        httpd.shutdown()
+        return EXIT_OK

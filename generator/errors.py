@@ -1,0 +1,50 @@
+"""Problems found in clerk data, and the exceptions that map to exit codes.
+
+Every problem a clerk sees has the form ``path:line: field: 中文说明``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_TOOL = 3
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in the data. ``path`` is relative to the data folder."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "警告: " if self.warning else ""
+        if self.field == "文件夹":
+            return f"{self.path}: 文件夹: {prefix}{self.message}"
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+class BadValue(ValueError):
+    """A single value could not be parsed; the message is Chinese, without location."""
+
+
+class DataErrors(Exception):
+    """The data has errors; ``problems`` lists all of them (warnings may be included)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{sum(not p.warning for p in problems)} 处数据错误")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """Wrong command-line usage (exit 2)."""
+
+
+class ToolError(Exception):
+    """An external tool or the environment failed (exit 3); message is plain Chinese."""

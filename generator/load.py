@@ -1,0 +1,453 @@
+"""Read the data folder: discover counties/townships/villages and turn files into model objects.
+
+Reading and validating one village is a pure function of its folder
+(``load_village``), so villages can be loaded in parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import schema as S
+from .errors import Problem, UsageError
+from .markup import has_raw_html, render_markdown
+from .model import (
+    Asset,
+    BalanceRow,
+    Cadre,
+    Contract,
+    County,
+    FinanceRow,
+    Notice,
+    Power,
+    Project,
+    Resource,
+    Service,
+    Township,
+    Village,
+    WelfareRow,
+)
+from .tables import read_table
+from .validate import (
+    SLUG,
+    Collector,
+    FileContext,
+    check_balances,
+    check_date_order,
+    scrub,
+    validate_mapping,
+    validate_records,
+    validate_table,
+)
+from .yamltext import load_yaml, split_front_matter
+
+log = logging.getLogger(__name__)
+
+# names a township folder may not take: they are used by the county site itself
+RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed"})
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+VILLAGE_YAML = ("village.yaml", "powers.yaml", "services.yaml")
+VILLAGE_DIRS = ("notices", "files")
+
+
+@dataclass(frozen=True)
+class VillageSource:
+    county: str
+    township: str
+    slug: str
+    path: Path  # absolute folder
+
+    @property
+    def rel(self) -> str:
+        return f"{self.county}/{self.township}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class TownshipSource:
+    slug: str
+    path: Path
+    villages: tuple[VillageSource, ...]
+
+
+@dataclass(frozen=True)
+class CountySource:
+    slug: str
+    path: Path
+    townships: tuple[TownshipSource, ...]
+
+
+@dataclass(frozen=True)
+class VillageResult:
+    source: VillageSource
+    village: Village | None  # None when the village has errors
+    problems: tuple[Problem, ...]
+    secrets: frozenset[str]  # full ID numbers found in the input (for the leak guard only)
+
+
+def _visible(p: Path) -> bool:
+    return not p.name.startswith((".", "~$")) and p.name not in ("Thumbs.db", "desktop.ini")
+
+
+def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False) -> bool:
+    if not SLUG.match(name):
+        col.error(rel, 0, "文件夹",
+                  f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
+        return False
+    if reserved and name in RESERVED_SLUGS:
+        col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
+        return False
+    return True
+
+
+def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySource], Collector]:
+    """Walk the data folder; folder-name problems go into the collector."""
+    col = Collector()
+    if not data_dir.is_dir():
+        raise UsageError(f"数据文件夹 {data_dir} 不存在")
+    counties: list[CountySource] = []
+    entries = sorted(p for p in data_dir.iterdir() if _visible(p))
+    names = [p.name for p in entries if p.is_dir()]
+    for want in only:
+        if want not in names:
+            raise UsageError(f"数据文件夹中没有县 {want}（现有：{'、'.join(names) or '无'}）")
+    for cdir in entries:
+        if not cdir.is_dir():
+            col.warn(cdir.name, 1, "文件", "数据文件夹顶层只应有各县的文件夹，此文件不会使用")
+            continue
+        if only and cdir.name not in only:
+            continue
+        if not _slug_problem(f"{cdir.name}/", cdir.name, col):
+            continue
+        towns = []
+        for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
+            if not tdir.is_dir():
+                if tdir.name != "county.yaml":
+                    col.warn(f"{cdir.name}/{tdir.name}", 1, "文件", "未知的文件，不会使用")
+                continue
+            trel = f"{cdir.name}/{tdir.name}/"
+            if not _slug_problem(trel, tdir.name, col, reserved=True):
+                continue
+            villages = []
+            for vdir in sorted(p for p in tdir.iterdir() if _visible(p)):
+                if not vdir.is_dir():
+                    if vdir.name != "township.yaml":
+                        col.warn(f"{trel}{vdir.name}", 1, "文件", "未知的文件，不会使用")
+                    continue
+                if _slug_problem(f"{trel}{vdir.name}/", vdir.name, col):
+                    villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
+            towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
+        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
+    return counties, col
+
+
+def read_text(path: Path, rel: str, col: Collector) -> str | None:
+    """Read a clerk text file (YAML, Markdown): UTF-8 (BOM ok) or GB18030."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            col.error(rel, 1, "文件", f"文件过大（{size // 1024} KB），最多 {MAX_TEXT_BYTES // 1024} KB")
+            return None
+        data = path.read_bytes()
+    except OSError as e:
+        col.error(rel, 1, "文件", f"无法读取：{e.strerror or e}")
+        return None
+    if b"\x00" in data:
+        col.error(rel, 1, "文件", "不是文本文件（可能是二进制文件改了扩展名）")
+        return None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        col.error(rel, 1, "文件", "无法识别的文件编码，请用 UTF-8 或 GB18030（GBK）保存")
+        return None
+    if not text.strip():
+        col.error(rel, 1, "文件", "文件是空的")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml(path: Path, rel: str, col: Collector, *, offset: int = 0,
+              text: str | None = None) -> Any:
+    if text is None:
+        text = read_text(path, rel, col)
+        if text is None:
+            return None
+    data, problems = load_yaml("\n" * offset + text, rel)
+    col.problems.extend(problems)
+    if any(not p.warning for p in problems):
+        return None
+    return data
+
+
+def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector) -> str:
+    if not text:
+        return ""
+    if has_raw_html(text):
+        col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
+    return render_markdown(scrub(text, rel, line, label, col, mobiles=False))
+
+
+def load_county(src: CountySource, col: Collector) -> County | None:
+    rel = f"{src.slug}/county.yaml"
+    path = src.path / "county.yaml"
+    if not path.is_file():
+        col.error(rel, 1, "文件", "缺少 county.yaml（县名称、代码、监督电话）")
+        return None
+    data = read_yaml(path, rel, col)
+    if data is None:
+        return None
+    v = validate_mapping(S.COUNTY.fields, data, rel, col, FileContext(None, ""))
+    if v is None or v.get("name") is None or v.get("code") is None or v.get("hotline") is None:
+        return None
+    lines = getattr(data, "key_lines", {})
+    intro = markdown_field(v.get("intro"), rel, lines.get("简介", 1), "简介", col)
+    url = v.get("url")
+    if url and not url.endswith("/"):
+        url += "/"
+    towns = []
+    for t in src.townships:
+        town = load_township(src, t, col)
+        if town is not None:
+            towns.append(town)
+    return County(
+        slug=src.slug, name=v["name"], code=v["code"], hotline=v["hotline"], intro_html=intro,
+        address=v.get("address"), phone=v.get("phone"), url=url, report_url=v.get("report_url"),
+        privacy_days=v.get("privacy_days"), townships=tuple(towns),
+    )
+
+
+def load_township(c: CountySource, t: TownshipSource, col: Collector) -> Township | None:
+    rel = f"{c.slug}/{t.slug}/township.yaml"
+    path = t.path / "township.yaml"
+    if not path.is_file():
+        col.error(rel, 1, "文件", "缺少 township.yaml（乡镇名称、代码）")
+        return None
+    data = read_yaml(path, rel, col)
+    if data is None:
+        return None
+    v = validate_mapping(S.TOWNSHIP.fields, data, rel, col, FileContext(None, ""))
+    if v is None or v.get("name") is None or v.get("code") is None:
+        return None
+    lines = getattr(data, "key_lines", {})
+    intro = markdown_field(v.get("intro"), rel, lines.get("简介", 1), "简介", col)
+    return Township(slug=t.slug, name=v["name"], code=v["code"], intro_html=intro,
+                    address=v.get("address"), phone=v.get("phone"),
+                    village_slugs=tuple(vs.slug for vs in t.villages))
+
+
+def _table_file(vdir: Path, rel: str, stem: str, col: Collector) -> Path | None:
+    csv, xlsx = vdir / f"{stem}.csv", vdir / f"{stem}.xlsx"
+    if csv.exists() and xlsx.exists():
+        col.error(f"{rel}/{stem}.xlsx", 1, "文件", f"与 {stem}.csv 同时存在，只能保留一个")
+        return None
+    if csv.exists():
+        return csv
+    if xlsx.exists():
+        return xlsx
+    return None
+
+
+def load_village(src: VillageSource) -> VillageResult:
+    """Load and validate one village folder. Pure apart from reading its files."""
+    col = Collector()
+    rel = src.rel
+    vdir = src.path
+    files_dir = vdir / "files"
+    has_files = files_dir.is_dir() and not files_dir.is_symlink()
+    if files_dir.is_symlink():
+        col.error(f"{rel}/files/", 0, "文件夹", "files 不能是符号链接")
+    ctx = FileContext(files_dir.resolve() if has_files else None, f"{rel}/files")
+
+    # unknown files
+    known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
+    for stem in S.TABLES:
+        known |= {f"{stem}.csv", f"{stem}.xlsx"}
+    for p in sorted(vdir.iterdir()):
+        if not _visible(p):
+            continue
+        if p.name not in known:
+            col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
+
+    # village.yaml
+    vrel = f"{rel}/village.yaml"
+    info: dict[str, Any] | None = None
+    ydata: Any = None
+    if not (vdir / "village.yaml").is_file():
+        col.error(vrel, 1, "文件", "缺少 village.yaml（村居概况）")
+    else:
+        ydata = read_yaml(vdir / "village.yaml", vrel, col)
+        if ydata is not None:
+            info = validate_mapping(S.VILLAGE.fields, ydata, vrel, col, ctx)
+    referenced: set[str] = set()
+
+    def listfile(stem: str, spec: S.FileSpec) -> list[tuple[int, dict[str, Any]]]:
+        path = vdir / f"{stem}.yaml"
+        if not path.is_file():
+            return []
+        frel = f"{rel}/{stem}.yaml"
+        data = read_yaml(path, frel, col)
+        if data is None:
+            return []
+        return validate_records(spec.fields, data, frel, getattr(data, "line", 1), "YAML", col, ctx)
+
+    powers = listfile("powers", S.POWERS)
+    services = listfile("services", S.SERVICES)
+
+    tables: dict[str, Any] = {}
+    table_paths: dict[str, str] = {}
+    for stem, spec in S.TABLES.items():
+        path = _table_file(vdir, rel, stem, col)
+        if path is None:
+            continue
+        trel = f"{rel}/{path.name}"
+        table_paths[stem] = path.name
+        table, problems = read_table(path, trel)
+        col.problems.extend(problems)
+        if table is None:
+            continue
+        tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
+        tables[stem] = validate_table(spec, table, col, tctx)
+
+    def rows(stem: str) -> tuple[tuple[int, dict[str, Any]], ...]:
+        t = tables.get(stem)
+        return t.rows if t else ()
+
+    if "contracts" in tables:
+        check_date_order(rows("contracts"), f"{rel}/{table_paths['contracts']}", col,
+                         "start", "end", "开始日期", "结束日期")
+    if "resources" in tables:
+        check_date_order(rows("resources"), f"{rel}/{table_paths['resources']}", col,
+                         "start", "end", "开始日期", "结束日期")
+    if "projects" in tables:
+        prel = f"{rel}/{table_paths['projects']}"
+        check_date_order(rows("projects"), prel, col, "start", "planned_end", "开工日期", "计划完工日期")
+        check_date_order(rows("projects"), prel, col, "start", "actual_end", "开工日期", "实际完工日期")
+        for line, v in rows("projects"):
+            if v.get("paid") is not None and v.get("budget") is not None and v["paid"] > v["budget"]:
+                col.warn(prel, line, "已拨付金额", "已拨付金额超过预算金额，请核实")
+    if "balances" in tables:
+        fin = tables.get("finance")
+        check_balances(rows("balances"), f"{rel}/{table_paths['balances']}", col,
+                       fin.rows if fin else None, fin.bad_lines if fin else frozenset(),
+                       table_paths.get("finance", "finance.csv"))
+
+    notices = _load_notices(vdir, rel, col, ctx)
+
+    # attachments actually referenced → published; the rest of files/ stays private
+    if info and info.get("photo"):
+        referenced.add(info["photo"])
+    for stem in ("finance", "contracts", "projects"):
+        for _line, v in rows(stem):
+            if v.get("attachment"):
+                referenced.add(v["attachment"])
+    for n in notices:
+        referenced.update(n.attachments)
+    if has_files:
+        for p in sorted(files_dir.rglob("*")):
+            if p.is_file() and _visible(p) and (p.parent != files_dir or p.name not in referenced):
+                col.warn(f"{rel}/files/{p.relative_to(files_dir).as_posix()}", 1, "文件",
+                         "没有被任何记录引用，不会发布（如需公开，请在“附件”或“照片”中填写文件名）")
+
+    village = None
+    if not col.has_errors and info is not None:
+        village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
+    return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets))
+
+
+def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
+    ndir = vdir / "notices"
+    out: list[Notice] = []
+    if not ndir.is_dir():
+        return out
+    for p in sorted(ndir.iterdir()):
+        if not _visible(p):
+            continue
+        nrel = f"{rel}/notices/{p.name}"
+        if p.is_dir() or p.suffix != ".md":
+            col.warn(nrel, 1, "文件", "notices/ 中只应放 .md 公告文件，此文件不会发布")
+            continue
+        slug = p.stem
+        if not SLUG.match(slug):
+            col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
+            continue
+        text = read_text(p, nrel, col)
+        if text is None:
+            continue
+        front, body, body_line = split_front_matter(text)
+        if front is None:
+            col.error(nrel, 1, "文件", "缺少开头用 --- 包围的字段（标题、类别、日期）")
+            continue
+        data = read_yaml(p, nrel, col, offset=1, text=front)
+        if data is None:
+            continue
+        v = validate_mapping(S.NOTICE.fields, data, nrel, col, ctx)
+        if v is None:
+            continue
+        lines = getattr(data, "key_lines", {})
+        if v.get("start") and v.get("end") and v["end"] < v["start"]:
+            col.error(nrel, lines.get("公示结束", 1), "公示结束",
+                      f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
+        masked_lines = []
+        for i, ln in enumerate(body.split("\n")):
+            if has_raw_html(ln):
+                col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
+            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False))
+        masked = "\n".join(masked_lines)
+        if None in (v.get("title"), v.get("category"), v.get("date")):
+            continue
+        html = render_markdown(masked)
+        from .markup import html_to_text
+
+        out.append(Notice(slug=slug, title=v["title"], category=v["category"], date=v["date"],
+                          body_html=html, body_text=html_to_text(html), start=v.get("start"),
+                          end=v.get("end"), attachments=v.get("attachments") or ()))
+    return out
+
+
+def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Collector,
+                   powers: list, services: list, tables: dict[str, Any],
+                   notices: list[Notice], referenced: set[str]) -> Village:
+    rel = f"{src.rel}/village.yaml"
+    lines = getattr(ydata, "key_lines", {})
+
+    def make(cls: type, rows: Any) -> tuple:
+        return tuple(cls(line=line, **v) for line, v in rows)
+
+    def trows(stem: str) -> tuple:
+        t = tables.get(stem)
+        return t.rows if t else ()
+
+    finance = sorted(make(FinanceRow, trows("finance")), key=lambda r: (r.date, r.line))
+    welfare = sorted(make(WelfareRow, trows("welfare")), key=lambda r: (r.paid, r.program, r.line))
+    present = frozenset(tables) | frozenset(
+        s for s in ("powers", "services") if (src.path / f"{s}.yaml").is_file()
+    ) | (frozenset({"notices"}) if notices else frozenset())
+    return Village(
+        slug=src.slug, name=info["name"], kind=info["kind"], code=info["code"],
+        intro_html=markdown_field(info.get("intro"), rel, lines.get("简介", 1), "简介", col),
+        households=info.get("households"), population=info.get("population"),
+        party_members=info.get("party_members"), area=info.get("area"),
+        farmland=info.get("farmland"), address=info.get("address"), hours=info.get("hours"),
+        phone=info.get("phone"),
+        rules_html=markdown_field(info.get("rules"), rel, lines.get("村规民约", 1), "村规民约", col),
+        photo=info.get("photo"),
+        cadres=make(Cadre, info.get("cadres") or ()),
+        powers=make(Power, powers),
+        services=make(Service, services),
+        finance=tuple(finance),
+        balances=make(BalanceRow, trows("balances")),
+        assets=make(Asset, trows("assets")),
+        resources=make(Resource, trows("resources")),
+        contracts=make(Contract, trows("contracts")),
+        welfare=tuple(welfare),
+        projects=make(Project, trows("projects")),
+        notices=tuple(sorted(notices, key=lambda n: (n.date, n.slug), reverse=True)),
+        files=tuple(sorted(referenced)),
+        present=present,
+    )

@@ -1,0 +1,88 @@
+"""Clerk-written Markdown → safe HTML.
+
+Raw HTML is never interpreted (it is shown as text and reported), links are
+limited to http, https and mailto, images never load anything, and nh3 is the
+last line of defence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+_RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
+_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a", "span",
+}
+
+
+def link_allowed(href: str) -> bool:
+    return href.strip().lower().startswith(ALLOWED_SCHEMES)
+
+
+class _SafeLinks(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        for el in root.iter():
+            if el.tag == "a" and not link_allowed(el.get("href", "")):
+                el.tag = "span"
+                el.attrib.clear()
+            elif el.tag == "img":
+                # no image may make a request: show its alt text instead
+                alt = el.get("alt", "")
+                el.tag = "span"
+                el.attrib.clear()
+                el.text = alt
+            elif el.tag == "h1":
+                el.tag = "h2"  # the page owns its <h1>
+
+
+class _SafeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown API)
+        md.treeprocessors.register(_SafeLinks(md), "yidiantong_safe_links", 0)
+
+
+def _new_md() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "sane_lists", _SafeExtension()],
+                             output_format="html")
+
+
+_MD = _new_md()
+
+
+def has_raw_html(text: str) -> bool:
+    return bool(_RAW_HTML.search(text))
+
+
+def render_markdown(text: str) -> str:
+    """Return sanitized HTML for clerk Markdown; any HTML in it is shown as text."""
+    if not text.strip():
+        return ""
+    # Escape "<" so no raw HTML (or HTML comment) is ever interpreted by Markdown.
+    src = text.replace("&", "&amp;").replace("<", "&lt;")
+    _MD.reset()
+    out = _MD.convert(src)
+    return nh3.clean(
+        out,
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+_TAG = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (for excerpts and feeds)."""
+    return _WS.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()

@@ -1,0 +1,247 @@
+"""Frozen objects the renderer reads: County → Township → Village → modules.
+
+Values are already typed and already masked: a full 身份证号 never enters the
+model (welfare rows carry only the masked form).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+Date = dt.date
+
+
+@dataclass(frozen=True)
+class Cadre:
+    line: int
+    name: str
+    title: str | None = None
+    duty: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Power:
+    line: int
+    name: str
+    steps: tuple[str, ...]
+    category: str | None = None
+    basis: str | None = None
+    owner: str | None = None
+    time_limit: str | None = None
+    risks: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    line: int
+    name: str
+    materials: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    time_limit: str | None = None
+    place: str | None = None
+    hours: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    booking: str | None = None
+
+
+@dataclass(frozen=True)
+class FinanceRow:
+    line: int
+    date: Date
+    kind: str
+    subject: str
+    memo: str
+    amount: Decimal
+    voucher: str | None = None
+    handler: str | None = None
+    approver: str | None = None
+    attachment: str | None = None
+
+    @property
+    def month(self) -> str:
+        return f"{self.date.year:04d}-{self.date.month:02d}"
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    line: int
+    month: str
+    opening: Decimal
+    income: Decimal
+    expense: Decimal
+    closing: Decimal
+
+
+@dataclass(frozen=True)
+class Asset:
+    line: int
+    code: str
+    name: str
+    category: str
+    quantity: Decimal | None = None
+    unit: str | None = None
+    value: Decimal | None = None
+    acquired: Date | None = None
+    location: str | None = None
+    status: str | None = None
+    lessee: str | None = None
+    income: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    line: int
+    code: str
+    name: str
+    kind: str
+    area: Decimal
+    location: str | None = None
+    contractor: str | None = None
+    contract_no: str | None = None
+    start: Date | None = None
+    end: Date | None = None
+    rent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    line: int
+    code: str
+    name: str
+    party: str
+    amount: Decimal
+    signed: Date
+    kind: str | None = None
+    start: Date | None = None
+    end: Date | None = None
+    status: str | None = None
+    attachment: str | None = None
+
+
+@dataclass(frozen=True)
+class WelfareRow:
+    line: int
+    program: str
+    name: str
+    amount: Decimal
+    paid: Date
+    idno: str | None = None  # always the masked form
+    household: int | None = None
+    method: str | None = None
+    note: str | None = None
+
+    @property
+    def month(self) -> str:
+        return f"{self.paid.year:04d}-{self.paid.month:02d}"
+
+
+@dataclass(frozen=True)
+class Project:
+    line: int
+    code: str
+    name: str
+    budget: Decimal
+    category: str | None = None
+    source: str | None = None
+    paid: Decimal | None = None
+    builder: str | None = None
+    start: Date | None = None
+    planned_end: Date | None = None
+    actual_end: Date | None = None
+    progress: int | None = None
+    status: str | None = None
+    note: str | None = None
+    attachment: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    slug: str
+    title: str
+    category: str
+    date: Date
+    body_html: str
+    body_text: str
+    start: Date | None = None
+    end: Date | None = None
+    attachments: tuple[str, ...] = ()
+
+    def status(self, as_of: Date) -> str | None:
+        """公示状态 against the as-of date (DATA-FORMAT.md)."""
+        if self.end is None:
+            return None
+        if self.start is not None and as_of < self.start:
+            return "未开始"
+        if as_of <= self.end:
+            return "公示中"
+        return "已结束"
+
+
+@dataclass(frozen=True)
+class Village:
+    slug: str
+    name: str
+    kind: str
+    code: str
+    intro_html: str = ""
+    households: int | None = None
+    population: int | None = None
+    party_members: int | None = None
+    area: Decimal | None = None
+    farmland: Decimal | None = None
+    address: str | None = None
+    hours: str | None = None
+    phone: str | None = None
+    rules_html: str = ""
+    photo: str | None = None
+    cadres: tuple[Cadre, ...] = ()
+    powers: tuple[Power, ...] = ()
+    services: tuple[Service, ...] = ()
+    finance: tuple[FinanceRow, ...] = ()
+    balances: tuple[BalanceRow, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    welfare: tuple[WelfareRow, ...] = ()
+    projects: tuple[Project, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    files: tuple[str, ...] = ()  # attachments that records reference (published)
+    present: frozenset[str] = field(default_factory=frozenset)  # which data files exist
+
+    @property
+    def record_count(self) -> int:
+        return (len(self.finance) + len(self.balances) + len(self.assets) + len(self.resources)
+                + len(self.contracts) + len(self.welfare) + len(self.projects)
+                + len(self.notices) + len(self.powers) + len(self.services))
+
+
+@dataclass(frozen=True)
+class Township:
+    slug: str
+    name: str
+    code: str
+    intro_html: str = ""
+    address: str | None = None
+    phone: str | None = None
+    village_slugs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class County:
+    slug: str
+    name: str
+    code: str
+    hotline: str
+    intro_html: str = ""
+    address: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    report_url: str | None = None
+    privacy_days: int | None = None
+    townships: tuple[Township, ...] = ()

@@ -1,0 +1,374 @@
+"""The build, stage by stage: load → validate → render → write → index → guard → swap.
+
+``load_site`` is everything ``check`` needs; ``build_site`` adds rendering,
+the search index and the atomic swap. Villages are processed in worker
+processes; each village's rendered pages are cached by the content hash of its
+inputs, the templates and the generator version (cache outside ``--out``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import multiprocessing as mp
+import os
+import pickle
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, leakguard
+from .errors import DataErrors, Problem, ToolError
+from .index import pagefind_executable, run_pagefind
+from .load import (
+    CountySource,
+    VillageSource,
+    discover,
+    load_county,
+    load_village,
+)
+from .model import County, Township
+from .render import Renderer, Static, build_static, make_env, render_root, template_digest
+from .validate import Collector
+from .views import VillageTotals, village_totals
+from .write import OutputWriter, clean_stale, staging_dir, swap_in
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    data: Path
+    out: Path
+    counties: tuple[str, ...] = ()
+    as_of: dt.date = field(default_factory=dt.date.today)
+    jobs: int = 1
+    use_cache: bool = True
+    progress: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class VillageOutcome:
+    source: VillageSource
+    name: str | None
+    totals: VillageTotals | None
+    problems: tuple[Problem, ...]
+    secret_hashes: frozenset[str]
+    pages: int
+    digest: str  # hash of every output file of the village (for search shard caching)
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Report:
+    counties: int
+    villages: int
+    records: int
+    pages: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+    cached_villages: int = 0
+
+
+# ----------------------------------------------------------------------------- workers
+_WORKER: dict[str, object] = {}
+
+
+def _renderer(county: County, as_of: dt.date) -> Renderer:
+    key = (county, as_of)
+    r = _WORKER.get("renderer")
+    if r is None or _WORKER.get("key") != key:
+        env = _WORKER.get("env") or make_env()
+        static = _WORKER.get("static") or build_static()
+        _WORKER.update(env=env, static=static)
+        r = Renderer(county, as_of, static, env=env)  # type: ignore[arg-type]
+        _WORKER.update(renderer=r, key=key)
+    return r  # type: ignore[return-value]
+
+
+def village_key(src: VillageSource, county: County, town: Township, as_of: dt.date,
+                tdigest: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"{__version__}\0{tdigest}\0{as_of.isoformat()}\0".encode())
+    h.update(pickle.dumps((county, town), protocol=4))
+    for p in sorted(src.path.rglob("*")):
+        if p.is_file() or p.is_symlink():
+            h.update(p.relative_to(src.path).as_posix().encode() + b"\0")
+            try:
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+            except OSError:
+                h.update(b"unreadable")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class VillageTask:
+    source: VillageSource
+    county: County | None  # None: check only
+    town: Township | None
+    as_of: dt.date
+    staging: Path | None
+    cache: Path | None
+    tdigest: str
+
+
+def _cache_dir(cache: Path, src: VillageSource) -> Path:
+    return cache / "villages" / src.county / src.township / src.slug
+
+
+def process_village(task: VillageTask) -> VillageOutcome:
+    src = task.source
+    render = task.county is not None and task.staging is not None and task.town is not None
+    key = entry = None
+    if render and task.cache is not None:
+        key = village_key(src, task.county, task.town, task.as_of, task.tdigest)  # type: ignore[arg-type]
+        entry = _cache_dir(task.cache, src) / key
+        meta = entry / "meta.pickle"
+        if meta.is_file():
+            try:
+                outcome: VillageOutcome = pickle.loads(meta.read_bytes())
+                writer = OutputWriter(task.staging)  # type: ignore[arg-type]
+                files = entry / "files"
+                for p in sorted(files.rglob("*")):
+                    if p.is_file():
+                        writer.link_or_copy(p.relative_to(files).as_posix(), p)
+                return VillageOutcome(src, outcome.name, outcome.totals, outcome.problems,
+                                      outcome.secret_hashes, outcome.pages, outcome.digest, True)
+            except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError):
+                shutil.rmtree(entry, ignore_errors=True)
+    result = load_village(src)
+    hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
+    if result.village is None or not render:
+        v = result.village
+        return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
+                              result.problems, hashes, 0, "")
+    renderer = _renderer(task.county, task.as_of)  # type: ignore[arg-type]
+    v = result.village
+    pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    base = f"{src.county}/{src.township}/{src.slug}/"
+    attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
+    problems = list(result.problems)
+    # leak guard on what this village publishes (rendered bytes and attachments that are text)
+    for path, data in pages:
+        for s in dict.fromkeys(leakguard.scan_bytes(data, hashes)):
+            problems.append(Problem(path, 1, "身份证号",
+                                    f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}（来源：{src.rel}），已停止发布"))
+    digest = hashlib.sha256()
+    for path, data in pages:
+        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
+                             len(pages), digest.hexdigest())
+    if any(not p.warning for p in problems):
+        return outcome
+    if entry is not None:
+        tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        cw = OutputWriter(tmp / "files")
+        for path, data in pages:
+            cw.write(path, data)
+        for rel, p in attachments:
+            cw.link_or_copy(rel, p)
+        (tmp / "meta.pickle").write_bytes(pickle.dumps(outcome, protocol=4))
+        for old in entry.parent.glob("*"):
+            if old != tmp:
+                shutil.rmtree(old, ignore_errors=True)
+        os.rename(tmp, entry)
+        writer = OutputWriter(task.staging)  # type: ignore[arg-type]
+        files = entry / "files"
+        for path, _ in pages:
+            writer.link_or_copy(path, files / path)
+        for rel, _p in attachments:
+            writer.link_or_copy(rel, files / rel)
+    else:
+        writer = OutputWriter(task.staging)  # type: ignore[arg-type]
+        for path, data in pages:
+            writer.write(path, data)
+        for rel, p in attachments:
+            writer.link_or_copy(rel, p)
+    return outcome
+
+
+def _map(tasks: list[VillageTask], jobs: int) -> Iterator[VillageOutcome]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield process_village(t)
+        return
+    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
+    with ctx.Pool(min(jobs, len(tasks))) as pool:
+        yield from pool.imap(process_village, tasks, chunksize=1)
+
+
+# ----------------------------------------------------------------------------- stages
+@dataclass
+class Loaded:
+    counties: list[tuple[CountySource, County | None]]
+    outcomes: list[VillageOutcome]
+    problems: list[Problem]
+
+
+def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
+    now = time.monotonic()
+    if opts.progress and (now - last[0] >= 2 or done == total) and total > 20:
+        last[0] = now
+        opts.progress(f"进度：{done}/{total} 个村，已用 {now - started:.1f} 秒")
+
+
+def _run(opts: Options, staging: Path | None) -> Loaded:
+    sources, col = discover(opts.data, opts.counties)
+    counties: list[tuple[CountySource, County | None]] = []
+    tasks: list[VillageTask] = []
+    tdigest = template_digest() if staging is not None else ""
+    cache = cache_dir(opts.out) if (opts.use_cache and staging is not None) else None
+    for cs in sources:
+        c = load_county(cs, col)
+        counties.append((cs, c))
+        towns = {t.slug: t for t in c.townships} if c else {}
+        for ts in cs.townships:
+            for vs in ts.villages:
+                town = towns.get(ts.slug)
+                ok = staging is not None and c is not None and town is not None
+                tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
+                                         staging if ok else None, cache, tdigest))
+    outcomes: list[VillageOutcome] = []
+    started, last = time.monotonic(), [time.monotonic()]
+    for i, o in enumerate(_map(tasks, opts.jobs), 1):
+        outcomes.append(o)
+        _progress(opts, i, len(tasks), started, last)
+    problems = list(col.problems)
+    for o in outcomes:
+        problems.extend(o.problems)
+    return Loaded(counties, outcomes, problems)
+
+
+def load_site(opts: Options) -> list[Problem]:
+    """Load and validate everything (the ``check`` command). Raises DataErrors on errors."""
+    loaded = _run(opts, None)
+    problems = sorted(loaded.problems)
+    if any(not p.warning for p in problems):
+        raise DataErrors(problems)
+    return problems
+
+
+def cache_dir(out: Path) -> Path:
+    out = out.absolute()
+    return out.parent / f".{out.name}.cache"
+
+
+def build_site(opts: Options) -> Report:
+    started = time.monotonic()
+    pagefind_executable()  # fail early (exit 3) when the search tool is missing
+    clean_stale(opts.out)
+    staging = staging_dir(opts.out)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        loaded = _run(opts, staging)
+        problems = sorted(loaded.problems)
+        if any(not p.warning for p in problems):
+            raise DataErrors(problems)
+        pages = _finish(opts, staging, loaded)
+        swap_in(staging, opts.out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    villages = [o for o in loaded.outcomes if o.totals is not None]
+    return Report(
+        counties=len(loaded.counties), villages=len(villages),
+        records=sum(o.totals.records for o in villages if o.totals),
+        pages=pages + sum(o.pages for o in villages),
+        seconds=time.monotonic() - started,
+        warnings=tuple(p for p in problems if p.warning),
+        cached_villages=sum(o.cached for o in villages),
+    )
+
+
+def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
+    """County-level pages, static files, search index, leak guard. Returns page count."""
+    static = build_static()
+    env = make_env()
+    writer = OutputWriter(staging)
+    pages = 0
+    counties: list[County] = []
+    by_county: dict[str, list[VillageOutcome]] = {}
+    for o in loaded.outcomes:
+        by_county.setdefault(o.source.county, []).append(o)
+    for cs, county in loaded.counties:
+        if county is None:
+            continue
+        counties.append(county)
+        outs = by_county.get(cs.slug, [])
+        summaries: dict[str, dict[str, VillageTotals]] = {}
+        names: dict[str, dict[str, str]] = {}
+        for o in outs:
+            if o.totals is not None and o.name is not None:
+                summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
+                names.setdefault(o.source.township, {})[o.source.slug] = o.name
+        renderer = Renderer(county, opts.as_of, static, env=env)
+        county_pages = list(renderer.county_pages(summaries, names))
+        for path, data in county_pages:
+            writer.write(path, data)
+        for rel, data in static.contents.items():
+            writer.write(f"{county.slug}/{rel}", data)
+        pages += len(county_pages)
+        _index_county(opts, staging, county, outs)
+    for rel, data in static.contents.items():
+        writer.write(rel, data)
+    path, data = render_root(counties, static, env=env)
+    writer.write(path, data)
+    pages += 1
+    _guard_index(staging, loaded)
+    return pages
+
+
+def _index_county(opts: Options, staging: Path, county: County, outs: list[VillageOutcome]) -> None:
+    """One Pagefind bundle per township (pagefind/<township>/), cached by page content."""
+    site = staging / county.slug
+    cache = cache_dir(opts.out) / "search" / county.slug if opts.use_cache else None
+    for town in county.townships:
+        digests = sorted(o.digest for o in outs if o.source.township == town.slug)
+        key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
+        target = site / "pagefind" / town.slug
+        entry = cache / town.slug / key if cache else None
+        if entry is not None and (entry / "pagefind-entry.json").is_file():
+            _link_tree(entry, target)
+            continue
+        run_pagefind(site, glob=f"{town.slug}/**/*.html", output_subdir=f"pagefind/{town.slug}")
+        if entry is not None:
+            tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            _link_tree(target, tmp)
+            for old in entry.parent.glob("*"):
+                if old != tmp:
+                    shutil.rmtree(old, ignore_errors=True)
+            os.rename(tmp, entry)
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    for p in sorted(src.rglob("*")):
+        if p.is_file():
+            t = dst / p.relative_to(src)
+            t.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(p, t)
+            except OSError:
+                shutil.copyfile(p, t)
+
+
+def _guard_index(staging: Path, loaded: Loaded) -> None:
+    """Leak guard over search bundles and county-level files (village pages were scanned
+    when rendered)."""
+    hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
+        if loaded.outcomes else frozenset()
+    files = [p for p in staging.rglob("*") if p.is_file() and (
+        "pagefind" in p.relative_to(staging).parts or p.relative_to(staging).parts[-1] == "index.html"
+        and len(p.relative_to(staging).parts) <= 3)]
+    leaks = leakguard.scan_tree(staging, files, hashes)
+    if leaks:
+        raise DataErrors([
+            Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+            for leak in leaks
+        ])

@@ -1,0 +1,249 @@
+"""Jinja2 templates → (path, bytes). No disk I/O except reading templates.
+
+Paths are relative to the output root, always end in a file name and use "/".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import views
+from .markup import html_to_text, link_allowed
+from .model import County, Notice, Township, Village
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+CONTENT = ROOT / "content"
+
+MODULES = (
+    # slug, title, short description, data files that make the module non-empty
+    ("powers", "权责清单", "村干部能做什么、怎么做、谁来监督"),
+    ("assets", "三资公开", "资金、资产、资源、合同"),
+    ("affairs", "三务公开", "党务、村务、财务公开和收支明细"),
+    ("welfare", "惠民资金", "低保、补贴等发放到人"),
+    ("projects", "民生项目", "道路、饮水等项目的钱和进度"),
+    ("services", "预约办事", "办事指南、材料、电话"),
+)
+MODULE_TITLES = {m[0]: m[1] for m in MODULES}
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'")
+
+
+def _date(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _cn_date(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=_date,
+                       cn_date=_cn_date, month_label=views.month_label)
+    env.tests["safe_link"] = link_allowed
+    env.globals.update(MODULES=MODULES, CSP=CSP)
+    return env
+
+
+@dataclass(frozen=True)
+class Static:
+    """Fingerprinted static files of one site folder: logical name → file name under static/."""
+
+    files: dict[str, str]
+    contents: dict[str, bytes]
+
+
+def build_static() -> Static:
+    files, contents = {}, {}
+    for p in sorted((TEMPLATES / "static").iterdir()):
+        data = p.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, ext = p.name.rsplit(".", 1)
+        name = f"{stem}.{digest}.{ext}"
+        files[p.name] = f"static/{name}"
+        contents[f"static/{name}"] = data
+    return Static(files, contents)
+
+
+def template_digest() -> str:
+    """Hash of every template and static file (part of the build cache key)."""
+    h = hashlib.sha256()
+    for p in sorted(TEMPLATES.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(TEMPLATES).as_posix().encode())
+            h.update(p.read_bytes())
+    for p in sorted(CONTENT.rglob("*.md")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+Page = tuple[str, bytes]
+
+
+class Renderer:
+    """Renders the pages of one county; instances are cheap to keep per worker process."""
+
+    def __init__(self, county: County, as_of: dt.date, static: Static,
+                 env: jinja2.Environment | None = None):
+        self.env = env or make_env()
+        self.county = county
+        self.as_of = as_of
+        self.static = static
+        self.towns = {t.slug: t for t in county.townships}
+
+    # -- helpers -----------------------------------------------------------------------
+    def _page(self, template: str, path: str, **ctx: object) -> Page:
+        """Render a page at county-relative ``path`` (a folder ending in "/" or a file)."""
+        file_path = path + "index.html" if path.endswith("/") or path == "" else path
+        depth = file_path.count("/")
+        root = "../" * depth
+        html = self.env.get_template(template).render(
+            county=self.county, root=root, static=self.static.files, as_of=self.as_of,
+            page_path=path, abs_url=self.abs_url(path), **ctx,
+        )
+        return f"{self.county.slug}/{file_path}", html.encode("utf-8")
+
+    def abs_url(self, path: str) -> str | None:
+        return self.county.url + path if self.county.url else None
+
+    # -- county level ------------------------------------------------------------------
+    def county_pages(self, summaries: dict[str, dict[str, views.VillageTotals]],
+                     names: dict[str, dict[str, str]]) -> Iterator[Page]:
+        towns = []
+        for t in self.county.townships:
+            vs = summaries.get(t.slug, {})
+            towns.append({
+                "town": t,
+                "villages": [(s, names[t.slug][s], vs[s]) for s in t.village_slugs if s in vs],
+            })
+        all_totals = [tot for t in towns for _s, _n, tot in t["villages"]]
+        head = {
+            "villages": len(all_totals),
+            "records": sum(t.records for t in all_totals),
+            "income": sum((t.income for t in all_totals), views.ZERO),
+            "expense": sum((t.expense for t in all_totals), views.ZERO),
+            "welfare": sum((t.welfare for t in all_totals), views.ZERO),
+            "projects": sum((t.projects_budget for t in all_totals), views.ZERO),
+        }
+        yield self._page("county.html", "", towns=towns, head=head,
+                         crumbs=[(self.county.name, None)])
+        yield self._page("search.html", "search/",
+                         shards=[t.slug for t in self.county.townships],
+                         crumbs=[(self.county.name, ""), ("搜索", None)])
+        for t in towns:
+            town: Township = t["town"]
+            yield self._page("township.html", f"{town.slug}/", town=town, villages=t["villages"],
+                             crumbs=[(self.county.name, ""), (town.name, None)])
+        yield from self.info_pages()
+
+    def info_pages(self) -> Iterator[Page]:
+        from .markup import render_markdown
+        from .schema import ALL_SPECS, KIND_LABELS
+
+        for p in sorted(CONTENT.glob("*.md")):
+            text = p.read_text("utf-8")
+            title, _, body = text.partition("\n")
+            title = title.lstrip("# ").strip()
+            yield self._page("info.html", f"info/{p.stem}/", title=title,
+                             body_html=render_markdown(body),
+                             crumbs=[(self.county.name, ""), (title, None)])
+        yield self._page("dictionary.html", "info/dictionary/", specs=ALL_SPECS,
+                         kind_labels=KIND_LABELS,
+                         crumbs=[(self.county.name, ""), ("数据字典", None)])
+
+    # -- village level -----------------------------------------------------------------
+    def village_pages(self, town: Township, v: Village) -> Iterator[Page]:
+        base = f"{town.slug}/{v.slug}/"
+        crumbs = [(self.county.name, ""), (town.name, f"{town.slug}/"), (v.name, base)]
+        ctx = {"town": town, "v": v, "vbase": base}
+
+        def crumb(*extra: tuple[str, str | None]) -> list:
+            return crumbs + list(extra)
+
+        home_crumbs = crumbs[:-1] + [(v.name, None)]
+        totals = views.village_totals(v)
+        yield self._page("village.html", base, crumbs=home_crumbs, totals=totals,
+                         latest=v.notices[:5], module="home", **ctx)
+        yield self._page("powers.html", base + "powers/", crumbs=crumb(("权责清单", None)),
+                         module="powers", **ctx)
+        yield self._page("assets.html", base + "assets/", crumbs=crumb(("三资公开", None)),
+                         module="assets", balances=v.balances,
+                         asset_groups=views.group_by(v.assets, "category"),
+                         asset_total=views.total(v.assets, "value"),
+                         asset_income=views.total(v.assets, "income"),
+                         resource_area=sum((r.area for r in v.resources), views.ZERO),
+                         resource_rent=views.total(v.resources, "rent"),
+                         contract_total=views.total(v.contracts, "amount"), **ctx)
+        months = views.ledger_months(v.finance)
+        groups = [(c, [n for n in v.notices if n.category == c]) for c in ("党务", "村务", "财务")]
+        yield self._page("affairs.html", base + "affairs/", crumbs=crumb(("三务公开", None)),
+                         module="affairs", groups=groups, months=months,
+                         income=sum((m.income for m in months), views.ZERO),
+                         expense=sum((m.expense for m in months), views.ZERO), **ctx)
+        for n in v.notices:
+            yield self._notice(n, base, crumb, ctx)
+        for m in months:
+            pages = views.paginate(m.rows)
+            for i, rows in enumerate(pages, 1):
+                path = f"{base}affairs/ledger/{m.month}/" + (f"{i}/" if i > 1 else "")
+                yield self._page("ledger_month.html", path, module="affairs", m=m, rows=rows,
+                                 pageno=i, pages=len(pages),
+                                 crumbs=crumb(("三务公开", base + "affairs/"), (m.label + "收支", None)),
+                                 **ctx)
+        w = views.welfare_summary(v.welfare, self.as_of, self.county.privacy_days)
+        yield self._page("welfare.html", base + "welfare/", crumbs=crumb(("惠民资金", None)),
+                         module="welfare", w=w, **ctx)
+        for m in w.months:
+            pages = views.paginate(m.rows)
+            for i, rows in enumerate(pages, 1):
+                path = f"{base}welfare/{m.month}/" + (f"{i}/" if i > 1 else "")
+                yield self._page("welfare_month.html", path, module="welfare", m=m, rows=rows,
+                                 pageno=i, pages=len(pages), w=w,
+                                 crumbs=crumb(("惠民资金", base + "welfare/"), (m.label, None)),
+                                 **ctx)
+        yield self._page("projects.html", base + "projects/", crumbs=crumb(("民生项目", None)),
+                         module="projects", budget=views.total(v.projects, "budget"),
+                         paid=views.total(v.projects, "paid"), **ctx)
+        yield self._page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
+                         module="services", **ctx)
+
+    def _notice(self, n: Notice, base: str, crumb, ctx: dict) -> Page:
+        return self._page("notice.html", f"{base}affairs/notices/{n.slug}/", module="affairs",
+                          n=n, status=n.status(self.as_of),
+                          crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
+
+
+def render_root(counties: list[County], static: Static, env: jinja2.Environment | None = None) -> Page:
+    env = env or make_env()
+    html = env.get_template("root.html").render(counties=counties, static=static.files, root="",
+                                                CSP=CSP)
+    return "index.html", html.encode("utf-8")
+
+
+def excerpt(html: str, n: int = 80) -> str:
+    t = html_to_text(html)
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def relpath(target: str, start: str) -> str:
+    return posixpath.relpath(target, start or ".")

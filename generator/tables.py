@@ -1,0 +1,381 @@
+"""Read one table — a ``.csv`` or the first sheet of an ``.xlsx`` — into rows of cells.
+
+CSV: UTF-8 (with or without BOM) or GB18030/GBK, detected strictly (a file that is
+neither is an error, never a silent guess), comma-delimited, streamed. XLSX: the
+first sheet via python-calamine, with typed cells (dates stay dates, numbers stay
+numbers: ID and phone columns are the schema's business), after checking the zip is
+real and not a bomb.
+
+Header is row 1. Row locations are physical lines in the CSV (a quoted cell with
+newlines pushes later rows down) and sheet row numbers in the XLSX.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import logging
+import math
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem
+
+logger = logging.getLogger(__name__)
+
+CellValue = str | int | float | datetime.date | datetime.datetime
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+# Below this uncompressed total the ratio is not checked: a tiny, very regular
+# workbook compresses well and cannot hurt.
+_RATIO_CHECK_FROM = 5 * 1024 * 1024
+# The csv module's per-field limit (process-wide); longer fields stop the read.
+_CSV_FIELD_LIMIT = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+FIELD_FILE = "文件"
+FIELD_HEADER = "表头"
+MSG_EMPTY = "文件是空的"
+MSG_ENCODING = "无法识别的文件编码，请用 UTF-8 或 GB18030（GBK）保存"
+MSG_BINARY = "不是文本表格文件（可能是二进制文件改了扩展名）"
+MSG_NOT_XLSX = "不是有效的 Excel .xlsx 文件"
+MSG_ZIP_BOMB = "Excel 文件解压后过大，疑似损坏或恶意文件"
+MSG_HEADER_ROW = "第 1 行应为表头"
+MSG_EXTRA_CELLS = "这一行的单元格比表头多"
+
+# Starts of common binary formats (zip/xlsx, old .xls, PDF, images, 7z, rar, gzip).
+_MAGIC = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\xd0\xcf\x11\xe0",
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\x1f\x8b",
+)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row: ``line`` is its first physical line (CSV) or sheet row (XLSX)."""
+
+    line: int
+    cells: dict[str, CellValue]
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str
+    header: tuple[str, ...]
+    header_line: int
+    rows: tuple[Row, ...]
+
+
+def read_table(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
+    """Read ``abs_path`` (reported as ``rel_path``). ``.xlsx`` by suffix, else CSV.
+
+    Returns ``(table, problems)``; ``table`` is None when the file cannot be read as
+    a table at all (encoding, binary, empty, bad header). Row-level problems (extra
+    cells, over-long cells) come with a table.
+    """
+    try:
+        size = abs_path.stat().st_size
+    except OSError as exc:
+        return None, [_file_problem(rel_path, f"无法读取文件（{exc.strerror or exc}）")]
+    if size > MAX_FILE_BYTES:
+        mb = size // (1024 * 1024)
+        return None, [_file_problem(rel_path, f"文件过大（{mb} MB），最多 200 MB")]
+    if size == 0:
+        return None, [_file_problem(rel_path, MSG_EMPTY)]
+    try:
+        if abs_path.suffix.lower() == ".xlsx":
+            return _read_xlsx(abs_path, rel_path)
+        return _read_csv(abs_path, rel_path)
+    except OSError as exc:
+        return None, [_file_problem(rel_path, f"无法读取文件（{exc.strerror or exc}）")]
+
+
+def _file_problem(rel_path: str, message: str) -> Problem:
+    return Problem(rel_path, 1, FIELD_FILE, message)
+
+
+# ---------------------------------------------------------------------------
+# shared: header and rows
+
+
+class _Builder:
+    """Turns raw rows (line, cells) into a Table, collecting problems."""
+
+    def __init__(self, rel_path: str, *, all_text: bool) -> None:
+        self.rel_path = rel_path
+        self.all_text = all_text  # every cell is a str (CSV)
+        self.problems: list[Problem] = []
+        self.header: tuple[str, ...] = ()
+        self.rows: list[Row] = []
+
+    def set_header(self, raw: list[CellValue]) -> bool:
+        """Check the header row; False (with problems) when there is no usable header."""
+        names = [_header_text(v) for v in raw]
+        while names and names[-1] == "":
+            names.pop()
+        if not names:
+            self.problems.append(Problem(self.rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW))
+            return False
+        if len(names) > MAX_COLUMNS:
+            self.problems.append(
+                _file_problem(self.rel_path, f"列数过多（{len(names)} 列），最多 {MAX_COLUMNS} 列")
+            )
+            return False
+        seen: set[str] = set()
+        for index, name in enumerate(names, start=1):
+            if name == "":
+                self.problems.append(
+                    Problem(self.rel_path, 1, FIELD_HEADER, f"第 {index} 列没有列名")
+                )
+            elif name in seen:
+                self.problems.append(Problem(self.rel_path, 1, name, "列名重复"))
+            seen.add(name)
+        if self.problems:
+            return False
+        self.header = tuple(names)
+        return True
+
+    def add_row(self, line: int, raw: list[CellValue]) -> None:
+        """Add one non-blank row (callers skip blank ones)."""
+        header = self.header
+        width = len(header)
+        if len(raw) > width:
+            if any(v != "" for v in raw[width:]):
+                self.problems.append(Problem(self.rel_path, line, FIELD_FILE, MSG_EXTRA_CELLS))
+            raw = raw[:width]
+            if all(v == "" for v in raw):
+                return  # nothing under the header, already reported
+        elif len(raw) < width:
+            raw = raw + [""] * (width - len(raw))
+        if self.all_text:
+            too_long = max(map(len, raw)) > MAX_CELL_CHARS  # type: ignore[arg-type]
+        else:
+            too_long = any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in raw)
+        if too_long:
+            raw = self._blank_long_cells(line, raw)
+            if all(v == "" for v in raw):
+                return  # only over-long cells, already reported
+        self.rows.append(Row(line, dict(zip(header, raw, strict=True))))
+
+    def _blank_long_cells(self, line: int, raw: list[CellValue]) -> list[CellValue]:
+        kept: list[CellValue] = []
+        for name, value in zip(self.header, raw, strict=True):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                message = f"内容过长（{len(value)} 字），单元格最多 {MAX_CELL_CHARS} 字"
+                self.problems.append(Problem(self.rel_path, line, name, message))
+                value = ""
+            kept.append(value)
+        return kept
+
+    def table(self) -> Table:
+        return Table(self.rel_path, self.header, 1, tuple(self.rows))
+
+
+def _header_text(value: CellValue) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    return _cell_text(value)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+def _sniff_encoding(abs_path: Path) -> tuple[str | None, str | None]:
+    """(python encoding, None) or (None, problem message).
+
+    UTF-8 is tried first over the whole file (streamed); only if it fails, GB18030.
+    NUL bytes or a known binary signature mean "not a text table".
+    """
+    with abs_path.open("rb") as f:
+        head = f.read(64)
+    if head.startswith(_UTF16_BOMS):
+        return None, MSG_ENCODING
+    if head.startswith(_MAGIC):
+        return None, MSG_BINARY
+    verdict = _scan(abs_path, "utf-8")
+    encoding = "utf-8-sig"
+    if verdict == "bad":
+        verdict = _scan(abs_path, "gb18030")
+        encoding = "gb18030"
+    if verdict == "nul":
+        return None, MSG_BINARY
+    if verdict == "bad":
+        return None, MSG_ENCODING
+    if verdict == "blank":
+        return None, MSG_EMPTY
+    return encoding, None
+
+
+def _scan(abs_path: Path, encoding: str) -> str:
+    """Decode the whole file: "ok", "blank" (only whitespace), "nul" or "bad"."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    blank = True
+    try:
+        with abs_path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                if b"\x00" in chunk:
+                    return "nul"
+                text = decoder.decode(chunk)
+                if blank and text.strip(" \t\r\n\x0b\x0c\ufeff"):
+                    blank = False
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "bad"
+    return "blank" if blank else "ok"
+
+
+def _ensure_field_limit() -> None:
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
+
+
+def _read_csv(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
+    encoding, problem = _sniff_encoding(abs_path)
+    if encoding is None:
+        assert problem is not None
+        return None, [_file_problem(rel_path, problem)]
+    if encoding == "gb18030":
+        logger.debug("%s: read as GB18030", rel_path)
+    _ensure_field_limit()
+    builder = _Builder(rel_path, all_text=True)
+    strip = str.strip
+    prev = 0  # physical lines consumed so far; a record starts on prev + 1
+    with abs_path.open("r", encoding=encoding, newline="") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for record in reader:
+                start, prev = prev + 1, reader.line_num
+                cells: list[CellValue] = list(map(strip, record))
+                if not any(cells):
+                    continue  # blank line or only empty cells
+                if not builder.header:
+                    if start != 1:
+                        return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+                    if not builder.set_header(cells):
+                        return None, builder.problems
+                    continue
+                builder.add_row(start, cells)
+        except csv.Error as exc:
+            message = _csv_message(str(exc))
+            builder.problems.append(Problem(rel_path, prev + 1, FIELD_FILE, message))
+            return None, builder.problems
+    if not builder.header:
+        return None, [_file_problem(rel_path, MSG_EMPTY)]
+    return builder.table(), builder.problems
+
+
+def _csv_message(detail: str) -> str:
+    if "unexpected end of data" in detail:
+        return f"CSV 格式错误：引号没有配对，从这一行起到文件末尾都被当成了一个单元格（{detail}）"
+    if "field larger than field limit" in detail:
+        return "CSV 格式错误：单元格内容过长（超过 16 MB），可能是引号没有配对"
+    if "expected after" in detail:
+        return f'CSV 格式错误：引号用法不对，单元格里的引号要写成两个 ""（{detail}）'
+    return f"CSV 格式错误（{detail}）"
+
+
+# ---------------------------------------------------------------------------
+# XLSX
+
+
+def _check_zip(abs_path: Path) -> str | None:
+    """None when the file looks like a sane xlsx zip, else the problem message."""
+    if not zipfile.is_zipfile(abs_path):
+        return MSG_NOT_XLSX
+    try:
+        with zipfile.ZipFile(abs_path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return MSG_NOT_XLSX
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        return MSG_NOT_XLSX
+    uncompressed = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos)
+    if uncompressed > MAX_XLSX_UNCOMPRESSED:
+        return MSG_ZIP_BOMB
+    if uncompressed > _RATIO_CHECK_FROM and uncompressed > MAX_XLSX_RATIO * max(compressed, 1):
+        return MSG_ZIP_BOMB
+    return None
+
+
+def _xlsx_value(value: object) -> CellValue:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**63:
+            return int(value)
+        return value
+    if isinstance(value, int | datetime.date):  # datetime is a date
+        return value
+    if isinstance(value, datetime.time | datetime.timedelta):
+        return str(value)
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
+    problem = _check_zip(abs_path)
+    if problem is not None:
+        return None, [_file_problem(rel_path, problem)]
+    from python_calamine import CalamineWorkbook  # heavy import, only when needed
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(abs_path))
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+            # From A1, so list positions are real sheet rows and columns.
+            data = sheet.to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
+    except Exception as exc:  # calamine raises its own error types for broken files
+        logger.debug("%s: calamine failed: %r", rel_path, exc)
+        return None, [_file_problem(rel_path, MSG_NOT_XLSX)]
+    rows = _xlsx_rows(data)
+    first = next(rows, None)
+    if first is None:
+        return None, [_file_problem(rel_path, MSG_EMPTY)]
+    builder = _Builder(rel_path, all_text=False)
+    line, raw = first
+    if line != 1:
+        return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+    if not builder.set_header(raw):
+        return None, builder.problems
+    for line, raw in rows:
+        builder.add_row(line, raw)
+    return builder.table(), builder.problems
+
+
+def _xlsx_rows(data: Iterable[list[object]]) -> Iterator[tuple[int, list[CellValue]]]:
+    for index, record in enumerate(data, start=1):
+        cells = [_xlsx_value(v) for v in record]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            yield index, cells

@@ -1,0 +1,333 @@
+"""Apply the declared schema (generator.schema) to raw YAML mappings and table rows.
+
+Produces typed values keyed by attribute name, and collects every problem
+instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import schema as S
+from .errors import BadValue, Problem
+from .values import (
+    parse_date,
+    parse_id,
+    parse_int,
+    parse_money,
+    parse_month,
+    parse_number,
+    scrub_text,
+)
+
+log = logging.getLogger(__name__)
+
+SLUG = re.compile(r"^[a-z0-9-]+$")
+_DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass
+class Collector:
+    """Collects problems for one file tree; ``secrets`` gathers full ID numbers for the leak guard."""
+
+    problems: list[Problem] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
+
+    def error(self, path: str, line: int, fld: str, msg: str) -> None:
+        self.problems.append(Problem(path, line, fld, msg))
+
+    def warn(self, path: str, line: int, fld: str, msg: str) -> None:
+        self.problems.append(Problem(path, line, fld, msg, warning=True))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(not p.warning for p in self.problems)
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """Where attachments of one village live (``files/``)."""
+
+    files_dir: Path | None  # absolute path of files/ (None: no attachments possible)
+    rel_files: str  # data-relative path of files/ for messages
+    mobiles: bool = False  # also mask mobile numbers in free text of this file
+
+
+def _as_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def check_file_ref(name: str, ctx: FileContext) -> str:
+    """Validate a reference to a file in ``files/``; return the name or raise BadValue."""
+    if (not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith(".")
+            or os.path.isabs(name) or "\x00" in name):
+        raise BadValue(f'"{name}" 不是 files/ 中的文件名（只写文件名，不能包含路径）')
+    if ctx.files_dir is None:
+        raise BadValue(f"files/{name} 不存在（本村没有 files/ 文件夹）")
+    p = ctx.files_dir / name
+    if p.is_symlink():
+        target = p.resolve()
+        if not target.is_relative_to(ctx.files_dir.resolve()):
+            raise BadValue(f"files/{name} 是指向 files/ 之外的链接，不能发布")
+    if not p.exists():
+        raise BadValue(f"files/{name} 不存在")
+    if not p.is_file():
+        raise BadValue(f"files/{name} 不是普通文件")
+    return name
+
+
+def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobiles: bool) -> str:
+    masked, kinds = scrub_text(value, mobiles=mobiles)
+    for kind in dict.fromkeys(kinds):
+        col.warn(path, line, label, f"发现{kind}，已打码公开（请不要在此填写个人信息）")
+    return masked
+
+
+def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
+            ctx: FileContext) -> Any:
+    """Convert one raw value; report and return None when it is bad or empty."""
+    kind = fld.kind
+    if kind in (S.TEXTLIST, S.FILES):
+        items = raw if isinstance(raw, list) else ([] if raw in (None, "") else [raw])
+        lines = getattr(raw, "item_lines", None) or [line] * len(items)
+        out = []
+        for item, ln in zip(items, lines, strict=False):
+            if not isinstance(item, str):
+                col.error(path, ln, fld.label, "每一项应为一行文字")
+                continue
+            if not item.strip():
+                continue
+            if kind == S.FILES:
+                try:
+                    out.append(check_file_ref(item.strip(), ctx))
+                except BadValue as e:
+                    col.error(path, ln, fld.label, str(e))
+            else:
+                out.append(scrub(item.strip(), path, ln, fld.label, col, mobiles=False))
+        return tuple(out)
+    if kind == S.RECORDS:
+        return raw  # handled by caller
+    if isinstance(raw, (dict, list)):
+        col.error(path, line, fld.label, "应为一个值，不能是列表或多层结构")
+        return None
+    text = _as_text(raw) if not isinstance(raw, (dt.date, int, float)) else raw
+    if text == "" or text is None:
+        return None
+    try:
+        if kind == S.TEXT:
+            s = _as_text(text)
+            if fld.digits:
+                if not _DIGITS.match(s) or len(s) != fld.digits:
+                    raise BadValue(f'"{s}" 应为 {fld.digits} 位数字')
+                return s
+            return scrub(s, path, line, fld.label, col, mobiles=ctx.mobiles and fld.free_text)
+        if kind == S.MARKDOWN:
+            return _as_text(text)
+        if kind == S.MONEY:
+            return parse_money(text)
+        if kind == S.DATE:
+            return parse_date(text)
+        if kind == S.MONTH:
+            return parse_month(text)
+        if kind == S.INT:
+            return parse_int(text, fld.lo, fld.hi)
+        if kind == S.NUMBER:
+            return parse_number(text)
+        if kind == S.IDNO:
+            full = parse_id(text)
+            col.secrets.add(full)
+            from .values import mask_id
+
+            return mask_id(full)
+        if kind == S.ENUM:
+            s = _as_text(text)
+            if s not in fld.choices:
+                raise BadValue(f'"{s}" 不是可选值（只能填：{"、".join(fld.choices)}）')
+            return s
+        if kind == S.FILE:
+            return check_file_ref(_as_text(text), ctx)
+        if kind == S.URL:
+            s = _as_text(text)
+            if not re.match(r"^https?://[^\s/]+\.[^\s]*$", s):
+                raise BadValue(f'"{s}" 不是有效网址（应以 http:// 或 https:// 开头）')
+            return s
+    except BadValue as e:
+        col.error(path, line, fld.label, str(e))
+        return None
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: Collector,
+                     ctx: FileContext, *, what: str = "") -> dict[str, Any] | None:
+    """Validate a YAML mapping against fields; returns attr → value (None if unusable)."""
+    fields = {f.label: f for f in spec_fields}
+    start = getattr(data, "line", 1)
+    if not isinstance(data, dict):
+        col.error(path, start, what or "YAML", "应为“字段: 值”形式的内容")
+        return None
+    key_lines: dict[str, int] = getattr(data, "key_lines", {})
+    out: dict[str, Any] = {}
+    for key, raw in data.items():
+        ln = key_lines.get(key, start)
+        fld = fields.get(key)
+        if fld is None:
+            col.error(path, ln, str(key), f"未知的字段（可用的字段：{'、'.join(fields)}）")
+            continue
+        if fld.kind == S.RECORDS:
+            out[fld.attr] = validate_records(fld.sub, raw, path, ln, fld.label, col, ctx)
+            continue
+        out[fld.attr] = convert(fld, raw, path, ln, col, ctx)
+    for fld in fields.values():
+        if fld.required and out.get(fld.attr) in (None, "", ()):
+            if fld.label in data:
+                col.error(path, key_lines.get(fld.label, start), fld.label, "必填，不能为空")
+            else:
+                col.error(path, start, fld.label, "缺少必填字段")
+    return out
+
+
+def validate_records(fields: tuple[S.Field, ...], raw: Any, path: str, line: int, label: str,
+                     col: Collector, ctx: FileContext) -> list[tuple[int, dict[str, Any]]]:
+    """A YAML list of mappings (干部, powers.yaml, services.yaml)."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        col.error(path, line, label, "应为列表（每项以“- ”开头）")
+        return []
+    lines = getattr(raw, "item_lines", None) or [line] * len(raw)
+    out = []
+    for item, ln in zip(raw, lines, strict=False):
+        values = validate_mapping(fields, item, path, col, ctx, what=label)
+        if values is not None:
+            out.append((getattr(item, "line", ln), values))
+    return out
+
+
+@dataclass(frozen=True)
+class TableResult:
+    rows: tuple[tuple[int, dict[str, Any]], ...]
+    bad_lines: frozenset[int]  # rows that had at least one error
+
+
+def validate_table(spec: S.FileSpec, table: Any, col: Collector,
+                   ctx: FileContext) -> TableResult:
+    """Validate a generator.tables.Table against a table spec."""
+    path = table.path
+    fields = spec.by_label()
+    header_line = getattr(table, "header_line", 1)
+    usable: list[S.Field] = []
+    for name in table.header:
+        if name not in fields:
+            col.error(path, header_line, name, f"未知的列（可用的列：{'、'.join(fields)}）")
+    for fld in spec.fields:
+        if fld.label in table.header:
+            usable.append(fld)
+        elif fld.required:
+            col.error(path, header_line, fld.label, "缺少必填列")
+    seen: dict[str, dict[str, int]] = {f.attr: {} for f in usable if f.unique}
+    rows = []
+    bad: set[int] = set()
+    for row in table.rows:
+        before = len(col.problems)
+        values: dict[str, Any] = {}
+        for fld in usable:
+            raw = row.cells.get(fld.label, "")
+            v = convert(fld, raw, path, row.line, col, ctx)
+            if v is None and fld.required and not col_has_error(col, before, fld.label):
+                col.error(path, row.line, fld.label, "必填，不能为空")
+            values[fld.attr] = v
+            if fld.unique and v is not None:
+                prev = seen[fld.attr].get(v)
+                if prev is not None:
+                    col.error(path, row.line, fld.label, f'"{v}" 与第 {prev} 行重复，{fld.label}不能重复')
+                else:
+                    seen[fld.attr][v] = row.line
+        if any(not p.warning for p in col.problems[before:]):
+            bad.add(row.line)
+        rows.append((row.line, values))
+    return TableResult(tuple(rows), frozenset(bad))
+
+
+def col_has_error(col: Collector, since: int, label: str) -> bool:
+    return any(p.field == label and not p.warning for p in col.problems[since:])
+
+
+def check_date_order(rows: Iterable[tuple[int, dict[str, Any]]], path: str, col: Collector,
+                     start_attr: str, end_attr: str, start_label: str, end_label: str) -> None:
+    for line, v in rows:
+        s, e = v.get(start_attr), v.get(end_attr)
+        if s is not None and e is not None and e < s:
+            col.error(path, line, end_label, f"{end_label} {e.isoformat()} 早于{start_label} {s.isoformat()}")
+
+
+def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col: Collector,
+                   finance: tuple[tuple[int, dict[str, Any]], ...] | None,
+                   finance_bad: frozenset[int], finance_path: str) -> None:
+    """The three balance rules of DATA-FORMAT.md."""
+    ledger: dict[str, dict[str, Decimal]] = {}
+    tainted: set[str] = set()
+    for line, v in finance or ():
+        d = v.get("date")
+        if d is None:
+            continue
+        m = f"{d.year:04d}-{d.month:02d}"
+        if line in finance_bad:
+            tainted.add(m)
+            continue
+        if v.get("amount") is None or v.get("kind") is None:
+            tainted.add(m)
+            continue
+        t = ledger.setdefault(m, {"收入": Decimal(0), "支出": Decimal(0)})
+        t[v["kind"]] += v["amount"]
+    prev: tuple[str, Decimal | None] | None = None
+    for line, v in rows:
+        month = v.get("month")
+        o, i, e, c = (v.get(k) for k in ("opening", "income", "expense", "closing"))
+        if month is None:
+            prev = None
+            continue
+        if prev is not None:
+            expected = _next_month(prev[0])
+            if month != expected:
+                col.error(path, line, "月份", f"月份不连续：上一行是 {prev[0]}，这一行应为 {expected}，却是 {month}")
+            elif prev[1] is not None and o is not None and o != prev[1]:
+                col.error(path, line, "期初余额", f"期初余额 {_fmt(o)} 与上月期末余额 {_fmt(prev[1])} 不符")
+        if None not in (o, i, e, c):
+            calc = o + i - e
+            if calc != c:
+                col.error(path, line, "期末余额",
+                          f"期初余额 {_fmt(o)} + 本月收入 {_fmt(i)} − 本月支出 {_fmt(e)} = {_fmt(calc)}，与期末余额 {_fmt(c)} 不符")
+        if finance is not None and month in ledger and month not in tainted:
+            t = ledger[month]
+            if i is not None and i != t["收入"]:
+                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符")
+            if e is not None and e != t["支出"]:
+                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符")
+        prev = (month, c)
+
+
+def _next_month(m: str) -> str:
+    y, mo = int(m[:4]), int(m[5:7])
+    return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d:,.2f}"

@@ -1,0 +1,461 @@
+"""Parsers for the cell values clerks type, and masks for personal data.
+
+Every parser accepts what a CSV cell (``str``) or an Excel cell (``int``, ``float``,
+``datetime.date``, ``datetime.datetime``) can hold, and raises
+:class:`generator.errors.BadValue` with a Chinese message (without location: the
+caller adds ``path:line: field:``).
+
+Full-width digits and punctuation (``０-９ ． ， － ／``) are converted to ASCII
+before parsing. Messages echo the value as the clerk wrote it, shortened, and with
+any ID-like number masked: a message must never carry a full 身份证号.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import re
+from decimal import Decimal
+
+from generator.errors import BadValue
+
+logger = logging.getLogger(__name__)
+
+Value = str | int | float | datetime.date | datetime.datetime | None
+
+# Full-width → ASCII, one character for one character (so text positions survive).
+_FULLWIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "．": ".",
+        "，": ",",
+        "－": "-",
+        "／": "/",
+        "Ｘ": "X",
+        "ｘ": "x",
+        "\u3000": " ",
+    }
+)
+
+_MIN_YEAR = 1900
+_MAX_YEAR = 2100
+_MAX_INT_DIGITS = 15  # a money/number/integer with more digits before the point is not real data
+_MAX_FRAC_DIGITS = 20
+_ECHO_MAX = 40
+
+
+def _norm(text: str) -> str:
+    return text.translate(_FULLWIDTH).strip()
+
+
+def _show(v: object) -> str:
+    """The value as echoed inside a message: shortened, IDs and card numbers masked."""
+    if isinstance(v, float):
+        text = repr(v)
+    elif v is None:
+        text = ""
+    else:
+        text = str(v).strip()
+    if len(text) > _ECHO_MAX:
+        text = text[:_ECHO_MAX] + "…"
+    if len(text) >= 16:
+        text = scrub_text(text)[0]
+        text = _ANY_ID_RUN.sub(lambda m: mask_id(m.group(0)), text)
+    return text
+
+
+def _excel_float_text(f: float) -> str:
+    """A float from Excel as decimal text.
+
+    ``repr`` round-trips exactly; when that shows binary noise past Excel's 15
+    significant digits (``0.30000000000000004`` from a formula), the 15-digit form
+    is what the clerk sees in Excel, so that is the value.
+    """
+    text = repr(f)
+    short = format(f, ".15g")
+    if len(short) < len(text) and "e" not in short:
+        return short
+    return text
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+# ---------------------------------------------------------------------------
+# decimal numbers (money, areas)
+
+_DECIMAL_RE = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?", re.ASCII)
+
+
+def _parse_decimal_text(text: str) -> Decimal | None:
+    """Non-negative decimal text with optional thousands grouping, or None."""
+    m = _DECIMAL_RE.fullmatch(text)
+    if m is None:
+        return None
+    int_part = m.group("int").replace(",", "").lstrip("0")
+    if len(int_part) > _MAX_INT_DIGITS:
+        return None
+    frac = (m.group("frac") or "").rstrip("0")
+    if len(frac) > _MAX_FRAC_DIGITS:
+        return None
+    return Decimal(f"{int_part or '0'}.{frac or '0'}")
+
+
+def _decimal_from_number(v: int | float) -> Decimal | None:
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return None
+        d = Decimal(_excel_float_text(v))
+    else:
+        d = Decimal(v)
+    if abs(d) >= Decimal(10) ** _MAX_INT_DIGITS:
+        return None
+    return d
+
+
+def _decimal_places(d: Decimal) -> int:
+    """Decimal places once trailing zeros are dropped (no context rounding)."""
+    _sign, digits, exp = d.as_tuple()
+    assert isinstance(exp, int)
+    n = len(digits)
+    while exp < 0 and n > 1 and digits[n - 1] == 0:
+        n -= 1
+        exp += 1
+    if n == 1 and digits[0] == 0:
+        return 0
+    return max(0, -exp)
+
+
+_CURRENCY_PREFIX = ("￥", "¥", "RMB")
+
+
+def parse_money(v: Value) -> Decimal:
+    """A 金额 in yuan, quantized to 2 places: ``1,234.50``, ``￥1234``, ``1234.50元``."""
+    bad = BadValue(f'"{_show(v)}" 不是有效金额')
+    negative = BadValue(f'"{_show(v)}" 金额不能为负数')
+    if _is_number(v):
+        assert isinstance(v, int | float)
+        d = _decimal_from_number(v)
+        if d is None:
+            raise bad
+        if d < 0:
+            raise negative
+    elif isinstance(v, str):
+        text = _norm(v)
+        sign = False
+        for _ in range(2):  # "-￥5", "￥-5"
+            if text.startswith("-"):
+                sign, text = True, text[1:].strip()
+            for prefix in _CURRENCY_PREFIX:
+                if text.startswith(prefix):
+                    text = text[len(prefix) :].strip()
+        if text.endswith("元"):
+            text = text[:-1].strip()
+        parsed = _parse_decimal_text(text)
+        if parsed is None:
+            raise bad
+        d = parsed
+        if sign and d != 0:
+            raise negative
+    else:
+        raise bad
+    if _decimal_places(d) > 2:
+        raise BadValue(f'"{_show(v)}" 金额最多保留两位小数')
+    return d.quantize(Decimal("0.01"))
+
+
+def parse_number(v: Value) -> Decimal:
+    """A non-negative decimal (面积): ``12.5``, ``1,234.5``, Excel numbers."""
+    bad = BadValue(f'"{_show(v)}" 不是有效数字')
+    negative = BadValue(f'"{_show(v)}" 不能为负数')
+    if _is_number(v):
+        assert isinstance(v, int | float)
+        d = _decimal_from_number(v)
+        if d is None:
+            raise bad
+        if d < 0:
+            raise negative
+        return d
+    if not isinstance(v, str):
+        raise bad
+    text = _norm(v)
+    sign = text.startswith("-")
+    if sign:
+        text = text[1:].strip()
+    elif text.startswith("+"):
+        text = text[1:].strip()
+    parsed = _parse_decimal_text(text)
+    if parsed is None:
+        raise bad
+    if sign and parsed != 0:
+        raise negative
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# integers
+
+_INT_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?", re.ASCII)
+
+
+def parse_int(v: Value, lo: int | None = 0, hi: int | None = None) -> int:
+    """An integer in ``lo..hi`` (either bound may be None). Excel's ``3.0`` is 3."""
+    bad = BadValue(f'"{_show(v)}" 不是有效整数')
+    if _is_number(v):
+        assert isinstance(v, int | float)
+        if isinstance(v, float):
+            if not math.isfinite(v) or not v.is_integer() or abs(v) >= 10**_MAX_INT_DIGITS:
+                raise bad
+        n = int(v)
+    elif isinstance(v, str):
+        text = _norm(v)
+        if not _INT_RE.fullmatch(text):
+            raise bad
+        digits = text.split(".")[0].replace(",", "").lstrip("+")
+        if len(digits.lstrip("-").lstrip("0")) > _MAX_INT_DIGITS:
+            raise bad
+        n = int(digits)
+    else:
+        raise bad
+    if lo is not None and hi is not None and not lo <= n <= hi:
+        raise BadValue(f'"{_show(v)}" 应在 {lo} 到 {hi} 之间')
+    if lo is not None and n < lo:
+        raise BadValue(f'"{_show(v)}" 不能小于 {lo}')
+    if hi is not None and n > hi:
+        raise BadValue(f'"{_show(v)}" 不能大于 {hi}')
+    return n
+
+
+# ---------------------------------------------------------------------------
+# dates and months
+
+_DATE_RES = (
+    re.compile(
+        r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII
+    ),
+    re.compile(r"(\d{4})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", re.ASCII),
+)
+_MONTH_RES = (
+    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?", re.ASCII),
+)
+
+
+def _check_year(v: Value, year: int) -> None:
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise BadValue(f'"{_show(v)}" 年份应在 {_MIN_YEAR} 到 {_MAX_YEAR} 之间')
+
+
+def parse_date(v: Value) -> datetime.date:
+    """A 日期: ``2025-03-05``, ``2025/3/5``, ``2025.3.5``, ``2025年3月5日``, Excel dates."""
+    if isinstance(v, datetime.datetime):
+        d = v.date()
+        _check_year(v, d.year)
+        return d
+    if isinstance(v, datetime.date):
+        _check_year(v, v.year)
+        return v
+    bad = BadValue(f'"{_show(v)}" 不是有效日期（应写成 2025-03-05）')
+    if not isinstance(v, str):
+        raise bad
+    text = _norm(v)
+    for pattern in _DATE_RES:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            break
+    else:
+        raise bad
+    year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    _check_year(v, year)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise BadValue(f'"{_show(v)}" 不是存在的日期') from None
+
+
+def parse_month(v: Value) -> str:
+    """A 月份 as ``YYYY-MM``: ``2025-03``, ``2025/3``, ``2025.3``, ``2025年3月``, Excel dates."""
+    if isinstance(v, datetime.date):  # includes datetime
+        _check_year(v, v.year)
+        return f"{v.year:04d}-{v.month:02d}"
+    bad = BadValue(f'"{_show(v)}" 不是有效月份（应写成 2025-03）')
+    if not isinstance(v, str):
+        raise bad
+    text = _norm(v)
+    for pattern in _MONTH_RES:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            break
+    else:
+        raise bad
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise bad
+    _check_year(v, year)
+    return f"{year:04d}-{month:02d}"
+
+
+# ---------------------------------------------------------------------------
+# 身份证号 (GB 11643)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for 17 ASCII digits."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def id_check_ok(s: str) -> bool:
+    """True when ``s`` is 17 ASCII digits plus a valid check digit/``X``/``x``."""
+    if len(s) != 18 or not _ID_SHAPE.fullmatch(s):
+        return False
+    return id_check_digit(s[:17]) == s[17].upper()
+
+
+def _echo_id(text: str) -> str:
+    if len(text) > 10:
+        return text[:6] + "********" + text[-4:]
+    return text
+
+
+def parse_id(v: Value) -> str:
+    """A 身份证号, returned with an upper-case ``X``. Messages never echo it in full."""
+    if _is_number(v):
+        raise BadValue("身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为“文本”后重新输入")
+    if not isinstance(v, str):
+        raise BadValue('"" 不是18位身份证号')
+    text = _norm(v).lstrip("'")
+    shown = _echo_id(text[:60])
+    if not _ID_SHAPE.fullmatch(text):
+        raise BadValue(f'"{shown}" 不是18位身份证号')
+    text = text.upper()
+    if not id_check_ok(text):
+        raise BadValue(f'"{shown}" 身份证号校验位不正确')
+    return text
+
+
+# ---------------------------------------------------------------------------
+# masks
+
+
+def mask_id(s: str) -> str:
+    """``410122********123X``: first 6, eight ``*``, last 4 (the one mask used everywhere)."""
+    s = s.translate(_FULLWIDTH).strip().upper()
+    return s[:6] + "********" + s[-4:]
+
+
+def mask_card(s: str) -> str:
+    """A bank card: first 4 and last 4 digits, ``*`` for each digit between."""
+    digits = "".join(c for c in s.translate(_FULLWIDTH) if c in _ASCII_DIGITS)
+    if len(digits) <= 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def mask_mobile(s: str) -> str:
+    """A mobile number: ``138****5678``."""
+    digits = "".join(c for c in s.translate(_FULLWIDTH) if c in _ASCII_DIGITS)
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
+
+
+# ---------------------------------------------------------------------------
+# free text: find and mask IDs, bank cards, mobiles
+
+_D = "0-9０-９"
+_X = "XxＸｘ"
+# Quick reject: everything we look for has at least 11 digits with at most one
+# separator between digits; no run of 4 digits → nothing to find.
+_PRECHECK = re.compile(f"[{_D}]{{4}}")
+_SCRUB = re.compile(
+    f"(?<![{_D}])(?:"
+    f"(?P<run>[{_D}]{{11,19}})(?P<x>[{_X}])?"
+    f"|(?P<idg>[{_D}]{{6}}(?P<s1>[ -])[{_D}]{{8}}(?P=s1)[{_D}]{{3}}[{_D}{_X}])"
+    f"|(?P<grp>[{_D}]{{4}}(?P<s2>[ -])[{_D}]{{4}}(?:(?P=s2)[{_D}]{{4}}){{2}}(?:(?P=s2)[{_D}]{{1,3}})?)"
+    f")(?![{_D}])"
+)
+_FULL_ID = re.compile(f"(?<![{_D}])[{_D}]{{17}}[{_D}{_X}](?![{_D}])")
+_ANY_ID_RUN = re.compile(r"[0-9]{17}[0-9Xx]")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+KIND_ID = "身份证号"
+KIND_CARD = "银行卡号"
+KIND_MOBILE = "手机号"
+
+
+def _classify(m: re.Match[str], mobiles: bool) -> tuple[str, str, int, int] | None:
+    """(kind, mask, start, end) for one candidate match, or None when it is none of them."""
+    run = m.group("run")
+    if run is not None:
+        ascii_run = run.translate(_FULLWIDTH)
+        n = len(ascii_run)
+        x = m.group("x")
+        if x is not None and n == 17:
+            candidate = ascii_run + x.translate(_FULLWIDTH)
+            if id_check_ok(candidate):
+                return KIND_ID, mask_id(candidate), m.start(), m.end()
+        # Otherwise a trailing X is just the next letter: classify the digits alone.
+        start, end = m.span("run")
+        if n == 18 and id_check_ok(ascii_run):
+            return KIND_ID, mask_id(ascii_run), start, end
+        if 16 <= n <= 19:
+            return KIND_CARD, mask_card(ascii_run), start, end
+        if n == 11 and mobiles and _MOBILE.fullmatch(ascii_run):
+            return KIND_MOBILE, mask_mobile(ascii_run), start, end
+        return None
+    grouped_id = m.group("idg")
+    if grouped_id is not None:
+        candidate = "".join(c for c in grouped_id.translate(_FULLWIDTH) if c not in " -")
+        if id_check_ok(candidate):
+            return KIND_ID, mask_id(candidate), m.start(), m.end()
+        return None
+    return KIND_CARD, mask_card(m.group("grp")), m.start(), m.end()
+
+
+def scrub_text(text: str, *, mobiles: bool = False) -> tuple[str, list[str]]:
+    """Mask ID numbers, bank-card numbers (and mobiles if asked) inside free text.
+
+    Returns the masked text and the kinds found, in order of appearance
+    (``"身份证号"``, ``"银行卡号"``, ``"手机号"``). Full-width digits are found too;
+    masks are written with ASCII digits.
+    """
+    if len(text) < 11 or _PRECHECK.search(text) is None:
+        return text, []
+    kinds: list[str] = []
+    parts: list[str] = []
+    last = 0
+    for m in _SCRUB.finditer(text):
+        found = _classify(m, mobiles)
+        if found is None:
+            continue
+        kind, masked, start, end = found
+        kinds.append(kind)
+        parts.append(text[last:start])
+        parts.append(masked)
+        last = end
+    if not kinds:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), kinds
+
+
+def find_full_ids(text: str) -> list[str]:
+    """Every 18-character ID with a valid check digit, bounded by non-digits.
+
+    Full-width digits count as digits. Used as the build's last leak guard over all
+    output, so it is one compiled regex over the whole text.
+    """
+    found = []
+    for m in _FULL_ID.finditer(text):
+        candidate = m.group(0)
+        if id_check_ok(candidate.translate(_FULLWIDTH)):
+            found.append(candidate)
+    return found

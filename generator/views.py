@@ -1,0 +1,212 @@
+"""Numbers and groupings the pages show: sums, per-month summaries, welfare expiry.
+
+Everything a template displays that needs arithmetic or grouping is computed
+here, where it can be tested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import FinanceRow, Village, WelfareRow
+
+ZERO = Decimal("0.00")
+PAGE_ROWS = 200  # rows per page of a long table
+
+
+def yuan(d: Decimal | int | None) -> str:
+    """Money for display: 1,234.50"""
+    if d is None:
+        return ""
+    return f"{Decimal(d):,.2f}"
+
+
+def wan(d: Decimal | None) -> str:
+    """Big money for headlines: 1,234.56 万元 when ≥ 10,000."""
+    if d is None:
+        return ""
+    if abs(d) >= 10000:
+        return f"{(Decimal(d) / 10000):,.2f} 万元"
+    return f"{Decimal(d):,.2f} 元"
+
+
+def num(d: Decimal | int | None) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, Decimal):
+        s = f"{d:,f}"
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    return f"{d:,}"
+
+
+def month_label(m: str) -> str:
+    return f"{int(m[:4])}年{int(m[5:7])}月"
+
+
+@dataclass(frozen=True)
+class SubjectTotal:
+    kind: str
+    subject: str
+    total: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class LedgerMonth:
+    month: str
+    income: Decimal
+    expense: Decimal
+    subjects: tuple[SubjectTotal, ...]
+    rows: tuple[FinanceRow, ...]
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.expense
+
+
+def ledger_months(rows: tuple[FinanceRow, ...]) -> list[LedgerMonth]:
+    """Finance rows grouped by month (newest first), with 收入/支出 totals and 科目 subtotals."""
+    groups: dict[str, list[FinanceRow]] = OrderedDict()
+    for r in rows:
+        groups.setdefault(r.month, []).append(r)
+    out = []
+    for month in sorted(groups, reverse=True):
+        rs = groups[month]
+        subj: dict[tuple[str, str], list[Decimal]] = {}
+        inc = exp = ZERO
+        for r in rs:
+            if r.kind == "收入":
+                inc += r.amount
+            else:
+                exp += r.amount
+            subj.setdefault((r.kind, r.subject), []).append(r.amount)
+        subjects = tuple(
+            SubjectTotal(k, s, sum(v, ZERO), len(v))
+            for (k, s), v in sorted(subj.items(), key=lambda kv: (kv[0][0] != "收入", -sum(kv[1]), kv[0][1]))
+        )
+        out.append(LedgerMonth(month, inc, exp, subjects, tuple(rs)))
+    return out
+
+
+def paginate(rows: tuple, size: int = PAGE_ROWS) -> list[tuple]:
+    if not rows:
+        return [()]
+    return [rows[i:i + size] for i in range(0, len(rows), size)]
+
+
+@dataclass(frozen=True)
+class ProgramTotal:
+    program: str
+    people: int
+    rows: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class WelfareMonth:
+    month: str
+    withdrawn: bool  # names hidden by 个人信息公示天数
+    programs: tuple[ProgramTotal, ...]
+    total: Decimal
+    people: int
+    rows: tuple[WelfareRow, ...]  # empty when withdrawn
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+
+def is_withdrawn(row: WelfareRow, as_of: dt.date, privacy_days: int | None) -> bool:
+    return privacy_days is not None and (as_of - row.paid).days > privacy_days
+
+
+def _people(rows: list[WelfareRow]) -> int:
+    return len({(r.name, r.idno) for r in rows})
+
+
+def _programs(rows: list[WelfareRow]) -> tuple[ProgramTotal, ...]:
+    by: dict[str, list[WelfareRow]] = {}
+    for r in rows:
+        by.setdefault(r.program, []).append(r)
+    return tuple(
+        ProgramTotal(p, _people(rs), len(rs), sum((r.amount for r in rs), ZERO))
+        for p, rs in sorted(by.items(), key=lambda kv: (-sum(r.amount for r in kv[1]), kv[0]))
+    )
+
+
+def welfare_months(rows: tuple[WelfareRow, ...], as_of: dt.date,
+                   privacy_days: int | None) -> list[WelfareMonth]:
+    """Welfare by month, newest first. A month is withdrawn when every row in it is expired;
+    expired rows inside a partly expired month are counted but not listed."""
+    groups: dict[str, list[WelfareRow]] = {}
+    for r in rows:
+        groups.setdefault(r.month, []).append(r)
+    out = []
+    for month in sorted(groups, reverse=True):
+        rs = groups[month]
+        listed = tuple(r for r in rs if not is_withdrawn(r, as_of, privacy_days))
+        out.append(WelfareMonth(month, not listed, _programs(rs), sum((r.amount for r in rs), ZERO),
+                                _people(rs), listed))
+    return out
+
+
+@dataclass(frozen=True)
+class WelfareSummary:
+    programs: tuple[ProgramTotal, ...]
+    total: Decimal
+    people: int
+    months: tuple[WelfareMonth, ...]
+    withdrawn_rows: int
+    cutoff: dt.date | None  # rows paid before this date are withdrawn
+
+
+def welfare_summary(rows: tuple[WelfareRow, ...], as_of: dt.date,
+                    privacy_days: int | None) -> WelfareSummary:
+    months = welfare_months(rows, as_of, privacy_days)
+    withdrawn = sum(1 for r in rows if is_withdrawn(r, as_of, privacy_days))
+    cutoff = as_of - dt.timedelta(days=privacy_days) if privacy_days is not None else None
+    return WelfareSummary(_programs(list(rows)), sum((r.amount for r in rows), ZERO),
+                          _people(list(rows)), tuple(months), withdrawn, cutoff)
+
+
+def published_welfare(rows: tuple[WelfareRow, ...], as_of: dt.date,
+                      privacy_days: int | None) -> tuple[WelfareRow, ...]:
+    """Rows whose names may be published (not expired)."""
+    return tuple(r for r in rows if not is_withdrawn(r, as_of, privacy_days))
+
+
+def total(rows, attr: str) -> Decimal:
+    return sum((getattr(r, attr) or ZERO for r in rows), ZERO)
+
+
+@dataclass(frozen=True)
+class VillageTotals:
+    records: int
+    income: Decimal
+    expense: Decimal
+    welfare: Decimal
+    projects_budget: Decimal
+    notices: int
+    latest_balance: Decimal | None
+
+
+def village_totals(v: Village) -> VillageTotals:
+    inc = sum((r.amount for r in v.finance if r.kind == "收入"), ZERO)
+    exp = sum((r.amount for r in v.finance if r.kind == "支出"), ZERO)
+    bal = v.balances[-1].closing if v.balances else None
+    return VillageTotals(v.record_count, inc, exp, total(v.welfare, "amount"),
+                         total(v.projects, "budget"), len(v.notices), bal)
+
+
+def group_by(items, attr: str) -> list[tuple[str, list]]:
+    out: dict[str, list] = OrderedDict()
+    for it in items:
+        out.setdefault(getattr(it, attr) or "其他", []).append(it)
+    return list(out.items())

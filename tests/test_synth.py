@@ -1,0 +1,246 @@
+"""tools/synth.py: deterministic synthetic data in the DATA-FORMAT.md layout."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import importlib.util
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTH = ROOT / "tools" / "synth.py"
+TINY = ["--counties", "1", "--townships", "2", "--villages", "2", "--records", "200"]
+RECORD_FILES = ("finance", "welfare", "assets", "resources", "contracts", "projects")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _load_synth():
+    spec = importlib.util.spec_from_file_location("synth", SYNTH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+synth = _load_synth()
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _yuan(text: str) -> Decimal:
+    value = Decimal(text)
+    assert value >= 0 and value == value.quantize(Decimal("0.01")), text
+    return value
+
+
+def _villages(root: Path) -> list[Path]:
+    return sorted(p.parent for p in root.glob("*/*/*/village.yaml"))
+
+
+def _assert_reconciles(village: Path) -> None:
+    totals: dict[str, list[Decimal]] = {}
+    for row in _rows(village / "finance.csv"):
+        dt.date.fromisoformat(row["日期"])
+        pair = totals.setdefault(row["日期"][:7], [Decimal(0), Decimal(0)])
+        pair[0 if row["类型"] == "收入" else 1] += _yuan(row["金额"])
+        assert row["类型"] in ("收入", "支出")
+    balances = _rows(village / "balances.csv")
+    assert len(balances) == 24
+    previous_close = None
+    previous_month = None
+    for row in balances:
+        year, month = map(int, row["月份"].split("-"))
+        if previous_month is not None:
+            assert (year * 12 + month) - previous_month == 1, row
+        previous_month = year * 12 + month
+        opening, income, expense, closing = (
+            _yuan(row[k]) for k in ("期初余额", "本月收入", "本月支出", "期末余额"))
+        assert opening + income - expense == closing, row
+        if previous_close is not None:
+            assert opening == previous_close, row
+        previous_close = closing
+        assert [income, expense] == totals.get(row["月份"], [Decimal(0), Decimal(0)]), row
+    # Every ledger month is covered by a balance row.
+    assert set(totals) <= {row["月份"] for row in balances}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SYNTH), *args], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "data"
+    result = _run("--out", str(out), *TINY)
+    assert result.returncode == 0, result.stderr
+    assert "村 4" in result.stdout and "记录" in result.stdout and "字节" in result.stdout
+    return out
+
+
+def test_layout_and_slugs(tiny: Path) -> None:
+    villages = _villages(tiny)
+    assert [v.relative_to(tiny).as_posix() for v in villages] == [
+        "county-01/town-01/village-001", "county-01/town-01/village-002",
+        "county-01/town-02/village-001", "county-01/town-02/village-002",
+    ]
+    county = (tiny / "county-01" / "county.yaml").read_text(encoding="utf-8")
+    assert "个人信息公示天数: 730" in county
+    assert "网址: https://ydt-01.example.gov.cn/" in county
+    assert "监督电话:" in county
+    county_code = county.split('代码: "')[1][:6]
+    assert county_code.isdigit()
+    for village in villages:
+        names = {p.name for p in village.iterdir()}
+        assert {"village.yaml", "powers.yaml", "services.yaml", "balances.csv", "notices",
+                *(f"{s}.csv" for s in RECORD_FILES)} == names
+        notices = list((village / "notices").glob("*.md"))
+        assert 5 <= len(notices) <= 7
+        for notice in notices:
+            text = notice.read_text(encoding="utf-8")
+            assert text.startswith("---\n标题: ") and "\n类别: " in text
+            assert notice.stem == notice.stem.lower() and notice.stem.isascii()
+        town = (village.parent / "township.yaml").read_text(encoding="utf-8")
+        town_code = town.split('代码: "')[1][:9]
+        code = (village / "village.yaml").read_text(encoding="utf-8").split('代码: "')[1][:12]
+        assert code.isdigit() and town_code.isdigit()
+        assert code.startswith(town_code) and town_code.startswith(county_code)
+
+
+def test_byte_identical_across_runs(tiny: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert _run("--out", str(again), *TINY).returncode == 0
+    first, second = _tree(tiny), _tree(again)
+    assert len(first) > 40
+    assert first == second
+
+
+def test_other_seed_differs(tiny: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    assert _run("--out", str(other), *TINY, "--seed", "2").returncode == 0
+    assert _tree(tiny) != _tree(other)
+
+
+def test_single_village_regenerates_identically(tiny: Path, tmp_path: Path) -> None:
+    opts = synth.Options(counties=1, townships=2, villages=2, records=200)
+    synth.generate_village(tmp_path, opts, 0, 1, 1)
+    alone = tmp_path / "county-01" / "town-02" / "village-002"
+    full = tiny / "county-01" / "town-02" / "village-002"
+    assert _tree(alone) == _tree(full)
+
+
+def test_balances_reconcile_with_ledger(tiny: Path) -> None:
+    for village in _villages(tiny):
+        _assert_reconciles(village)
+        months = [row["月份"] for row in _rows(village / "balances.csv")]
+        assert months[0] == "2024-11" and months[-1] == "2026-10"  # 24 months before as-of
+
+
+def test_id_numbers_have_valid_check_digits(tiny: Path) -> None:
+    ids = [row["身份证号"] for v in _villages(tiny) for row in _rows(v / "welfare.csv")]
+    ids = [i for i in ids if i]
+    assert len(ids) > 100
+    for number in ids:
+        assert len(number) == 18 and number[:17].isdigit(), number
+        total = sum(int(c) * w for c, w in zip(number[:17], WEIGHTS, strict=True))
+        assert number[17].upper() == "10X98765432"[total % 11], number
+
+
+def test_welfare_rows_look_real(tiny: Path) -> None:
+    rows = [row for v in _villages(tiny) for row in _rows(v / "welfare.csv")]
+    allowed = {"低保", "特困供养", "临时救助", "高龄津贴", "残疾人两项补贴",
+               "耕地地力保护补贴", "危房改造补助", "其他"}
+    assert {row["项目"] for row in rows} <= allowed
+    as_of = dt.date(2026, 11, 28)
+    ages = [(as_of - dt.date.fromisoformat(row["发放日期"])).days for row in rows]
+    assert min(ages) > 0
+    expired = sum(age > 730 for age in ages)
+    assert 0.15 * len(rows) < expired < 0.6 * len(rows)  # some, not all, past the 730 days
+    for row in rows:
+        _yuan(row["金额"])
+        assert 2 <= len(row["姓名"]) <= 12
+
+
+def test_names_include_compound_surnames_and_dots() -> None:
+    import random
+
+    r = random.Random(7)
+    names = [synth.person_name(r) for _ in range(5000)]
+    assert any("·" in n for n in names)
+    assert any(n[:2] in synth.COMPOUND_SURNAMES for n in names)
+    assert any(len(n) == 2 for n in names) and any(len(n) == 3 for n in names)
+
+
+def test_lower_case_x_occurs() -> None:
+    first17 = next(f"41012119800101{k:03d}" for k in range(1000)
+                   if synth.id_check_digit(f"41012119800101{k:03d}") == "X")
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    assert "10X98765432"[total % 11] == "X"
+    opts = synth.Options(records=3000)
+    ident = synth.village_identities(opts, 0, 0)[0]
+    rows = synth._VillageGen(opts, ident).welfare()
+    assert any(row[2].endswith("x") for row in rows)
+    assert any(row[2].endswith("X") for row in rows)
+
+
+def test_record_split_roughly_matches(tiny: Path) -> None:
+    counts = {s: sum(len(_rows(v / f"{s}.csv")) for v in _villages(tiny)) for s in RECORD_FILES}
+    total = sum(counts.values())
+    assert 4 * 200 * 0.9 <= total <= 4 * 200 * 1.1
+    expected = {"finance": 0.55, "welfare": 0.35, "assets": 0.03, "resources": 0.02,
+                "contracts": 0.03, "projects": 0.02}
+    for name, share in expected.items():
+        assert abs(counts[name] / total - share) < 0.02 + share * 0.2, (name, counts)
+
+
+def test_edit_village_changes_only_that_village(tiny: Path, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(tiny, data)
+    target = data / "county-01" / "town-01" / "village-002"
+    before = _tree(data)
+    finance_before = _rows(target / "finance.csv")
+    result = _run("--edit-village", str(target))
+    assert result.returncode == 0, result.stderr
+    after = _tree(data)
+    changed = {k for k in before if before[k] != after.get(k)} | (after.keys() - before.keys())
+    assert changed == {"county-01/town-01/village-002/finance.csv",
+                       "county-01/town-01/village-002/balances.csv"}
+    finance_after = _rows(target / "finance.csv")
+    assert len(finance_after) == len(finance_before) + 3
+    assert sum(a != b for a, b in zip(finance_before, finance_after, strict=False)) == 1
+    _assert_reconciles(target)
+
+    # Deterministic: the same edit on a fresh copy gives the same bytes.
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny, copy)
+    assert _run("--edit-village", str(copy / "county-01/town-01/village-002")).returncode == 0
+    assert _tree(copy) == after
+    # A second edit keeps changing it and keeps it reconciled.
+    assert _run("--edit-village", str(target)).returncode == 0
+    assert _tree(data) != after
+    _assert_reconciles(target)
+
+
+def test_refuses_non_empty_out(tiny: Path) -> None:
+    result = _run("--out", str(tiny), *TINY)
+    assert result.returncode == 2
+    assert "非空" in result.stderr
