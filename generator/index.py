@@ -35,3 +35,7 @@ def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "p
     if proc.returncode != 0:
         msg = (proc.stderr or proc.stdout).strip()[-2000:]
         raise ToolError(f"Pagefind 建立搜索索引失败（退出码 {proc.returncode}）：{msg}")
+    # Pagefind writes filter values in hash-map order: make the bundle reproducible
+    from .pagefind_canon import canonicalize
+
+    canonicalize(site / output_subdir)

@@ -16,11 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .values import find_full_ids, mask_id
+from .values import find_full_ids, id_check_digit, mask_id
 
 log = logging.getLogger(__name__)
 
-_CANDIDATE = re.compile(rb"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{17})([0-9Xx])?(?![0-9])")
+# Pagefind's Chinese segmenter writes U+200B between "words" (e.g. before an ID's
+# final X); other zero-width characters could hide an ID the same way.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 TEXT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".js", ".atom", ".svg", ".css"}
 PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 
@@ -46,15 +49,25 @@ def _decode(path: Path, data: bytes) -> bytes:
 
 
 def scan_bytes(data: bytes, secret_hashes: frozenset[str]) -> list[str]:
+    """Full IDs in ``data``: any with a valid check digit, and any input ID (by hash) —
+    the latter also as its first 17 digits alone (the check digit can be computed)."""
     found = []
-    text = data.decode("utf-8", "replace")
+    text = _ZERO_WIDTH.sub("", data.decode("utf-8", "replace"))
     found.extend(find_full_ids(text))
     if secret_hashes:
-        for m in _CANDIDATE.finditer(data):
-            s = m.group().decode()
+        for m in _CANDIDATE.finditer(text):
+            first17, last = m.group(1), m.group(2)
+            s = first17 + (last or id_check_digit(first17))
             if id_hash(s) in secret_hashes:
                 found.append(s)
     return found
+
+
+def scan_file(path: Path, secret_hashes: frozenset[str]) -> list[str]:
+    """Full IDs in one file about to be published (text-like files and Pagefind's)."""
+    if not (path.suffix.lower() in TEXT_SUFFIXES or path.suffix in PAGEFIND_SUFFIXES):
+        return []
+    return scan_bytes(_decode(path, path.read_bytes()), secret_hashes)
 
 
 def scan_tree(root: Path, files: Iterable[Path], secret_hashes: frozenset[str],

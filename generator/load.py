@@ -42,7 +42,7 @@ from .validate import (
     validate_records,
     validate_table,
 )
-from .yamltext import load_yaml, split_front_matter
+from .yamltext import front_matter_unclosed, load_yaml, split_front_matter
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ class VillageResult:
     village: Village | None  # None when the village has errors
     problems: tuple[Problem, ...]
     secrets: frozenset[str]  # full ID numbers found in the input (for the leak guard only)
+    secret_sources: tuple[tuple[str, str], ...] = ()  # (ID, "path:line") for leak messages
 
 
 def _visible(p: Path) -> bool:
@@ -102,11 +103,20 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     return True
 
 
+def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
+    """A folder that is a symbolic link leading out of the data folder is refused."""
+    if p.is_symlink() and not p.resolve().is_relative_to(root):
+        col.error(rel, 0, "文件夹", "是指向数据文件夹之外的符号链接，不能使用（请把文件夹本身放进数据文件夹）")
+        return True
+    return False
+
+
 def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySource], Collector]:
     """Walk the data folder; folder-name problems go into the collector."""
     col = Collector()
     if not data_dir.is_dir():
         raise UsageError(f"数据文件夹 {data_dir} 不存在")
+    root = data_dir.resolve()
     counties: list[CountySource] = []
     entries = sorted(p for p in data_dir.iterdir() if _visible(p))
     names = [p.name for p in entries if p.is_dir()]
@@ -119,7 +129,7 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
             continue
         if only and cdir.name not in only:
             continue
-        if not _slug_problem(f"{cdir.name}/", cdir.name, col):
+        if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
             continue
         towns = []
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
@@ -128,7 +138,7 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
                     col.warn(f"{cdir.name}/{tdir.name}", 1, "文件", "未知的文件，不会使用")
                 continue
             trel = f"{cdir.name}/{tdir.name}/"
-            if not _slug_problem(trel, tdir.name, col, reserved=True):
+            if _outside(tdir, root, trel, col) or not _slug_problem(trel, tdir.name, col, reserved=True):
                 continue
             villages = []
             for vdir in sorted(p for p in tdir.iterdir() if _visible(p)):
@@ -136,7 +146,8 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
                     if vdir.name != "township.yaml":
                         col.warn(f"{trel}{vdir.name}", 1, "文件", "未知的文件，不会使用")
                     continue
-                if _slug_problem(f"{trel}{vdir.name}/", vdir.name, col):
+                vrel = f"{trel}{vdir.name}/"
+                if not _outside(vdir, root, vrel, col) and _slug_problem(vrel, vdir.name, col):
                     villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
             towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
         counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
@@ -190,7 +201,7 @@ def markdown_field(text: str | None, rel: str, line: int, label: str, col: Colle
         return ""
     if has_raw_html(text):
         col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
-    return render_markdown(scrub(text, rel, line, label, col, mobiles=False))
+    return render_markdown(scrub(text, rel, line, label, col, mobiles=False, markdown=True))
 
 
 def load_county(src: CountySource, col: Collector) -> County | None:
@@ -357,7 +368,8 @@ def load_village(src: VillageSource) -> VillageResult:
     village = None
     if not col.has_errors and info is not None:
         village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
-    return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets))
+    return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets),
+                         tuple(sorted(col.secret_sources.items())))
 
 
 def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
@@ -381,7 +393,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
             continue
         front, body, body_line = split_front_matter(text)
         if front is None:
-            col.error(nrel, 1, "文件", "缺少开头用 --- 包围的字段（标题、类别、日期）")
+            if front_matter_unclosed(text):
+                col.error(nrel, 1, "文件", "开头的字段块缺少结束的 --- 行")
+            else:
+                col.error(nrel, 1, "文件", "缺少开头用 --- 包围的字段（标题、类别、日期）")
             continue
         data = read_yaml(p, nrel, col, offset=1, text=front)
         if data is None:
@@ -397,7 +412,8 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
-            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False))
+            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False,
+                                      markdown=True))
         masked = "\n".join(masked_lines)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue

@@ -61,10 +61,42 @@ def has_raw_html(text: str) -> bool:
     return bool(_RAW_HTML.search(text))
 
 
+# Python-Markdown recurses once per nesting level and is quadratic in brackets and
+# entities within one paragraph: hostile input beyond these limits is shown as plain text.
+_MAX_INDENT = 40
+_MAX_QUOTE_DEPTH = 10
+_MAX_PER_PARAGRAPH = {"[": 500, "&": 2000, "<": 2000, "`": 2000}
+_MARKERS = re.compile(r"[ \t]*(?:(?:>|[-*+][ \t]|[0-9]{1,9}[.)][ \t])[ \t]*)+")
+
+
+def _too_complex(text: str) -> bool:
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+        if indent > _MAX_INDENT:
+            return True
+        m = _MARKERS.match(line)  # nested quote / list markers at the start of a line
+        if m is not None and len(re.findall(r">|[-*+][ \t]|[0-9][.)]", m.group(0))) > _MAX_QUOTE_DEPTH:
+            return True
+    for para in re.split(r"\n[ \t]*\n", text):
+        if any(para.count(ch) > n for ch, n in _MAX_PER_PARAGRAPH.items()):
+            return True
+    return False
+
+
+def plain_text_html(text: str) -> str:
+    """Text shown as is: paragraphs and line breaks, everything else escaped."""
+    paras = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    return "\n".join("<p>" + "<br>\n".join(html.escape(ln) for ln in p.split("\n")) + "</p>"
+                     for p in paras)
+
+
 def render_markdown(text: str) -> str:
     """Return sanitized HTML for clerk Markdown; any HTML in it is shown as text."""
     if not text.strip():
         return ""
+    if _too_complex(text):
+        return plain_text_html(text.replace("\\*", "*"))
     # Escape "<" so no raw HTML (or HTML comment) is ever interpreted by Markdown.
     src = text.replace("&", "&amp;").replace("<", "&lt;")
     _MD.reset()

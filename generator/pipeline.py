@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, leakguard
+from . import __version__, leakguard, opendata
 from .errors import DataErrors, Problem, ToolError
 from .index import pagefind_executable, run_pagefind
 from .load import (
@@ -114,6 +114,7 @@ class VillageTask:
     staging: Path | None
     cache: Path | None
     tdigest: str
+    read_cache: bool = True  # False with --no-cache: results are still written to the cache
 
 
 def _cache_dir(cache: Path, src: VillageSource) -> Path:
@@ -128,17 +129,16 @@ def process_village(task: VillageTask) -> VillageOutcome:
         key = village_key(src, task.county, task.town, task.as_of, task.tdigest)  # type: ignore[arg-type]
         entry = _cache_dir(task.cache, src) / key
         meta = entry / "meta.pickle"
-        if meta.is_file():
+        if task.read_cache and meta.is_file():
             try:
-                outcome: VillageOutcome = pickle.loads(meta.read_bytes())
+                outcome, manifest = pickle.loads(meta.read_bytes())
                 writer = OutputWriter(task.staging)  # type: ignore[arg-type]
-                files = entry / "files"
-                for p in sorted(files.rglob("*")):
-                    if p.is_file():
-                        writer.link_or_copy(p.relative_to(files).as_posix(), p)
+                files = f"{entry}/files/"
+                for rel in manifest:
+                    writer.link_or_copy(rel, files + rel)
                 return VillageOutcome(src, outcome.name, outcome.totals, outcome.problems,
                                       outcome.secret_hashes, outcome.pages, outcome.digest, True)
-            except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError):
+            except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
                 shutil.rmtree(entry, ignore_errors=True)
     result = load_village(src)
     hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
@@ -149,14 +149,18 @@ def process_village(task: VillageTask) -> VillageOutcome:
     renderer = _renderer(task.county, task.as_of)  # type: ignore[arg-type]
     v = result.village
     pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    pages.extend(opendata.village_files(task.county, task.town, v, task.as_of))  # type: ignore[arg-type]
     base = f"{src.county}/{src.township}/{src.slug}/"
     attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
     problems = list(result.problems)
     # leak guard on what this village publishes (rendered bytes and attachments that are text)
-    for path, data in pages:
-        for s in dict.fromkeys(leakguard.scan_bytes(data, hashes)):
-            problems.append(Problem(path, 1, "身份证号",
-                                    f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}（来源：{src.rel}），已停止发布"))
+    sources = dict(result.secret_sources)
+    found = [(path, s) for path, data in pages for s in dict.fromkeys(leakguard.scan_bytes(data, hashes))]
+    found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
+    for path, s in found:
+        problems.append(Problem(path, 1, "身份证号",
+                                f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
+                                f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
     digest = hashlib.sha256()
     for path, data in pages:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -172,17 +176,16 @@ def process_village(task: VillageTask) -> VillageOutcome:
             cw.write(path, data)
         for rel, p in attachments:
             cw.link_or_copy(rel, p)
-        (tmp / "meta.pickle").write_bytes(pickle.dumps(outcome, protocol=4))
+        manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
+        (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
         os.rename(tmp, entry)
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
-        files = entry / "files"
-        for path, _ in pages:
-            writer.link_or_copy(path, files / path)
-        for rel, _p in attachments:
-            writer.link_or_copy(rel, files / rel)
+        files = f"{entry}/files/"
+        for rel in manifest:
+            writer.link_or_copy(rel, files + rel)
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
@@ -222,9 +225,11 @@ def _run(opts: Options, staging: Path | None) -> Loaded:
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
     tdigest = template_digest() if staging is not None else ""
-    cache = cache_dir(opts.out) if (opts.use_cache and staging is not None) else None
+    cache = cache_dir(opts.out) if staging is not None else None
     for cs in sources:
         c = load_county(cs, col)
+        if c is not None and not c.url:
+            col.problems.append(opendata.missing_url_warning(cs.slug))
         counties.append((cs, c))
         towns = {t.slug: t for t in c.townships} if c else {}
         for ts in cs.townships:
@@ -232,7 +237,7 @@ def _run(opts: Options, staging: Path | None) -> Loaded:
                 town = towns.get(ts.slug)
                 ok = staging is not None and c is not None and town is not None
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
-                                         staging if ok else None, cache, tdigest))
+                                         staging if ok else None, cache, tdigest, opts.use_cache))
     outcomes: list[VillageOutcome] = []
     started, last = time.monotonic(), [time.monotonic()]
     for i, o in enumerate(_map(tasks, opts.jobs), 1):
@@ -247,7 +252,7 @@ def _run(opts: Options, staging: Path | None) -> Loaded:
 def load_site(opts: Options) -> list[Problem]:
     """Load and validate everything (the ``check`` command). Raises DataErrors on errors."""
     loaded = _run(opts, None)
-    problems = sorted(loaded.problems)
+    problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
     if any(not p.warning for p in problems):
         raise DataErrors(problems)
     return problems
@@ -267,7 +272,7 @@ def build_site(opts: Options) -> Report:
     staging.mkdir(parents=True)
     try:
         loaded = _run(opts, staging)
-        problems = sorted(loaded.problems)
+        problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
         if any(not p.warning for p in problems):
             raise DataErrors(problems)
         pages = _finish(opts, staging, loaded)
@@ -292,6 +297,7 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
     env = make_env()
     writer = OutputWriter(staging)
     pages = 0
+    fresh: list[Path] = []
     counties: list[County] = []
     by_county: dict[str, list[VillageOutcome]] = {}
     for o in loaded.outcomes:
@@ -314,37 +320,42 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
         for rel, data in static.contents.items():
             writer.write(f"{county.slug}/{rel}", data)
         pages += len(county_pages)
-        _index_county(opts, staging, county, outs)
+        pages += opendata.write_county_files(staging, writer, renderer)
+        fresh += _index_county(opts, staging, county, outs)
     for rel, data in static.contents.items():
         writer.write(rel, data)
     path, data = render_root(counties, static, env=env)
     writer.write(path, data)
     pages += 1
-    _guard_index(staging, loaded)
+    _guard_index(staging, loaded, fresh)
     return pages
 
 
-def _index_county(opts: Options, staging: Path, county: County, outs: list[VillageOutcome]) -> None:
-    """One Pagefind bundle per township (pagefind/<township>/), cached by page content."""
+def _index_county(opts: Options, staging: Path, county: County,
+                  outs: list[VillageOutcome]) -> list[Path]:
+    """One Pagefind bundle per township (pagefind/<township>/), cached by page content.
+    Returns the bundles built afresh (cached ones were leak-scanned when built)."""
+    fresh: list[Path] = []
     site = staging / county.slug
-    cache = cache_dir(opts.out) / "search" / county.slug if opts.use_cache else None
+    cache = cache_dir(opts.out) / "search" / county.slug
     for town in county.townships:
         digests = sorted(o.digest for o in outs if o.source.township == town.slug)
         key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
         target = site / "pagefind" / town.slug
-        entry = cache / town.slug / key if cache else None
-        if entry is not None and (entry / "pagefind-entry.json").is_file():
+        entry = cache / town.slug / key
+        if opts.use_cache and (entry / "pagefind-entry.json").is_file():
             _link_tree(entry, target)
             continue
         run_pagefind(site, glob=f"{town.slug}/**/*.html", output_subdir=f"pagefind/{town.slug}")
-        if entry is not None:
-            tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
-            shutil.rmtree(tmp, ignore_errors=True)
-            _link_tree(target, tmp)
-            for old in entry.parent.glob("*"):
-                if old != tmp:
-                    shutil.rmtree(old, ignore_errors=True)
-            os.rename(tmp, entry)
+        fresh.append(target)
+        tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        _link_tree(target, tmp)
+        for old in entry.parent.glob("*"):
+            if old != tmp:
+                shutil.rmtree(old, ignore_errors=True)
+        os.rename(tmp, entry)
+    return fresh
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -358,14 +369,31 @@ def _link_tree(src: Path, dst: Path) -> None:
                 shutil.copyfile(p, t)
 
 
-def _guard_index(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over search bundles and county-level files (village pages were scanned
-    when rendered)."""
+def _guard_index(staging: Path, loaded: Loaded, fresh: list[Path]) -> None:
+    """Leak guard over what was not scanned when rendered: freshly built search bundles and the
+    county-level pages and feeds. Village pages, downloads and the row fragments that the
+    county-wide downloads are joined from were scanned in the village workers; cached search
+    bundles were scanned when they were built."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
-    files = [p for p in staging.rglob("*") if p.is_file() and (
-        "pagefind" in p.relative_to(staging).parts or p.relative_to(staging).parts[-1] == "index.html"
-        and len(p.relative_to(staging).parts) <= 3)]
+    files: list[Path] = []
+    for d in fresh:
+        files.extend(p for p in d.rglob("*") if p.is_file())
+    for top in sorted(staging.iterdir()):
+        if top.is_file():
+            files.append(top)
+            continue
+        for p in top.iterdir():  # county home, feed, sitemap, robots
+            if p.is_file():
+                files.append(p)
+        for sub in ("search", "info"):
+            if (top / sub).is_dir():
+                files.extend(p for p in (top / sub).rglob("*") if p.is_file())
+        for t in top.iterdir():  # township pages
+            if (t / "index.html").is_file() and t.name not in ("search", "info", "data"):
+                files.append(t / "index.html")
+        if (top / opendata.DATA_DIR / "index.html").is_file():
+            files.append(top / opendata.DATA_DIR / "index.html")
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
         raise DataErrors([

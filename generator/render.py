@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import views
+from . import charts, views
 from .markup import html_to_text, link_allowed
 from .model import County, Notice, Township, Village
+from .opendata import TABLES, TABLES_BY_MODULE
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,10 @@ def make_env() -> jinja2.Environment:
     env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=_date,
                        cn_date=_cn_date, month_label=views.month_label)
     env.tests["safe_link"] = link_allowed
-    env.globals.update(MODULES=MODULES, CSP=CSP)
+    env.globals.update(OPENDATA=TABLES_BY_MODULE, OPENDATA_TABLES=TABLES)
+    env.globals.update(ledger_page=views.ledger_page, welfare_page=views.welfare_page,
+                       notice_page=views.notice_page)
+    env.globals.update(MODULES=MODULES, CSP=CSP, charts=charts)
     return env
 
 
@@ -85,12 +89,16 @@ def build_static() -> Static:
 
 
 def template_digest() -> str:
-    """Hash of every template and static file (part of the build cache key)."""
+    """Hash of every template, static file, content page and generator module (part of the build
+    cache key, so a code change never reuses stale output)."""
     h = hashlib.sha256()
     for p in sorted(TEMPLATES.rglob("*")):
         if p.is_file():
             h.update(p.relative_to(TEMPLATES).as_posix().encode())
             h.update(p.read_bytes())
+    for p in sorted(Path(__file__).resolve().parent.glob("*.py")):  # the generator's own code
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     for p in sorted(CONTENT.rglob("*.md")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -205,7 +213,7 @@ class Renderer:
         for m in months:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                path = f"{base}affairs/ledger/{m.month}/" + (f"{i}/" if i > 1 else "")
+                path = base + views.ledger_page(m.month, i)
                 yield self._page("ledger_month.html", path, module="affairs", m=m, rows=rows,
                                  pageno=i, pages=len(pages),
                                  crumbs=crumb(("三务公开", base + "affairs/"), (m.label + "收支", None)),
@@ -216,7 +224,7 @@ class Renderer:
         for m in w.months:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                path = f"{base}welfare/{m.month}/" + (f"{i}/" if i > 1 else "")
+                path = base + views.welfare_page(m.month, i)
                 yield self._page("welfare_month.html", path, module="welfare", m=m, rows=rows,
                                  pageno=i, pages=len(pages), w=w,
                                  crumbs=crumb(("惠民资金", base + "welfare/"), (m.label, None)),
@@ -226,9 +234,11 @@ class Renderer:
                          paid=views.total(v.projects, "paid"), **ctx)
         yield self._page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
                          module="services", **ctx)
+        yield self._page("poster.html", base + "poster/", crumbs=crumb(("公开栏二维码海报", None)),
+                         module="poster", village_url=self.abs_url(base), **ctx)
 
     def _notice(self, n: Notice, base: str, crumb, ctx: dict) -> Page:
-        return self._page("notice.html", f"{base}affairs/notices/{n.slug}/", module="affairs",
+        return self._page("notice.html", base + views.notice_page(n.slug), module="affairs",
                           n=n, status=n.status(self.as_of),
                           crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
 

@@ -31,6 +31,9 @@ from .values import (
 log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
+_PLAIN_MONEY = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CENT = Decimal("0.01")
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -40,6 +43,7 @@ class Collector:
 
     problems: list[Problem] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
+    secret_sources: dict[str, str] = field(default_factory=dict)  # ID → "path:line" of its record
 
     def error(self, path: str, line: int, fld: str, msg: str) -> None:
         self.problems.append(Problem(path, line, fld, msg))
@@ -94,8 +98,9 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
     return name
 
 
-def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobiles: bool) -> str:
-    masked, kinds = scrub_text(value, mobiles=mobiles)
+def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobiles: bool,
+          markdown: bool = False) -> str:
+    masked, kinds = scrub_text(value, mobiles=mobiles, markdown=markdown)
     for kind in dict.fromkeys(kinds):
         col.warn(path, line, label, f"发现{kind}，已打码公开（请不要在此填写个人信息）")
     return masked
@@ -125,6 +130,24 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         return tuple(out)
     if kind == S.RECORDS:
         return raw  # handled by caller
+    if type(raw) is str and raw:
+        # fast paths for the plain forms that make up nearly all real data
+        if kind == S.MONEY:
+            if _PLAIN_MONEY.match(raw):
+                return Decimal(raw).quantize(_CENT)
+        elif kind == S.DATE:
+            if _ISO_DATE.match(raw):
+                try:
+                    d = dt.date.fromisoformat(raw)
+                    if 1900 <= d.year <= 2100:
+                        return d
+                except ValueError:
+                    pass  # the full parser gives the message
+        elif kind == S.ENUM:
+            if raw in fld.choices:
+                return raw
+        elif kind == S.TEXT and not fld.digits and len(raw) < 11:
+            return raw  # too short to hold an ID, card or mobile number
     if isinstance(raw, (dict, list)):
         col.error(path, line, fld.label, "应为一个值，不能是列表或多层结构")
         return None
@@ -154,6 +177,7 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         if kind == S.IDNO:
             full = parse_id(text)
             col.secrets.add(full)
+            col.secret_sources.setdefault(full, f"{path}:{line}")
             from .values import mask_id
 
             return mask_id(full)
@@ -185,6 +209,7 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
         return None
     key_lines: dict[str, int] = getattr(data, "key_lines", {})
     out: dict[str, Any] = {}
+    before = len(col.problems)
     for key, raw in data.items():
         ln = key_lines.get(key, start)
         fld = fields.get(key)
@@ -197,6 +222,8 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
         out[fld.attr] = convert(fld, raw, path, ln, col, ctx)
     for fld in fields.values():
         if fld.required and out.get(fld.attr) in (None, "", ()):
+            if col_has_error(col, before, fld.label):
+                continue  # the bad value was reported already
             if fld.label in data:
                 col.error(path, key_lines.get(fld.label, start), fld.label, "必填，不能为空")
             else:

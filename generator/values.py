@@ -420,12 +420,13 @@ def _classify(m: re.Match[str], mobiles: bool) -> tuple[str, str, int, int] | No
     return KIND_CARD, mask_card(m.group("grp")), m.start(), m.end()
 
 
-def scrub_text(text: str, *, mobiles: bool = False) -> tuple[str, list[str]]:
+def scrub_text(text: str, *, mobiles: bool = False, markdown: bool = False) -> tuple[str, list[str]]:
     """Mask ID numbers, bank-card numbers (and mobiles if asked) inside free text.
 
     Returns the masked text and the kinds found, in order of appearance
     (``"身份证号"``, ``"银行卡号"``, ``"手机号"``). Full-width digits are found too;
-    masks are written with ASCII digits.
+    masks are written with ASCII digits. With ``markdown``, the masks' ``*`` are
+    written ``\\*`` so that Markdown shows them instead of reading emphasis.
     """
     if len(text) < 11 or _PRECHECK.search(text) is None:
         return text, []
@@ -439,7 +440,7 @@ def scrub_text(text: str, *, mobiles: bool = False) -> tuple[str, list[str]]:
         kind, masked, start, end = found
         kinds.append(kind)
         parts.append(text[last:start])
-        parts.append(masked)
+        parts.append(masked.replace("*", "\\*") if markdown else masked)
         last = end
     if not kinds:
         return text, []

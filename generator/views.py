@@ -42,6 +42,20 @@ def num(d: Decimal | int | None) -> str:
     return f"{d:,}"
 
 
+def ledger_page(month: str, page: int = 1) -> str:
+    """Path of a ledger month page below the village folder (files, not folders: fewer
+    directories make rebuilds into a fresh folder much faster)."""
+    return f"affairs/ledger/{month}{f'-{page}' if page > 1 else ''}.html"
+
+
+def welfare_page(month: str, page: int = 1) -> str:
+    return f"welfare/{month}{f'-{page}' if page > 1 else ''}.html"
+
+
+def notice_page(slug: str) -> str:
+    return f"affairs/notices/{slug}.html"
+
+
 def month_label(m: str) -> str:
     return f"{int(m[:4])}年{int(m[5:7])}月"
 

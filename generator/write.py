@@ -12,6 +12,8 @@ import ctypes.util
 import logging
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 from .errors import ToolError
@@ -28,30 +30,35 @@ class OutputWriter:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self.written: set[str] = set()
+        self._dirs: set[str] = set()
 
     def target(self, rel: str) -> Path:
-        if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in rel.split("/")):
-            raise ToolError(f"内部错误：输出路径 {rel!r} 不合法")
-        p = self.root / rel
-        if not p.resolve().is_relative_to(self.root):
-            raise ToolError(f"内部错误：输出路径 {rel!r} 超出了输出文件夹")
+        """The file for ``rel``. Paths are checked as text (no ``..``, no absolute path, no
+        backslash, no empty part): the root is a folder this build created, so no symbolic
+        link inside it can lead out."""
+        parts = rel.split("/")
+        if rel.startswith("/") or "\\" in rel or "\x00" in rel or any(
+                p in ("", ".", "..") for p in parts):
+            raise ToolError(f"内部错误：输出路径 {rel!r} 不合法（不能超出输出文件夹）")
         if rel in self.written:
             raise ToolError(f"内部错误：两项内容要写入同一个文件 {rel}")
         self.written.add(rel)
-        return p
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in self._dirs:
+            (self.root / parent).mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        return self.root / rel
 
     def write(self, rel: str, data: bytes) -> None:
         p = self.target(rel)
-        p.parent.mkdir(parents=True, exist_ok=True)
         try:
             with open(p, "wb") as f:
                 f.write(data)
         except OSError as e:
             raise ToolError(f"写入 {p} 失败：{e.strerror}（磁盘满了？）") from e
 
-    def link_or_copy(self, rel: str, src: Path) -> None:
+    def link_or_copy(self, rel: str, src: Path | str) -> None:
         p = self.target(rel)
-        p.parent.mkdir(parents=True, exist_ok=True)
         try:
             try:
                 os.link(src, p)
@@ -76,6 +83,10 @@ def clean_stale(out: Path) -> None:
         if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
             continue
         shutil.rmtree(p, ignore_errors=True)
+    for p in out.parent.glob(f".{out.name}.trash-*"):
+        subprocess.Popen(["rm", "-rf", "--", str(p)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
 
 
 def _alive(pid: int) -> bool:
@@ -101,7 +112,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(staging: Path, out: Path) -> None:
-    """Make ``staging`` the new ``out``; the old site is removed afterwards."""
+    """Make ``staging`` the new ``out``. The old site is renamed aside and deleted in the
+    background (a later build removes whatever a killed deletion left)."""
     out = out.absolute()
     if not out.exists():
         os.rename(staging, out)
@@ -109,10 +121,22 @@ def swap_in(staging: Path, out: Path) -> None:
     if not out.is_dir():
         raise ToolError(f"输出位置 {out} 已存在且不是文件夹")
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+        _remove_later(staging)  # now holds the old site
         return
     # Fallback (no renameat2): two renames; a crash between them leaves the old site in .old
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = out.parent / f".{out.name}.staging-{os.getpid()}-old"
     os.rename(out, old)
     os.rename(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_later(old)
+
+
+def _remove_later(path: Path) -> None:
+    """Delete a finished-with folder without making the build wait for it."""
+    trash = path.with_name(f"{path.name.split('.staging-')[0]}.trash-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.rename(path, trash)
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)

@@ -71,6 +71,7 @@ _EXPLAIN: tuple[tuple[str, str], ...] = (
     ("expected <block end>", "缩进没有对齐"),
     ("control characters are not allowed", "含有不可见的控制字符"),
     ("cannot start any token", "这个字符不能放在开头（请给整个值加引号）"),
+    ("exceeded maximum nesting depth", f"嵌套层数过多（最多 {MAX_DEPTH} 层）"),
 )
 _DEFAULT_EXPLAIN = "请检查缩进、冒号和引号"
 _TAB_EXPLAIN = "不能用 Tab 缩进，请改用空格"

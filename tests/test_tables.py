@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import time
 import zipfile
 from pathlib import Path
@@ -335,7 +334,6 @@ def test_unreadable_path_is_a_file_problem(tmp_path):
     assert problems[0].field == "文件" and problems[0].message.startswith("无法读取文件")
 
 
-@pytest.mark.skipif(os.name != "posix", reason="uses a directory as a file")
 def test_directory_instead_of_file(tmp_path):
     (tmp_path / "finance.csv").mkdir()
     table, problems = read(tmp_path / "finance.csv")

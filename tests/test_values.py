@@ -27,7 +27,12 @@ from generator.values import (
     scrub_text,
 )
 
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,  # no .hypothesis/ folder in the repo
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def make_id(first17: str) -> str:

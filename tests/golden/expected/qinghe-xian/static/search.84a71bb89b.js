@@ -1,0 +1,205 @@
+// 一点通 search page: Pagefind (extended build, Chinese segmentation), one bundle
+// per township merged at query time.
+//
+// Pagefind segments the index with jieba but the query with the browser's
+// Intl.Segmenter (or not at all on old WebViews), and the two disagree
+// (Pagefind #1237: index 梁华明 / 高标准, browser 梁 华 明 / 高 标 准). The
+// templates therefore add, next to every name, project, title and memo, an
+// index-only copy written one character per word inside 〔…〕 (macro `ix`).
+// findPages() asks Pagefind twice — the query as typed, and the query split into
+// single characters — and puts first the pages where those characters sit next
+// to each other, i.e. where the full name or title really appears.
+//
+// The functions above the DOM part are exported so tools/search_eval.py and the
+// tests can run the exact same logic in Node against pagefind.js.
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const SEP = /[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕《》\-—_/\\|]+/gu;
+
+/** The query with separators and middle dots removed ("阿卜杜拉·艾买提" → "阿卜杜拉艾买提"). */
+export function compact(q) {
+  return String(q).replace(SEP, "");
+}
+
+/** One word per character, as the templates' index-only copies are written. */
+export function charSplit(q) {
+  return Array.from(compact(q));
+}
+
+function longestRun(words) {
+  let best = 0, cur = 0, prev = -2;
+  for (const w of [...words].sort((a, b) => a - b)) {
+    cur = w === prev + 1 ? cur + 1 : (w === prev ? cur : 1);
+    prev = w;
+    if (cur > best) best = cur;
+  }
+  return best;
+}
+
+/** Remove the index-only 〔…〕 copies from a Pagefind excerpt (also when cut off). */
+export function cleanExcerpt(html) {
+  return String(html)
+    .replace(/〔[^〔〕]*〕/gu, "")
+    .replace(/^[^〔〕]*〕/u, "")
+    .replace(/〔[^〔〕]*$/u, "")
+    .trim();
+}
+
+/**
+ * Search ``pf`` (the pagefind.js module, shards merged) for ``q``.
+ * Returns {items: [{url, title, excerpt}], total}; at most ``max`` items loaded.
+ */
+export async function findPages(pf, q, { filters = {}, max = 20 } = {}) {
+  const query = String(q).trim();
+  if (!query) return { items: [], total: 0 };
+  const typed = await pf.search(query, { filters });
+  const parts = charSplit(query);
+  const cjk = parts.filter((p) => CJK.test(p)).length;
+  let strong = [], weak = [];
+  if (cjk >= 1 && parts.length >= 2) {
+    const split = await pf.search(parts.join(" "), { filters });
+    for (const r of split.results) {
+      (longestRun(r.words || []) >= parts.length ? strong : weak).push(r);
+    }
+  }
+  const seen = new Set();
+  const ordered = [];
+  for (const r of [...strong, ...typed.results, ...weak]) {
+    if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
+  }
+  const data = await Promise.all(ordered.slice(0, max).map((r) => r.data()));
+  const items = data.map((d) => ({
+    url: d.url,
+    title: (d.meta && d.meta.title) || d.url,
+    excerpt: cleanExcerpt(d.excerpt || ""),
+  }));
+  return { items, total: ordered.length };
+}
+
+// ---------------------------------------------------------------------------
+// The page (only in a browser).
+
+function supported() {
+  return typeof WebAssembly === "object" && typeof fetch === "function" && typeof Promise === "function";
+}
+
+// Pagefind's excerpt is text with <mark> around hits: rebuild it as DOM nodes so
+// nothing else in it can ever become markup.
+function excerptNode(excerpt) {
+  const p = document.createElement("p");
+  const decoder = document.createElement("textarea");
+  decoder.innerHTML = excerpt.replace(/<mark>/g, "\u0001").replace(/<\/mark>/g, "\u0002");
+  const text = decoder.value;
+  let i = 0;
+  for (const m of text.matchAll(/\u0001([^\u0001\u0002]*)\u0002/g)) {
+    p.append(text.slice(i, m.index).replace(/[\u0001\u0002]/g, ""));
+    const mark = document.createElement("mark");
+    mark.textContent = m[1];
+    p.append(mark);
+    i = m.index + m[0].length;
+  }
+  p.append(text.slice(i).replace(/[\u0001\u0002]/g, ""));
+  return p;
+}
+
+function page() {
+  const form = document.getElementById("search-form");
+  const input = document.getElementById("q");
+  const statusEl = document.getElementById("search-status");
+  const list = document.getElementById("results");
+  const base = new URL("../", location.href).pathname;
+  const shards = (list.dataset.shards || "").split(" ").filter(Boolean);
+  const selects = () => document.querySelectorAll("#filters select");
+  let pagefind = null;
+
+  async function load() {
+    if (!pagefind) {
+      const pf = await import(base + "pagefind/" + shards[0] + "/pagefind.js");
+      await pf.options({ baseUrl: base, excerptLength: 24 });
+      for (const s of shards.slice(1)) {
+        await pf.mergeIndex(base + "pagefind/" + s + "/", { baseUrl: base });
+      }
+      pagefind = pf;
+    }
+    return pagefind;
+  }
+
+  function filtersFromForm() {
+    const f = {};
+    for (const sel of selects()) if (sel.value) f[sel.name] = sel.value;
+    return f;
+  }
+
+  async function fillFilters(pf) {
+    const all = await pf.filters();
+    const params = new URLSearchParams(location.search);
+    for (const sel of selects()) {
+      const values = Object.keys(all[sel.name] || {}).sort((a, b) => a.localeCompare(b, "zh-CN"));
+      if (sel.name === "年份") values.reverse();
+      for (const v of values) {
+        const o = document.createElement("option");
+        o.value = v;
+        o.textContent = v;
+        sel.appendChild(o);
+      }
+      if (params.get(sel.name)) sel.value = params.get(sel.name);
+    }
+    document.getElementById("filters").hidden = false;
+  }
+
+  async function run(q) {
+    list.replaceChildren();
+    if (!q.trim()) { statusEl.textContent = "请输入要找的姓名、项目或公告标题。"; return; }
+    statusEl.textContent = "正在搜索……";
+    const pf = await load();
+    const { items, total } = await findPages(pf, q, { filters: filtersFromForm() });
+    if (!items.length) {
+      statusEl.textContent = `没有找到“${q}”。请检查有没有错字，或少输几个字、换个说法再试。`;
+      return;
+    }
+    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。`;
+    for (const d of items) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = d.url;
+      a.textContent = d.title;
+      li.append(a, excerptNode(d.excerpt));
+      list.appendChild(li);
+    }
+  }
+
+  async function main() {
+    const unsupported = document.getElementById("search-unsupported");
+    if (!supported()) return;  // the message stays visible
+    unsupported.hidden = true;
+    const q = new URLSearchParams(location.search).get("q") || "";
+    input.value = q;
+    try {
+      const pf = await load();
+      await fillFilters(pf);
+      if (q) await run(q);
+    } catch (e) {
+      statusEl.textContent = "搜索暂时不能使用，请稍后再试，或从首页按乡镇、村逐级查看。";
+      console.warn(e);
+    }
+  }
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const params = new URLSearchParams();
+    params.set("q", input.value);
+    for (const [k, v] of Object.entries(filtersFromForm())) params.set(k, v);
+    history.replaceState(null, "", "?" + params.toString());
+    run(input.value).catch((e) => {
+      statusEl.textContent = "搜索出错，请稍后再试。";
+      console.warn(e);
+    });
+  });
+  for (const sel of selects()) {
+    sel.addEventListener("change", () => { if (input.value.trim()) form.requestSubmit(); });
+  }
+  main();
+}
+
+if (typeof document !== "undefined" && typeof document.getElementById === "function"
+    && document.getElementById("search-form")) page();

@@ -1,0 +1,388 @@
+"""Issue 4: nothing personal leaks into any published file.
+
+One data tree holds ID numbers in welfare.csv (one with a lower-case ``x``), an ID
+and a bank card typed into free text (摘要, 备注, notice body, 简介, 风险点) and
+expired welfare rows with distinctive names. Every output file — HTML, CSV/JSON
+downloads, feeds, sitemap and the gunzipped Pagefind index — is scanned.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, CASES, tree_bytes
+
+from generator.values import id_check_digit, mask_card, mask_id
+
+VILLAGE = "qinghe-xian/dongguan-zhen/liuzhuang-cun"
+
+
+def make_id(prefix: str, want_x: bool = False) -> str:
+    """A valid 18-character ID starting with ``prefix`` (17 digits padded by a counter)."""
+    for n in range(10_000):
+        first17 = prefix + f"{n:0{17 - len(prefix)}d}"
+        check = id_check_digit(first17)
+        if (check == "X") == want_x:
+            return first17 + check
+    raise AssertionError("no ID found")
+
+
+ID_RECENT = make_id("4101221985031")
+ID_RECENT_X = make_id("4101221972112", want_x=True)  # written with a lower-case x
+ID_OLD1 = make_id("4101221940020")
+ID_OLD2 = make_id("4101221938071", want_x=True)
+ID_COUNTY = make_id("4199011966050")
+ID_INTRO = make_id("4199011977083")
+ID_FIN = make_id("4199011981092", want_x=True)
+ID_WELF_NOTE = make_id("4199011990120")
+ID_POWER = make_id("4199011959061")
+ID_NOTICE = make_id("4199011963042", want_x=True)
+CARD_INTRO = "6217001234567895"  # 16 digits
+CARD_FIN = "6228480402564890018"  # 19 digits
+CARD_WELF = "6222021001116224"  # 16
+CARD_NOTICE = "621700123456789012"  # 18 digits, not an ID (check digit checked below)
+
+ALL_IDS = (ID_RECENT, ID_RECENT_X, ID_OLD1, ID_OLD2, ID_COUNTY, ID_INTRO, ID_FIN,
+           ID_WELF_NOTE, ID_POWER, ID_NOTICE)
+ALL_CARDS = (CARD_INTRO, CARD_FIN, CARD_WELF, CARD_NOTICE)
+OLD_NAMES = ("欧阳过期甲", "司马过期乙")
+RECENT_NAMES = ("张近期", "李近期")
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def write_privacy_tree(root: Path) -> Path:
+    """The held-out-style tree; returns the data folder."""
+    data = root / "data"
+    shutil.copytree(CASES / "ok-minimal" / "data", data)
+    county = data / "qinghe-xian"
+    v = data / VILLAGE
+    (county / "county.yaml").write_text(
+        "名称: 青禾县\n"
+        "代码: '419901'\n"
+        "监督电话: 0371-12388\n"
+        "网址: https://ydt.qinghe.example.gov.cn/\n"
+        "个人信息公示天数: 365\n"
+        f"简介: 县里的说明，误填了身份证 {ID_COUNTY} 请核实。\n",
+        "utf-8")
+    (v / "village.yaml").write_text(
+        "名称: 刘庄村\n"
+        "类型: 村\n"
+        "代码: 419901100201\n"
+        "办公时间: 8:30-17:30\n"
+        "简介: |\n"
+        f"  本村简介。联系人身份证{ID_INTRO}，账户{CARD_INTRO}。\n",
+        "utf-8")
+    (v / "finance.csv").write_text(
+        "日期,类型,科目,摘要,金额\n"
+        "2025-03-05,收入,补助收入,收到镇财政转移支付,1000.00\n"
+        f"2025-03-20,支出,管理费用,代付王五电费 身份证{ID_FIN.lower()} 卡号{CARD_FIN},200.50\n",
+        "utf-8")
+    (v / "welfare.csv").write_text(
+        "项目,姓名,身份证号,家庭人口,金额,发放日期,发放方式,备注\n"
+        f"低保,{RECENT_NAMES[0]},{ID_RECENT},3,500.00,2026-10-10,社会保障卡,\n"
+        f"低保,{RECENT_NAMES[1]},{ID_RECENT_X.lower()},2,400.00,2026-10-10,社会保障卡,"
+        f"代领人卡号{CARD_WELF} 身份证{ID_WELF_NOTE}\n"
+        f"高龄津贴,{OLD_NAMES[0]},{ID_OLD1},1,100.00,2024-05-10,现金,\n"
+        f"高龄津贴,{OLD_NAMES[1]},{ID_OLD2.lower()},1,100.00,2024-06-10,现金,\n",
+        "utf-8")
+    (v / "powers.yaml").write_text(
+        "- 名称: 低保申请审核\n"
+        "  流程:\n"
+        "    - 村民申请\n"
+        "    - 村委会审核\n"
+        "  风险点:\n"
+        f"    - 优亲厚友，例如把 {ID_POWER} 列入名单\n",
+        "utf-8")
+    (v / "notices").mkdir()
+    (v / "notices" / "ping-yi.md").write_text(
+        "---\n"
+        "标题: 低保评议结果公示\n"
+        "类别: 村务\n"
+        "日期: 2026-10-01\n"
+        "---\n"
+        f"评议对象身份证号 {ID_NOTICE}，打款卡号 {CARD_NOTICE}。\n",
+        "utf-8")
+    return data
+
+
+EXPECTED_WARNINGS = (
+    ("qinghe-xian/county.yaml:6: 简介:", ("身份证号",)),
+    (f"{VILLAGE}/village.yaml:5: 简介:", ("身份证号", "银行卡号")),
+    (f"{VILLAGE}/finance.csv:3: 摘要:", ("身份证号", "银行卡号")),
+    (f"{VILLAGE}/welfare.csv:3: 备注:", ("身份证号", "银行卡号")),
+    (f"{VILLAGE}/powers.yaml:6: 风险点:", ("身份证号",)),
+    (f"{VILLAGE}/notices/ping-yi.md:6: 正文:", ("身份证号", "银行卡号")),
+)
+
+
+def published_text(out: Path) -> dict[str, str]:
+    """Every output file as text: gzip (Pagefind) decompressed, zero-width spaces removed."""
+    texts = {}
+    for p in sorted(out.rglob("*")):
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", "replace")
+        texts[p.relative_to(out).as_posix()] = _ZERO_WIDTH.sub("", text)
+    return texts
+
+
+def forbidden_needles() -> dict[str, str]:
+    needles: dict[str, str] = {}
+    for idno in ALL_IDS:
+        for form in (idno, idno.lower()):
+            needles[form] = f"full ID {mask_id(idno)}"
+        needles[idno[:17]] = f"first 17 digits of {mask_id(idno)} (the check digit is computable)"
+    for card in ALL_CARDS:
+        needles[card] = f"bank card {mask_card(card)}"
+    for name in OLD_NAMES:
+        needles[name] = "name of an expired welfare recipient"
+    for idno in (ID_OLD1, ID_OLD2):
+        needles[mask_id(idno)] = "masked ID of an expired welfare recipient"
+    return needles
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, str]:
+    import contextlib
+    import io
+
+    from generator.cli import main
+
+    root = tmp_path_factory.mktemp("privacy")
+    data = write_privacy_tree(root)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in data.rglob("*") if p.is_file()}
+    out = root / "site"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
+                     "--jobs", "1"])
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in data.rglob("*") if p.is_file()}
+    assert after == before, "the build modified its input files"
+    return data, out, code, err.getvalue()
+
+
+def test_fixture_ids_are_what_they_claim() -> None:
+    from generator.values import id_check_ok
+
+    assert all(id_check_ok(i) for i in ALL_IDS)
+    assert ID_RECENT_X.endswith("X") and ID_FIN.endswith("X") and ID_NOTICE.endswith("X")
+    assert not id_check_ok(CARD_NOTICE)  # 18 digits but a card, not an ID
+    assert len(set(ALL_IDS)) == len(ALL_IDS)
+
+
+def test_build_succeeds_with_warnings(built) -> None:
+    _data, out, code, err = built
+    assert code == 0, err
+    assert (out / VILLAGE / "welfare" / "index.html").is_file()
+
+
+def test_each_free_text_hit_is_a_located_warning(built) -> None:
+    _data, _out, _code, err = built
+    lines = err.splitlines()
+    for prefix, kinds in EXPECTED_WARNINGS:
+        hits = [ln for ln in lines if ln.startswith(prefix + " 警告: ")]
+        assert hits, f"no warning starting with {prefix!r} in:\n{err}"
+        for kind in kinds:
+            assert any(kind in ln for ln in hits), (prefix, kind, hits)
+
+
+def test_messages_never_carry_a_full_number(built) -> None:
+    _data, _out, _code, err = built
+    for needle, what in forbidden_needles().items():
+        if what.startswith(("full ID", "bank card")):
+            assert needle not in err, what
+
+
+def test_no_output_file_holds_personal_data(built) -> None:
+    _data, out, _code, _err = built
+    texts = published_text(out)
+    kinds = {Path(k).suffix for k in texts}
+    # the scan covers every kind of output, the search index included
+    assert {".html", ".csv", ".json", ".xml", ".pf_fragment", ".pf_index", ".pf_meta"} <= kinds
+    leaks = [(path, what) for path, text in texts.items()
+             for needle, what in forbidden_needles().items() if needle in text]
+    assert leaks == []
+
+
+def test_recent_rows_are_published_masked_everywhere(built) -> None:
+    """Not vacuous: the data reaches pages, downloads and search, masked the same way."""
+    _data, out, _code, _err = built
+    texts = published_text(out)
+    search = "\n".join(t for k, t in texts.items() if k.endswith(".pf_fragment"))
+    html = "\n".join(t for k, t in texts.items() if k.endswith(".html"))
+    downloads = "\n".join(t for k, t in texts.items() if k.endswith((".csv", ".json")))
+    for name in RECENT_NAMES:
+        assert name in html and name in downloads and name in search
+    for idno in (ID_RECENT, ID_RECENT_X):
+        masked = mask_id(idno)
+        assert masked[:6] + "********" + masked[-4:] == masked and masked.endswith(idno[-4:].upper())
+        assert masked in html, masked
+        assert masked in downloads, masked
+    # free text: the same ID mask and a 4+4 card mask
+    assert mask_id(ID_NOTICE) in html
+    assert mask_card(CARD_FIN) in html and mask_card(CARD_FIN).startswith("6228")
+    assert mask_card(CARD_FIN).endswith(CARD_FIN[-4:])
+    assert mask_id(ID_FIN) in downloads
+    assert mask_id(ID_INTRO) in html
+
+
+def test_expired_rows_are_counted_and_the_page_says_so(built) -> None:
+    _data, out, _code, _err = built
+    page = (out / VILLAGE / "welfare" / "index.html").read_text("utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "已撤下" in text
+    assert "不再公开姓名" in text
+    # counts and totals still include the expired rows: 4 rows, 1,100 yuan
+    assert "4 笔" in text
+    summary = (out / VILLAGE / "welfare" / "welfare-summary.csv").read_text("utf-8-sig")
+    assert "高龄津贴" in summary and "2024-05" in summary
+
+
+def test_input_files_untouched_and_no_staging_left(built) -> None:
+    data, out, code, _err = built
+    assert code == 0
+    assert [p.name for p in out.parent.iterdir() if ".staging" in p.name] == []
+    assert (data / VILLAGE / "welfare.csv").read_text("utf-8").count(ID_OLD1) == 1
+
+
+# ----------------------------------------------------------------------------- leak guard
+
+
+def test_leak_guard_fails_build_and_keeps_previous_site(built, cli, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A masking bug lets a full ID through: the guard stops it (exit 1), names the output
+    file and the source, and the previous site stays byte for byte."""
+    data, good, code, _err = built
+    assert code == 0
+    out = tmp_path / "site"
+    shutil.copytree(good, out)
+    before = tree_bytes(out)
+    import generator.values
+
+    monkeypatch.setattr(generator.values, "mask_id", lambda s: s.upper())  # the "bug"
+    run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1",
+              "--no-cache")
+    assert run.code == 1, run.err
+    leak_lines = [ln for ln in run.lines if "完整身份证号" in ln]
+    assert leak_lines, run.err
+    assert any(ln.startswith(f"{VILLAGE}/welfare/") for ln in leak_lines), leak_lines
+    # ... and the source record (file and line of the welfare row)
+    assert any(f"来源：{VILLAGE}/welfare.csv:2" in ln for ln in leak_lines), leak_lines
+    assert ID_RECENT not in run.err and ID_RECENT_X not in run.err
+    assert tree_bytes(out) == before
+    assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name] == []
+
+
+def test_leak_guard_reads_attachments_that_are_text(cli, tmp_path: Path) -> None:
+    """A referenced attachment is published as is: a roster with full IDs must stop the build."""
+    data = write_privacy_tree(tmp_path)
+    v = data / VILLAGE
+    (v / "files").mkdir()
+    (v / "files" / "roster.csv").write_text(f"姓名,身份证号\n张近期,{ID_RECENT}\n", "utf-8")
+    fin = v / "finance.csv"
+    fin.write_text(
+        "日期,类型,科目,摘要,金额,附件\n"
+        "2025-03-05,收入,补助收入,收到镇财政转移支付,1000.00,\n"
+        "2025-03-20,支出,管理费用,支付村部电费,200.50,roster.csv\n",
+        "utf-8")
+    out = tmp_path / "site"
+    run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1")
+    assert run.code == 1, run.err
+    assert any(ln.startswith(f"{VILLAGE}/files/roster.csv") and "完整身份证号" in ln
+               for ln in run.lines), run.err
+    assert not out.exists()
+
+
+def test_leak_guard_sees_ids_split_by_pagefind(tmp_path: Path) -> None:
+    """Pagefind's Chinese segmenter puts a zero-width space before a final X and stores
+    the 17 digits as their own word: the guard must still see the ID."""
+    from generator import leakguard
+    from generator.index import run_pagefind
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head>'
+        f"<body data-pagefind-body><p>张三身份证号{ID_RECENT_X}，住址东关镇</p></body></html>",
+        "utf-8")
+    run_pagefind(site, output_subdir="pagefind")
+    files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    # no input secrets known: the generic check-digit scan must find it in the fragment
+    leaks = leakguard.scan_tree(site, files, frozenset())
+    assert any(leak.file.endswith(".pf_fragment") for leak in leaks), leaks
+    # with the input's ID known, the 17-digit word in the index is recognised too
+    leaks = leakguard.scan_tree(site, files, frozenset({leakguard.id_hash(ID_RECENT_X)}))
+    assert any(leak.file.endswith(".pf_index") for leak in leaks), leaks
+    assert all(leak.masked == mask_id(ID_RECENT_X) for leak in leaks)
+
+
+# ----------------------------------------------------------------------------- properties
+# (test_values.py covers "never crashes" and money round trips; these add dates, months,
+# lower-case x, the Markdown mask and the guard's view through zero-width spaces)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROP = settings(max_examples=150, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
+ids = st.builds(lambda n: (lambda f: f + id_check_digit(f))(f"{n:017d}"),
+                st.integers(min_value=10**16, max_value=10**17 - 1))
+dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
+
+
+@PROP
+@given(dates)
+def test_date_forms_round_trip(d) -> None:
+    from generator.values import parse_date
+
+    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}",
+                 f"{d.year}年{d.month}月{d.day}日"):
+        assert parse_date(text) == d
+
+
+@PROP
+@given(dates)
+def test_month_forms_round_trip(d) -> None:
+    from generator.values import parse_month
+
+    want = f"{d.year:04d}-{d.month:02d}"
+    for text in (want, f"{d.year}/{d.month}", f"{d.year}年{d.month}月"):
+        assert parse_month(text) == want
+
+
+@PROP
+@given(ids)
+def test_lower_case_x_is_the_same_id(idno) -> None:
+    from generator.values import parse_id
+
+    assert parse_id(idno.lower()) == idno.upper() == parse_id(idno)
+
+
+@PROP
+@given(ids, st.text(alphabet="abc张*_[]` \n", max_size=10), st.text(alphabet="abc张*_ \n", max_size=10))
+def test_markdown_mask_survives_rendering(idno, before, after) -> None:
+    from generator.markup import html_to_text, render_markdown
+    from generator.values import scrub_text
+
+    text, kinds = scrub_text(f"{before} {idno} {after}", markdown=True)
+    assert kinds == ["身份证号"]
+    shown = html_to_text(render_markdown(text))
+    assert mask_id(idno) in shown and idno not in shown and idno.upper() not in shown
+
+
+@PROP
+@given(ids, st.text(max_size=20), st.text(max_size=20), st.sampled_from(["", "\u200b", "\u200d"]))
+def test_guard_sees_ids_through_zero_width_spaces(idno, before, after, zw) -> None:
+    from generator import leakguard
+
+    data = f"{before}|{idno[:17]}{zw}{idno[17]}|{after}".encode()
+    assert leakguard.scan_bytes(data, frozenset())

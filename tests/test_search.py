@@ -1,0 +1,245 @@
+"""Search through the real index: build a small site, query it in Chromium via
+<county>/search/?q= (Pagefind's own pagefind.js, township bundles merged), and
+through tools/search_eval.py in Node; assert which pages come back and what
+the results do not reveal."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import re
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_util import (  # noqa: E402
+    AS_OF,
+    CHROMIUM_ARGS,
+    ROOT,
+    build,
+    chromium_or_skip,
+    serve,
+)
+
+pytestmark = pytest.mark.browser
+
+COMPOUND = "欧阳秀英"
+DOTTED = "阿依努尔·买买提明"
+MEMO = "收到欧阳秀英鱼塘承包费"
+ASSET = "东沟抽水泵站"
+NOTICE_TITLE = "关于青石板桥重建工程结算审计结果的公示"
+PROJECT = "后沟洼饮水安全巩固提升"
+WITHDRAWN = "诸葛卫东"
+WITHDRAWN_ID = "410121195001011234"  # check digit fixed below
+PUBLISHED_ID = "410121196802150021"
+
+
+def _with_check(first17: str) -> str:
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w, strict=True)) % 11]
+
+
+def _rewrite_csv(path: Path, edit, encoding: str = "utf-8") -> None:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = edit(rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+def _make_data(data: Path) -> dict[str, str]:
+    """Synthetic county plus hand-placed records in one target village."""
+    import subprocess
+
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--out", str(data),
+                    "--townships", "2", "--villages", "2", "--records", "300", "--as-of", AS_OF],
+                   check=True, capture_output=True)
+    county = next(p for p in data.iterdir() if (p / "county.yaml").is_file())
+    village = sorted(county.glob("*/*/village.yaml"))[-1].parent
+    withdrawn_id = _with_check(WITHDRAWN_ID[:17])
+    published_id = _with_check(PUBLISHED_ID[:17])
+
+    def welfare(rows: list[list[str]]) -> list[list[str]]:
+        h = rows[0]
+        def row(**kv: str) -> list[str]:
+            return [kv.get(c, "") for c in h]
+        return rows + [
+            row(项目="低保", 姓名=COMPOUND, 身份证号=published_id, 金额="520.00", 发放日期="2026-10-05"),
+            row(项目="高龄津贴", 姓名=DOTTED, 金额="100.00", 发放日期="2026-09-05"),
+            # older than 个人信息公示天数 (730): must be withdrawn everywhere
+            row(项目="低保", 姓名=WITHDRAWN, 身份证号=withdrawn_id, 金额="480.00", 发放日期="2023-03-05"),
+        ]
+
+    _rewrite_csv(village / "welfare.csv", welfare)
+
+    def finance(rows: list[list[str]]) -> list[list[str]]:
+        i = rows[0].index("摘要")
+        rows[5][i] = MEMO
+        return rows
+
+    _rewrite_csv(village / "finance.csv", finance, encoding="gb18030")
+
+    def projects(rows: list[list[str]]) -> list[list[str]]:
+        rows[1][rows[0].index("名称")] = PROJECT
+        return rows
+
+    _rewrite_csv(village / "projects.csv", projects)
+
+    # assets as .xlsx (every cell text, as Excel users keep codes)
+    from openpyxl import Workbook
+
+    assets = village / "assets.csv"
+    rows = list(csv.reader(io.StringIO(assets.read_text("utf-8-sig"))))
+    rows[1][rows[0].index("名称")] = ASSET
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    wb.save(village / "assets.xlsx")
+    assets.unlink()
+
+    (village / "notices" / "2026-11-20-shenji.md").write_text(
+        f"---\n标题: {NOTICE_TITLE}\n类别: 财务\n日期: 2026-11-20\n---\n"
+        "经村务监督委员会审核，现将结算审计结果公示如下。\n", "utf-8")
+    rel = village.relative_to(data)
+    return {"county": rel.parts[0], "village": "/".join(rel.parts[1:]) + "/",
+            "withdrawn_id": withdrawn_id, "published_id": published_id}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    exe = chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("search")
+    info = _make_data(tmp / "data")
+    build(tmp / "data", tmp / "site")
+    from playwright.sync_api import sync_playwright
+
+    with serve(tmp / "site") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            yield {**info, "out": tmp / "site", "base": base, "browser": browser}
+        finally:
+            browser.close()
+
+
+def _search(site, q: str, width: int = 375):
+    """Open <county>/search/?q=… and return (page, [(href, title, excerpt text)])."""
+    page = site["browser"].new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site['base']}{site['county']}/search/?q={quote(q)}")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent;"
+        " return s && !s.startsWith('正在'); }", timeout=15000)
+    results = page.eval_on_selector_all(
+        "#results li", "els => els.map(li => [li.querySelector('a').getAttribute('href'),"
+        " li.querySelector('a').textContent, li.querySelector('p').textContent])")
+    return page, results
+
+
+@pytest.mark.parametrize("query", [COMPOUND, DOTTED, NOTICE_TITLE[2:12], PROJECT, MEMO, ASSET])
+def test_resident_query_finds_the_village_page(site, query: str) -> None:
+    page, results = _search(site, query)
+    try:
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert page.input_value("#q") == query, "?q= 没有填进搜索框"
+        want = f"/{site['county']}/{site['village']}"
+        top = [href for href, _t, _e in results[:5]]
+        assert any(h.startswith(want) for h in top), f"{query}: 前五条 {top} 中没有 {want}"
+        hit = next(r for r in results[:5] if r[0].startswith(want))
+        assert " · " in hit[1], f"结果标题应为“村 · 栏目 · 期间”：{hit[1]}"
+        assert "〔" not in hit[2] and "〕" not in hit[2], f"摘要里露出了索引专用文字：{hit[2]}"
+        assert page.locator("#results li mark").count() > 0, "结果没有高亮"
+    finally:
+        page.close()
+
+
+def test_dibao_program_name_finds_welfare_pages(site) -> None:
+    page, results = _search(site, "低保")
+    page.close()
+    assert results, "“低保”没有任何结果"
+    assert any("/welfare/" in h for h, _t, _e in results[:5])
+
+
+def test_withdrawn_name_and_full_ids_are_not_revealed(site) -> None:
+    for q in (WITHDRAWN, site["withdrawn_id"], site["published_id"], site["published_id"][-4:]):
+        page, results = _search(site, q)
+        shown = page.inner_text("#results")
+        page.close()
+        assert WITHDRAWN not in shown, f"搜索“{q}”的结果露出了已撤下的姓名"
+        for full in (site["withdrawn_id"], site["published_id"]):
+            assert full not in shown, f"搜索“{q}”的结果露出了完整身份证号"
+    bundle = site["out"] / site["county"] / "pagefind"
+    assert bundle.is_dir()
+    _page, results = _search(site, COMPOUND)
+    _page.close()
+    assert results, "对照：公开的姓名应当能搜到"
+
+
+def test_header_search_box_is_a_plain_get_form(site) -> None:
+    page = site["browser"].new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{site['base']}{site['county']}/{site['village']}")
+        page.fill("#q-top", COMPOUND)
+        page.press("#q-top", "Enter")
+        page.wait_for_url(re.compile(r"/search/\?q="))
+        page.wait_for_selector("#results li", timeout=15000)
+        assert page.input_value("#q") == COMPOUND
+        assert page.locator("label[for=q]").is_visible()
+        assert page.locator("#search-unsupported").is_hidden()
+    finally:
+        page.close()
+
+
+def test_search_page_accessibility_at_375px(site) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, results = _search(site, COMPOUND)
+    try:
+        assert results
+        box = page.locator("#q").bounding_box()
+        assert box is not None and box["height"] >= 44, "搜索框太小，不便触摸"
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0
+        res = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+        bad = [f"{v['id']}: {v['help']}" for v in res.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+        assert not bad, "\n".join(bad)
+    finally:
+        page.close()
+
+
+def test_without_webassembly_the_page_says_so(site) -> None:
+    ctx = site["browser"].new_context(viewport={"width": 375, "height": 800})
+    ctx.add_init_script("delete window.WebAssembly;")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{site['base']}{site['county']}/search/?q={quote(COMPOUND)}")
+        page.wait_for_timeout(500)
+        msg = page.locator("#search-unsupported")
+        assert msg.is_visible() and "WebAssembly" in msg.inner_text()
+    finally:
+        ctx.close()
+
+
+def test_every_published_name_and_project_hits_in_node(site) -> None:
+    """tools/search_eval.py: the search page's own findPages() in Node over pagefind.js."""
+    spec = importlib.util.spec_from_file_location("search_eval", ROOT / "tools" / "search_eval.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["search_eval"] = mod
+    spec.loader.exec_module(mod)
+    county = site["out"] / site["county"]
+    cases = mod.collect_cases(county)
+    names = {c.query for c in cases if c.kind == "recipient"}
+    assert COMPOUND in names and DOTTED in names and WITHDRAWN not in names
+    assert any(c.kind == "project" and c.query == PROJECT for c in cases)
+    for s in mod.evaluate(county, modes=("after", "after-no-segmenter")):
+        assert s.total > 10
+        assert s.rate >= 0.99, f"{s.mode} {s.kind}: {s.hits}/{s.total}, 未命中 {s.misses[:5]}"
+

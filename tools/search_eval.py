@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Measure how often residents' queries find the right village in a built site.
+
+Collects every published recipient name (welfare month pages) and every project
+name (projects pages) of one county of a built site, types each one in full into
+Pagefind's own ``pagefind.js`` (run in Node, all township bundles merged as the
+search page does), and counts how often a page of the record's own village is
+among the first five results::
+
+    python tools/search_eval.py --site site/ --county county-01 [--limit N]
+
+Modes reported (each a separate Node process):
+
+* ``before``  plain ``pagefind.search(q)`` — what a bare Pagefind page does;
+* ``after``   ``findPages`` exported by templates/static/search.js — what our
+  search page does (retries, re-ranking);
+* ``after-no-segmenter``  the same without ``Intl.Segmenter`` (old kiosk WebViews).
+
+Recipient names are read from the published HTML, so names withdrawn by
+个人信息公示天数 are (correctly) not counted. Stdlib only; needs ``node`` (≥ 18).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCH_JS = ROOT / "templates" / "static" / "search.js"
+TOP = 5
+MODES = ("before", "after", "after-no-segmenter")
+
+_PEOPLE = re.compile(r'<table class="people">(.*?)</table>', re.S)
+_ROW_NAME = re.compile(r'<th scope="row">(.*?)</th>', re.S)
+_PROJECTS = re.compile(r'<ul class="cards projects">(.*?)</ul>', re.S)
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+
+# Node side: fetch() over file: URLs (Pagefind fetches its chunks), every township
+# bundle merged like search.js does, then one JSON line per query.
+NODE_RUNNER = r"""
+import { readFile, readdir } from "node:fs/promises";
+import { pathToFileURL, fileURLToPath } from "node:url";
+const [site, queriesPath, mode, searchJs, top] = process.argv.slice(2);
+if (mode.endsWith("no-segmenter")) delete Intl.Segmenter;
+// pagefind.js reads the language from <html lang>; without a DOM it would skip
+// word segmentation entirely, so present the page's lang="zh-CN" to it.
+globalThis.window = { location: {} };
+globalThis.document = { querySelector: () => ({ getAttribute: () => "zh-CN" }), currentScript: null };
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (u, o) => {
+  const s = String(u);
+  if (!s.startsWith("file:")) return realFetch(u, o);
+  try { return new Response(await readFile(fileURLToPath(s.split("?")[0]))); }
+  catch { return new Response("", { status: 404 }); }
+};
+const shards = (await readdir(site + "/pagefind", { withFileTypes: true }))
+  .filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const pf = await import(pathToFileURL(`${site}/pagefind/${shards[0]}/pagefind.js`).href);
+await pf.options({ baseUrl: "/" });
+for (const s of shards.slice(1)) {
+  await pf.mergeIndex(pathToFileURL(`${site}/pagefind/${s}/`).href, { baseUrl: "/" });
+}
+const core = mode === "before" ? null : await import(pathToFileURL(searchJs).href);
+const queries = JSON.parse(await readFile(queriesPath, "utf8"));
+const n = Number(top);
+for (const q of queries) {
+  let urls;
+  if (mode === "before") {
+    const res = await pf.search(q);
+    urls = (await Promise.all(res.results.slice(0, n).map((r) => r.data()))).map((d) => d.url);
+  } else {
+    const found = await core.findPages(pf, q, { max: n });
+    urls = found.items.slice(0, n).map((d) => d.url);
+  }
+  process.stdout.write(JSON.stringify([q, urls]) + "\n");
+}
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # "recipient" or "project"
+    query: str
+    village: str  # "<township>/<village>/"
+
+
+@dataclass(frozen=True)
+class Score:
+    mode: str
+    kind: str
+    hits: int
+    total: int
+    misses: tuple[Case, ...]
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+
+def _text(fragment: str) -> str:
+    """Visible text only (drops the index-only ``<span hidden>`` copies)."""
+    visible = re.sub(r"<span hidden>.*?</span>", "", fragment, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", visible)).strip()
+
+
+def collect_cases(county_dir: Path) -> list[Case]:
+    """Every published recipient name and project name, with its village folder."""
+    cases: set[Case] = set()
+    for village in sorted(p for p in county_dir.glob("*/*") if (p / "index.html").is_file()):
+        vrel = f"{village.parent.name}/{village.name}/"
+        for page in village.glob("welfare/*/**/index.html"):
+            for table in _PEOPLE.findall(page.read_text("utf-8")):
+                for name in _ROW_NAME.findall(table):
+                    if _text(name):
+                        cases.add(Case("recipient", _text(name), vrel))
+        proj = village / "projects" / "index.html"
+        if proj.is_file():
+            for block in _PROJECTS.findall(proj.read_text("utf-8")):
+                for name in _H2.findall(block):
+                    if _text(name):
+                        cases.add(Case("project", _text(name), vrel))
+    return sorted(cases, key=lambda c: (c.kind, c.village, c.query))
+
+
+def run_queries(county_dir: Path, queries: Sequence[str], mode: str,
+                search_js: Path = SEARCH_JS, top: int = TOP) -> dict[str, list[str]]:
+    """Top-``top`` result URLs (relative to the county folder) for each query."""
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("找不到 node：search_eval 需要 Node.js 18 以上")
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = Path(tmp) / "runner.mjs"
+        runner.write_text(NODE_RUNNER, "utf-8")
+        core = Path(tmp) / "search.mjs"  # search.js is an ES module; Node wants .mjs
+        shutil.copyfile(search_js, core)
+        qfile = Path(tmp) / "queries.json"
+        qfile.write_text(json.dumps(list(queries), ensure_ascii=False), "utf-8")
+        proc = subprocess.run(
+            [node, str(runner), str(county_dir.resolve()), str(qfile), mode,
+             str(core), str(top)],
+            capture_output=True, text=True, encoding="utf-8", check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"node failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    out: dict[str, list[str]] = {}
+    for line in proc.stdout.splitlines():
+        q, urls = json.loads(line)
+        out[q] = [u.lstrip("/") for u in urls]
+    return out
+
+
+def score(cases: Iterable[Case], answers: dict[str, list[str]], mode: str) -> list[Score]:
+    by_kind: dict[str, list[Case]] = defaultdict(list)
+    for c in cases:
+        by_kind[c.kind].append(c)
+    scores = []
+    for kind, items in sorted(by_kind.items()):
+        misses = tuple(c for c in items
+                       if not any(u.startswith(c.village) for u in answers.get(c.query, [])))
+        scores.append(Score(mode, kind, len(items) - len(misses), len(items), misses))
+    return scores
+
+
+def evaluate(county_dir: Path, modes: Sequence[str] = MODES, limit: int | None = None,
+             search_js: Path = SEARCH_JS) -> list[Score]:
+    cases = collect_cases(county_dir)
+    if not cases:
+        raise SystemExit(f"{county_dir} 中没有找到已公开的姓名或项目名称")
+    if limit:
+        step = max(1, len(cases) // limit)
+        cases = cases[::step][:limit]
+    queries = sorted({c.query for c in cases})
+    results = []
+    for mode in modes:
+        t0 = time.perf_counter()
+        answers = run_queries(county_dir, queries, mode, search_js)
+        log.info("%s: %d queries in %.1f s", mode, len(queries), time.perf_counter() - t0)
+        results += score(cases, answers, mode)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="测量搜索命中率：已公开的领取人姓名、项目名称能否在前五条结果中找到本村页面")
+    ap.add_argument("--site", type=Path, required=True, help="已生成的网站文件夹（build 的 --out）")
+    ap.add_argument("--county", required=True, help="县的文件夹名")
+    ap.add_argument("--mode", action="append", choices=MODES, help="只测这些模式（可重复）")
+    ap.add_argument("--limit", type=int, default=None, help="最多测多少条（均匀抽样）")
+    ap.add_argument("--search-js", type=Path, default=SEARCH_JS, help="要测的 search.js")
+    ap.add_argument("--show-misses", type=int, default=10, help="每类列出多少条未命中")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    scores = evaluate(args.site / args.county, args.mode or MODES, args.limit, args.search_js)
+    for s in scores:
+        print(f"{s.mode:20} {s.kind:10} {s.hits:6}/{s.total:<6} {100 * s.rate:6.2f}%")
+    for s in scores:
+        for c in s.misses[: args.show_misses]:
+            print(f"  未命中 [{s.mode}] {c.kind}: {c.query}  ({c.village})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
