@@ -11,7 +11,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import EXIT_DATA, EXIT_OK, EXIT_TOOL, EXIT_USAGE, DataErrors, Problem, ToolError, UsageError
+from .errors import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_TOOL,
+    EXIT_USAGE,
+    DataErrors,
+    Problem,
+    ToolError,
+    UsageError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +106,7 @@ def default_as_of() -> dt.date:
     sde = os.environ.get("SOURCE_DATE_EPOCH")
     if sde:
         try:
-            return dt.datetime.fromtimestamp(int(sde), dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(sde), dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={sde!r} 不是有效的时间戳") from None
     return dt.date.today()
@@ -162,7 +171,7 @@ def _options(args: argparse.Namespace):
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from .pipeline import build_site, load_site
+    from .pipeline import load_site
 
     cmd = args.command or "build"
     if cmd == "check":

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, leakguard, opendata
-from .errors import DataErrors, Problem, ToolError
+from .errors import DataErrors, Problem
 from .index import pagefind_executable, run_pagefind
 from .load import (
     CountySource,
@@ -32,8 +32,7 @@ from .load import (
     load_village,
 )
 from .model import County, Township
-from .render import Renderer, Static, build_static, make_env, render_root, template_digest
-from .validate import Collector
+from .render import Renderer, build_static, make_env, render_root, template_digest
 from .views import VillageTotals, village_totals
 from .write import OutputWriter, clean_stale, staging_dir, swap_in
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import AS_OF, CASES, tree_bytes
 
 BROKEN = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").is_file())

@@ -43,8 +43,8 @@ def site(tmp_path_factory: pytest.TempPathFactory):
                 and p.name not in {"search", "info", "static", "pagefind"})
     village = sorted(p for p in town.iterdir() if (p / "index.html").is_file())[0]
     vrel = village.relative_to(out).as_posix()
-    ledger = sorted((village / "affairs" / "ledger").iterdir())[0].name
-    welfare_month = sorted(p.name for p in (village / "welfare").iterdir() if p.is_dir())[-1]
+    ledger = sorted((village / "affairs" / "ledger").glob("*.html"))[0].stem
+    welfare_month = sorted(p.stem for p in (village / "welfare").glob("20*.html"))[-1]
     pages = {
         "root": "",
         "county": f"{county.name}/",
