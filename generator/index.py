@@ -19,10 +19,14 @@ def pagefind_executable() -> Path:
     return Path(get_executable())
 
 
-def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "pagefind") -> None:
-    """Index ``site`` (one county folder) into ``site/<output_subdir>``."""
+def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "pagefind",
+                 output_path: Path | None = None) -> None:
+    """Index ``site`` (one county folder) into ``site/<output_subdir>``, or into
+    ``output_path`` when given."""
     exe = pagefind_executable()
-    cmd = [str(exe), "--site", str(site), "--output-subdir", output_subdir, "--silent"]
+    out = output_path.absolute() if output_path is not None else site / output_subdir
+    cmd = [str(exe), "--site", str(site), "--silent"]
+    cmd += ["--output-path", str(out)] if output_path is not None else ["--output-subdir", output_subdir]
     if glob:
         cmd += ["--glob", glob]
     log.debug("running %s", cmd)
@@ -38,4 +42,4 @@ def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "p
     # Pagefind writes filter values in hash-map order: make the bundle reproducible
     from .pagefind_canon import canonicalize
 
-    canonicalize(site / output_subdir)
+    canonicalize(out)

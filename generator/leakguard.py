@@ -24,6 +24,10 @@ _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{17})([0-9Xx])?(?![0-9])")
 # Pagefind's Chinese segmenter writes U+200B between "words" (e.g. before an ID's
 # final X); other zero-width characters could hide an ID the same way.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# byte-level precheck (UTF-8): a run of 17 ASCII digits, or any full-width digit or
+# zero-width character that could hide one; pages without these cannot hold an ID
+_FAST_DIGITS = re.compile(rb"[0-9]{17}")
+_SUSPECT = re.compile(rb"\xe2\x80[\x8b-\x8d]|\xe2\x81\xa0|\xef\xbb\xbf|\xc2\xad|\xef\xbc[\x90-\x99]")
 TEXT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".js", ".atom", ".svg", ".css"}
 PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 
@@ -51,6 +55,8 @@ def _decode(path: Path, data: bytes) -> bytes:
 def scan_bytes(data: bytes, secret_hashes: frozenset[str]) -> list[str]:
     """Full IDs in ``data``: any with a valid check digit, and any input ID (by hash) —
     the latter also as its first 17 digits alone (the check digit can be computed)."""
+    if _FAST_DIGITS.search(data) is None and _SUSPECT.search(data) is None:
+        return []  # no 17-digit run, no full-width digit, no zero-width character: no ID
     found = []
     text = _ZERO_WIDTH.sub("", data.decode("utf-8", "replace"))
     found.extend(find_full_ids(text))

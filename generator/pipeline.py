@@ -8,6 +8,7 @@ inputs, the templates and the generator version (cache outside ``--out``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -18,6 +19,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from .load import (
 )
 from .model import County, Township
 from .render import Renderer, build_static, make_env, render_root, template_digest
+from .searchdocs import SearchDocs
 from .views import VillageTotals, village_totals
 from .write import OutputWriter, clean_stale, staging_dir, swap_in
 
@@ -58,8 +61,10 @@ class VillageOutcome:
     problems: tuple[Problem, ...]
     secret_hashes: frozenset[str]
     pages: int
-    digest: str  # hash of every output file of the village (for search shard caching)
+    digest: str  # hash of the village's search documents (keys the township's search shard)
     cached: bool = False
+    search_root: str = ""  # folder holding the village's search documents (in the cache)
+    search_docs: tuple[str, ...] = ()  # their paths, relative to the output root
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,15 @@ def _renderer(county: County, as_of: dt.date) -> Renderer:
         r = Renderer(county, as_of, static, env=env)  # type: ignore[arg-type]
         _WORKER.update(renderer=r, key=key)
     return r  # type: ignore[return-value]
+
+
+def _search_docs(county: County, as_of: dt.date) -> SearchDocs:
+    key = (county, as_of)
+    sd = _WORKER.get("search_docs")
+    if sd is None or _WORKER.get("search_key") != key:
+        sd = SearchDocs(county, as_of, _renderer(county, as_of).env)
+        _WORKER.update(search_docs=sd, search_key=key)
+    return sd  # type: ignore[return-value]
 
 
 def village_key(src: VillageSource, county: County, town: Township, as_of: dt.date,
@@ -135,8 +149,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
                 files = f"{entry}/files/"
                 for rel in manifest:
                     writer.link_or_copy(rel, files + rel)
-                return VillageOutcome(src, outcome.name, outcome.totals, outcome.problems,
-                                      outcome.secret_hashes, outcome.pages, outcome.digest, True)
+                return dataclasses.replace(outcome, source=src, cached=True)
             except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
                 shutil.rmtree(entry, ignore_errors=True)
     result = load_village(src)
@@ -160,11 +173,14 @@ def process_village(task: VillageTask) -> VillageOutcome:
         problems.append(Problem(path, 1, "身份证号",
                                 f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
                                 f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
+    docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
-    for path, data in pages:
+    for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
-                             len(pages), digest.hexdigest())
+                             len(pages), digest.hexdigest(),
+                             search_root=str(entry / "search") if entry is not None else "",
+                             search_docs=tuple(path for path, _ in docs))
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -175,6 +191,9 @@ def process_village(task: VillageTask) -> VillageOutcome:
             cw.write(path, data)
         for rel, p in attachments:
             cw.link_or_copy(rel, p)
+        sw = OutputWriter(tmp / "search")
+        for path, data in docs:
+            sw.write(path, data)
         manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
         (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
@@ -292,11 +311,20 @@ def build_site(opts: Options) -> Report:
 
 def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
     """County-level pages, static files, search index, leak guard. Returns page count."""
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
+    try:
+        return _finish_with(opts, staging, loaded, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish_with(opts: Options, staging: Path, loaded: Loaded, pool: ThreadPoolExecutor) -> int:
     static = build_static()
     env = make_env()
     writer = OutputWriter(staging)
     pages = 0
     fresh: list[Path] = []
+    jobs: list[Future[Path | None]] = []
     counties: list[County] = []
     by_county: dict[str, list[VillageOutcome]] = {}
     for o in loaded.outcomes:
@@ -312,6 +340,10 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
             if o.totals is not None and o.name is not None:
                 summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
                 names.setdefault(o.source.township, {})[o.source.slug] = o.name
+        # search bundles build in the background (Pagefind runs as a subprocess) while the
+        # county-level pages and downloads are written
+        for town in county.townships:
+            jobs.append(pool.submit(_index_township, opts, staging, county, town, outs))
         renderer = Renderer(county, opts.as_of, static, env=env)
         county_pages = list(renderer.county_pages(summaries, names))
         for path, data in county_pages:
@@ -320,52 +352,73 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
             writer.write(f"{county.slug}/{rel}", data)
         pages += len(county_pages)
         pages += opendata.write_county_files(staging, writer, renderer)
-        fresh += _index_county(opts, staging, county, outs)
     for rel, data in static.contents.items():
         writer.write(rel, data)
     path, data = render_root(counties, static, env=env)
     writer.write(path, data)
     pages += 1
+    for job in jobs:
+        built = job.result()
+        if built is not None:
+            fresh.append(built)
     _guard_index(staging, loaded, fresh)
     return pages
 
 
-def _index_county(opts: Options, staging: Path, county: County,
-                  outs: list[VillageOutcome]) -> list[Path]:
-    """One Pagefind bundle per township (pagefind/<township>/), cached by page content.
-    Returns the bundles built afresh (cached ones were leak-scanned when built)."""
-    fresh: list[Path] = []
-    site = staging / county.slug
-    cache = cache_dir(opts.out) / "search" / county.slug
-    for town in county.townships:
-        digests = sorted(o.digest for o in outs if o.source.township == town.slug)
-        key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
-        target = site / "pagefind" / town.slug
-        entry = cache / town.slug / key
-        if opts.use_cache and (entry / "pagefind-entry.json").is_file():
-            _link_tree(entry, target)
-            continue
-        run_pagefind(site, glob=f"{town.slug}/**/*.html", output_subdir=f"pagefind/{town.slug}")
-        fresh.append(target)
-        tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        _link_tree(target, tmp)
-        for old in entry.parent.glob("*"):
+def _index_township(opts: Options, staging: Path, county: County, town: Township,
+                    outs: list[VillageOutcome]) -> Path | None:
+    """The Pagefind bundle of one township (pagefind/<township>/), built from its villages'
+    index-only search documents (generator.searchdocs) and cached by their content, so an
+    edit re-indexes only its township. Returns the bundle when built afresh (a cached one
+    was leak-scanned when it was built), else None."""
+    mine = [o for o in outs if o.source.township == town.slug and o.totals is not None]
+    digests = sorted(o.digest for o in mine)
+    key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
+    target = staging / county.slug / "pagefind" / town.slug
+    entry = cache_dir(opts.out) / "search" / county.slug / town.slug / key
+    if opts.use_cache and (entry / "pagefind-entry.json").is_file():
+        _link_tree(entry, target)
+        return None
+    src = cache_dir(opts.out) / f"searchsrc-{os.getpid()}-{county.slug}-{town.slug}"
+    shutil.rmtree(src, ignore_errors=True)
+    try:
+        linker = OutputWriter(src)
+        for o in mine:
+            for rel in o.search_docs:
+                linker.link_or_copy(rel, f"{o.search_root}/{rel}")
+        if not mine:  # a township without villages still gets an (empty) bundle
+            linker.write(f"{county.slug}/{town.slug}/index.html",
+                         b'<!doctype html><html lang="zh-CN"><body></body></html>')
+        run_pagefind(src / county.slug, glob=f"{town.slug}/**/*.html", output_path=target)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    _link_tree(target, tmp)
+    if entry.parent.is_dir():
+        for old in entry.parent.iterdir():
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
-        os.rename(tmp, entry)
-    return fresh
+    os.rename(tmp, entry)
+    return target
 
 
 def _link_tree(src: Path, dst: Path) -> None:
-    for p in sorted(src.rglob("*")):
-        if p.is_file():
-            t = dst / p.relative_to(src)
-            t.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(p, t)
-            except OSError:
-                shutil.copyfile(p, t)
+    """Hard-link every file of ``src`` into ``dst`` (copy where links are impossible)."""
+    stack = [(str(src), str(dst))]
+    while stack:
+        s, d = stack.pop()
+        os.makedirs(d, exist_ok=True)
+        with os.scandir(s) as it:
+            for e in it:
+                t = f"{d}/{e.name}"
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((e.path, t))
+                else:
+                    try:
+                        os.link(e.path, t)
+                    except OSError:
+                        shutil.copyfile(e.path, t)
 
 
 def _guard_index(staging: Path, loaded: Loaded, fresh: list[Path]) -> None:

@@ -1,0 +1,115 @@
+"""What the search index holds: one small index-only document per searchable page.
+
+Pagefind's time and memory grow with the HTML it reads. The published pages
+carry layout, navigation, charts and money columns that nobody types into a
+search box, so the index is built from these documents instead: the same path
+as the page they stand for (so results link to the real page), its title and
+filters, and only the words residents search for — names, programs, memos,
+project and asset names, notice text — each name or title also written one
+character per word (see templates/static/search.js, Pagefind issue #1237).
+Withdrawn welfare rows (个人信息公示天数) have no document at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+
+import jinja2
+
+from . import views
+from .model import County, Township, Village
+
+log = logging.getLogger(__name__)
+
+Doc = tuple[str, bytes]
+Line = tuple[str, str]  # (text shown in excerpts, text also indexed one character per word)
+
+
+def _j(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
+
+class SearchDocs:
+    def __init__(self, county: County, as_of: dt.date, env: jinja2.Environment):
+        self.county = county
+        self.as_of = as_of
+        self.template = env.get_template("search_doc.html")
+
+    def _doc(self, path: str, title: str, filters: list[tuple[str, str]],
+             lines: list[Line]) -> Doc:
+        html = self.template.render(title=title, filters=filters, lines=lines)
+        return f"{self.county.slug}/{path}", html.encode("utf-8")
+
+    def village_docs(self, town: Township, v: Village) -> Iterator[Doc]:
+        base = f"{town.slug}/{v.slug}/"
+
+        def f(module: str, year: str | int | None = None) -> list[tuple[str, str]]:
+            out = [("乡镇", town.name), ("村", v.name), ("栏目", module)]
+            if year:
+                out.append(("年份", str(year)))
+            return out
+
+        home: list[Line] = [(_j(v.name, town.name, v.kind), v.name)]
+        if v.intro_html:
+            from .markup import html_to_text
+
+            home.append((html_to_text(v.intro_html), ""))
+        for c in v.cadres:
+            home.append((_j(c.name, c.title, c.duty), c.name))
+        if v.address:
+            home.append((v.address, ""))
+        yield self._doc(base + "index.html", f"{v.name} · {town.name} · 村居概况", f("村居概况"), home)
+
+        if v.powers:
+            lines = []
+            for p in v.powers:
+                lines.append((_j(p.name, p.category, p.owner, p.basis), p.name))
+                lines.append(("；".join(p.steps + p.risks + p.measures), ""))
+            yield self._doc(base + "powers/index.html", f"{v.name} · 权责清单", f("权责清单"), lines)
+
+        lines = []
+        for a in v.assets:
+            lines.append((_j(a.name, a.category + "资产", a.location, a.status, a.lessee), a.name))
+        for r in v.resources:
+            lines.append((_j(r.name, r.kind, r.location, r.contractor), r.name))
+        for c in v.contracts:
+            lines.append((_j(c.name, c.party, c.kind, "合同"), c.name))
+        if lines or v.balances:
+            yield self._doc(base + "assets/index.html", f"{v.name} · 三资公开（资金 资产 资源 合同）",
+                            f("三资公开"), [(_j(v.name, "资金 资产 资源 合同"), "")] + lines)
+
+        for n in v.notices:
+            yield self._doc(base + views.notice_page(n.slug), f"{n.title} · {v.name}",
+                            f("三务公开", n.date.year),
+                            [(n.title, n.title), (n.category + "公开", ""), (n.body_text, "")])
+        for m in views.ledger_months(v.finance):
+            pages = views.paginate(m.rows)
+            for i, rows in enumerate(pages, 1):
+                lines = [(_j(r.memo, r.subject, r.kind, r.handler, r.approver), r.memo) for r in rows]
+                yield self._doc(base + views.ledger_page(m.month, i),
+                                f"{v.name} · 财务收支 · {m.label}", f("财务收支", m.month[:4]), lines)
+
+        w = views.welfare_summary(v.welfare, self.as_of, self.county.privacy_days)
+        if w.programs:
+            yield self._doc(base + "welfare/index.html", f"{v.name} · 惠民资金发放", f("惠民资金"),
+                            [(_j(v.name, "惠民资金", *(p.program for p in w.programs)), "")])
+        for m in w.months:
+            if m.withdrawn:
+                continue  # names withdrawn: not in the index at all
+            for i, rows in enumerate(views.paginate(m.rows), 1):
+                lines = [(_j(r.name, r.program, r.method, r.note), r.name) for r in rows]
+                yield self._doc(base + views.welfare_page(m.month, i),
+                                f"{v.name} · 惠民资金 · {m.label}", f("惠民资金", m.month[:4]), lines)
+
+        if v.projects:
+            lines = [(_j(p.name, p.category, p.source, p.builder, p.status, p.note), p.name)
+                     for p in v.projects]
+            yield self._doc(base + "projects/index.html", f"{v.name} · 民生项目", f("民生项目"), lines)
+        if v.services:
+            lines = []
+            for s in v.services:
+                lines.append((_j(s.name, s.place, s.contact), s.name))
+                lines.append(("；".join(s.materials + s.steps), ""))
+            yield self._doc(base + "services/index.html", f"{v.name} · 预约办事", f("预约办事"), lines)
