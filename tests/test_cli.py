@@ -131,3 +131,54 @@ def test_input_files_never_modified(cli, minimal_data: Path, tmp_path: Path) -> 
     assert cli("--data", minimal_data, "--out", tmp_path / "site", "--as-of", AS_OF).code == 0
     assert tree_bytes(minimal_data) == before
     assert {p: os.stat(p).st_mtime_ns for p in minimal_data.rglob("*")} == stat
+
+
+def test_deploy_usage_errors(cli, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    run = cli("deploy", "--out", site, "--to", "http://bucket/x")
+    assert run.code == 2 and "s3://" in run.err
+    assert cli("deploy", "--out", site, "--to", "s3://b/p", "--force", "--max-deletes", "3").code == 2
+    run = cli("deploy", "--out", tmp_path / "missing", "--to", "s3://b/p")
+    assert run.code == 2
+
+
+def test_serve_builds_serves_and_rebuilds_on_change(minimal_data: Path, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "site"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "build.py"), "serve", "--data", str(minimal_data), "--out", str(out),
+         "--port", str(port), "--as-of", AS_OF, "--jobs", "1", "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}/qinghe-xian/dongguan-zhen/liuzhuang-cun/"
+
+    def fetch() -> str | None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            return None
+
+    try:
+        deadline = time.monotonic() + 60
+        while (page := fetch()) is None and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert page is not None and "刘庄村" in page
+        v = minimal_data / "qinghe-xian/dongguan-zhen/liuzhuang-cun/village.yaml"
+        v.write_text(v.read_text("utf-8").replace("刘庄村", "刘家庄村"), "utf-8")
+        deadline = time.monotonic() + 60
+        while "刘家庄村" not in (fetch() or "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "刘家庄村" in (fetch() or "")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
