@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -487,11 +488,17 @@ def _write_feed(staging: Path, writer: OutputWriter, county: County, as_of: dt.d
 def html_paths(site: Path) -> list[str]:
     """Every HTML page under a county folder, as its public path (``x/`` for ``x/index.html``)."""
     out = []
-    for p in site.rglob("*.html"):
-        rel = p.relative_to(site).as_posix()
-        if rel.split("/", 1)[0] in ("pagefind", "static"):
-            continue
-        out.append(rel[: -len("index.html")] if p.name == "index.html" else rel)
+    stack = [""]
+    while stack:  # os.scandir: a county has tens of thousands of pages
+        rel_dir = stack.pop()
+        with os.scandir(site / rel_dir if rel_dir else site) as it:
+            for e in it:
+                rel = f"{rel_dir}{e.name}"
+                if e.is_dir(follow_symlinks=False):
+                    if rel not in ("pagefind", "static"):
+                        stack.append(rel + "/")
+                elif e.name.endswith(".html"):
+                    out.append(rel[: -len("index.html")] if e.name == "index.html" else rel)
     return sorted(out)
 
 

@@ -105,10 +105,18 @@ class Score:
     hits: int
     total: int
     misses: tuple[Case, ...]
+    # the same subset restricted to names found in at most TOP villages (others cannot
+    # all be in the first five: the name alone does not say which village is meant)
+    hits_distinct: int = 0
+    total_distinct: int = 0
 
     @property
     def rate(self) -> float:
         return self.hits / self.total if self.total else 0.0
+
+    @property
+    def rate_distinct(self) -> float:
+        return self.hits_distinct / self.total_distinct if self.total_distinct else 0.0
 
 
 def _text(fragment: str) -> str:
@@ -166,11 +174,18 @@ def score(cases: Iterable[Case], answers: dict[str, list[str]], mode: str) -> li
     by_kind: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
         by_kind[c.kind].append(c)
+    villages: dict[tuple[str, str], int] = defaultdict(int)
+    for items in by_kind.values():
+        for c in items:
+            villages[(c.kind, c.query)] += 1
     scores = []
     for kind, items in sorted(by_kind.items()):
         misses = tuple(c for c in items
                        if not any(u.startswith(c.village) for u in answers.get(c.query, [])))
-        scores.append(Score(mode, kind, len(items) - len(misses), len(items), misses))
+        distinct = [c for c in items if villages[(c.kind, c.query)] <= TOP]
+        missed_distinct = sum(1 for c in misses if villages[(c.kind, c.query)] <= TOP)
+        scores.append(Score(mode, kind, len(items) - len(misses), len(items), misses,
+                            len(distinct) - missed_distinct, len(distinct)))
     return scores
 
 
@@ -204,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     scores = evaluate(args.site / args.county, args.mode or MODES, args.limit, args.search_js)
     for s in scores:
-        print(f"{s.mode:20} {s.kind:10} {s.hits:6}/{s.total:<6} {100 * s.rate:6.2f}%")
+        print(f"{s.mode:20} {s.kind:10} all {s.hits:6}/{s.total:<6} {100 * s.rate:6.2f}%   "
+              f"in ≤{TOP} villages {s.hits_distinct:6}/{s.total_distinct:<6} "
+              f"{100 * s.rate_distinct:6.2f}%")
     for s in scores:
         for c in s.misses[: args.show_misses]:
             print(f"  未命中 [{s.mode}] {c.kind}: {c.query}  ({c.village})")
