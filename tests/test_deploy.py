@@ -561,3 +561,61 @@ def test_interrupted_deploy_converges_when_run_again(
     result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
     assert store.objects() == {f"pub/{rel}": text.encode() for rel, text in SITE.items()}
     assert result.unchanged == len(half)
+
+
+# ---------------------------------------------------------------- a real built site
+
+
+def test_built_county_deploys_and_redeploys_only_what_changed(store: Store, tmp_path: Path) -> None:
+    """The golden county, built by the generator, published; then one notice edited and
+    another removed: the redeploy writes exactly the objects whose bytes changed and
+    deletes the removed notice page."""
+    from generator.cli import main
+
+    golden = Path(__file__).resolve().parent / "golden" / "data"
+    data = tmp_path / "data"
+    shutil.copytree(golden, data)
+    out = tmp_path / "site"
+    args = ["build", "--data", str(data), "--out", str(out), "--as-of", "2026-11-28", "--quiet"]
+    assert main(args) == 0
+    first = deploy(out, store.to("ydt"), county="qinghe-xian", endpoint_url=store.endpoint, echo=quiet)
+    published = {p.relative_to(out / "qinghe-xian").as_posix()
+                 for p in (out / "qinghe-xian").rglob("*") if p.is_file()}
+    assert {k.removeprefix("ydt/") for k in first.uploaded} == published
+    village = "dongguan-zhen/liuzhuang-cun"
+    head = store.head(f"ydt/{village}/index.html")
+    assert head["ContentType"] == HTML
+    assert head["CacheControl"] == SHORT_CACHE
+    css = next(k for k in published if k.startswith("static/style.") and k.endswith(".css"))
+    assert store.head(f"ydt/{css}")["CacheControl"] == LONG_CACHE
+    assert store.head(f"ydt/{css}")["ContentType"].startswith("text/css")
+    frag = next(k for k in published if k.endswith(".pf_fragment"))
+    assert store.head(f"ydt/{frag}")["ContentType"] == OCTET
+    assert store.head(f"ydt/{frag}")["CacheControl"] == LONG_CACHE
+
+    before = {k: (out / "qinghe-xian" / k).read_bytes() for k in published}
+    notices = data / "qinghe-xian" / village / "notices"
+    edited = notices / "2026-q3-dibao.md"
+    edited.write_text(edited.read_text("utf-8").replace("以下家庭拟纳入低保", "以下家庭经公示拟纳入低保"),
+                      "utf-8")
+    (notices / "2025-party-fee.md").unlink()
+    assert main(args) == 0
+    after = {p.relative_to(out / "qinghe-xian").as_posix(): p.read_bytes()
+             for p in (out / "qinghe-xian").rglob("*") if p.is_file()}
+    changed = {k for k, b in after.items() if before.get(k) != b}
+    removed = set(before) - set(after)
+    assert f"{village}/affairs/notices/2026-q3-dibao.html" in changed
+    assert f"{village}/affairs/notices/2025-party-fee.html" in removed
+    assert len(changed) < len(after) / 2  # an edit is not a new site
+
+    second = deploy(out, store.to("ydt"), county="qinghe-xian", endpoint_url=store.endpoint,
+                    echo=quiet)
+    assert {k.removeprefix("ydt/") for k in second.uploaded} == changed
+    assert {k.removeprefix("ydt/") for k in second.deleted} == removed
+    remote = store.objects("ydt/")
+    assert {k.removeprefix("ydt/") for k in remote} == set(after)
+    assert remote[f"ydt/{village}/affairs/notices/2026-q3-dibao.html"] == \
+        after[f"{village}/affairs/notices/2026-q3-dibao.html"]
+    third = deploy(out, store.to("ydt"), county="qinghe-xian", endpoint_url=store.endpoint,
+                   echo=quiet)
+    assert third.uploaded == () and third.deleted == ()

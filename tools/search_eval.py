@@ -130,7 +130,7 @@ def collect_cases(county_dir: Path) -> list[Case]:
     cases: set[Case] = set()
     for village in sorted(p for p in county_dir.glob("*/*") if (p / "index.html").is_file()):
         vrel = f"{village.parent.name}/{village.name}/"
-        for page in village.glob("welfare/20*.html"):
+        for page in village.glob("welfare/**/*.html"):  # welfare/<month>.html, …/<month>/2/…
             for table in _PEOPLE.findall(page.read_text("utf-8")):
                 for name in _ROW_NAME.findall(table):
                     if _text(name):
