@@ -239,3 +239,20 @@ def test_static_files_are_fingerprinted(site) -> None:
 def test_as_of_shown(site) -> None:
     y, m, d = AS_OF.split("-")
     assert f"{int(y)}年{int(m)}月{int(d)}日" in (site["village"] / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("kind", ["county", "village", "affairs", "ledger-month", "welfare",
+                                  "projects", "services", "notice"])
+def test_readable_at_200_percent_zoom(site, kind: str) -> None:
+    """WCAG 1.4.4/1.4.10: a 375 px phone zoomed to 200 % lays the page out at 188 CSS px
+    (device scale factor 2): nothing may stick out sideways or be cut off."""
+    v = Visit(site["browser"], site["base"], {"width": 188, "height": 406})
+    try:
+        v.page.goto(site["base"] + site["pages"][kind], wait_until="load")
+        wide = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{kind} 放大到 200% 时比屏幕宽 {wide}px"
+        size = v.page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 16
+        assert not v.errors
+    finally:
+        v.close()
