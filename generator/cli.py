@@ -161,13 +161,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TOOL
 
 
+class Progress:
+    """A bar on a terminal; on anything else (CI logs) a plain line every few seconds."""
+
+    def __init__(self, stream, every: float = 5.0):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every = every
+        self.last = -every
+
+    def __call__(self, done: int, total: int, seconds: float) -> None:
+        if self.tty:
+            width = 30
+            filled = width * done // max(total, 1)
+            end = "\n" if done == total else ""
+            self.stream.write(f"\r村 [{'#' * filled}{'-' * (width - filled)}] {done}/{total}  "
+                              f"{seconds:.0f} 秒{end}")
+            self.stream.flush()
+        elif seconds - self.last >= self.every or done == total:
+            self.last = seconds
+            print(f"进度：{done}/{total} 个村，已用 {seconds:.1f} 秒", file=self.stream, flush=True)
+
+
 def _options(args: argparse.Namespace):
     from .pipeline import Options
 
     as_of = args.as_of or default_as_of()
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
                    jobs=args.jobs, use_cache=not args.no_cache,
-                   progress=None if args.quiet else (lambda s: print(s, file=sys.stderr, flush=True)))
+                   progress=None if args.quiet else Progress(sys.stderr))
 
 
 def _dispatch(args: argparse.Namespace) -> int:

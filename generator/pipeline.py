@@ -50,7 +50,7 @@ class Options:
     as_of: dt.date = field(default_factory=dt.date.today)
     jobs: int = 1
     use_cache: bool = True
-    progress: Callable[[str], None] | None = None
+    progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
 
 
 @dataclass(frozen=True)
@@ -233,9 +233,9 @@ class Loaded:
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
     now = time.monotonic()
-    if opts.progress and (now - last[0] >= 2 or done == total) and total > 20:
+    if opts.progress and (now - last[0] >= 0.2 or done == total) and total > 20:
         last[0] = now
-        opts.progress(f"进度：{done}/{total} 个村，已用 {now - started:.1f} 秒")
+        opts.progress(done, total, now - started)
 
 
 def _run(opts: Options, staging: Path | None) -> Loaded:

@@ -182,3 +182,28 @@ def test_serve_builds_serves_and_rebuilds_on_change(minimal_data: Path, tmp_path
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_progress_bar_on_a_terminal_lines_elsewhere() -> None:
+    import io
+
+    from generator.cli import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    bar = Progress(tty)
+    for done in range(1, 101):
+        bar(done, 100, done / 10)
+    assert "\r村 [###############---------------] 50/100" in tty.getvalue()
+    assert tty.getvalue().endswith("100/100  10 秒\n")
+    log = io.StringIO()
+    lines = Progress(log, every=5.0)
+    for done in range(1, 101):
+        lines(done, 100, done / 10)
+    out = log.getvalue().splitlines()
+    assert out[0] == "进度：1/100 个村，已用 0.1 秒"
+    assert out[-1] == "进度：100/100 个村，已用 10.0 秒"
+    assert "\r" not in log.getvalue() and 2 < len(out) < 6
