@@ -49,25 +49,39 @@ export function cleanExcerpt(html) {
  * Search ``pf`` (the pagefind.js module, shards merged) for ``q``.
  * Returns {items: [{url, title, excerpt}], total}; at most ``max`` items loaded.
  */
-export async function findPages(pf, q, { filters = {}, max = 20 } = {}) {
+export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } = {}) {
   const query = String(q).trim();
   if (!query) return { items: [], total: 0 };
+  const cache = new Map();
+  const load = (r) => {
+    if (!cache.has(r.id)) cache.set(r.id, r.data());
+    return cache.get(r.id);
+  };
   const typed = await pf.search(query, { filters });
   const parts = charSplit(query);
   const cjk = parts.filter((p) => CJK.test(p)).length;
-  let strong = [], weak = [];
+  let exact = [], strong = [], weak = [];
   if (cjk >= 1 && parts.length >= 2) {
     const split = await pf.search(parts.join(" "), { filters });
     for (const r of split.results) {
       (longestRun(r.words || []) >= parts.length ? strong : weak).push(r);
     }
+    // The characters sit side by side; the page really has the whole name or title
+    // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
+    // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
+    const needle = "〔" + parts.join(" ") + "〕";
+    const head = strong.slice(0, verify);
+    const contents = await Promise.all(head.map((r) => load(r).then((d) => d.content || "")));
+    const rest = [];
+    head.forEach((r, i) => (contents[i].includes(needle) ? exact : rest).push(r));
+    strong = rest.concat(strong.slice(verify));
   }
   const seen = new Set();
   const ordered = [];
-  for (const r of [...strong, ...typed.results, ...weak]) {
+  for (const r of [...exact, ...strong, ...typed.results, ...weak]) {
     if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
   }
-  const data = await Promise.all(ordered.slice(0, max).map((r) => r.data()));
+  const data = await Promise.all(ordered.slice(0, max).map(load));
   const items = data.map((d) => ({
     url: d.url,
     title: (d.meta && d.meta.title) || d.url,
@@ -157,7 +171,9 @@ function page() {
       statusEl.textContent = `没有找到“${q}”。请检查有没有错字，或少输几个字、换个说法再试。`;
       return;
     }
-    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。`;
+    const villages = new Set(items.slice(0, 5).map((d) => d.url.slice(base.length).split("/").slice(0, 2).join("/")));
+    const many = villages.size > 1 && !filtersFromForm()["村"] ? "前几条来自不同的村（可能有同名），可以用“村”缩小范围。" : "";
+    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。${many}`;
     for (const d of items) {
       const li = document.createElement("li");
       const a = document.createElement("a");
