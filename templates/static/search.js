@@ -36,6 +36,13 @@ function longestRun(words) {
   return best;
 }
 
+const MODULE_DIR = /(?:welfare|affairs|assets|projects|powers|services|poster)\/.*$|index\.html$/u;
+
+/** The village folder of a result URL (".../<township>/<village>/"). */
+export function villageOf(url) {
+  return String(url).replace(MODULE_DIR, "");
+}
+
 /** Remove the index-only 〔…〕 copies from a Pagefind excerpt (also when cut off). */
 export function cleanExcerpt(html) {
   return String(html)
@@ -70,11 +77,24 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
     // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
     const needle = "〔" + parts.join(" ") + "〕";
-    const head = strong.slice(0, verify);
-    const contents = await Promise.all(head.map((r) => load(r).then((d) => d.content || "")));
-    const rest = [];
-    head.forEach((r, i) => (contents[i].includes(needle) ? exact : rest).push(r));
-    strong = rest.concat(strong.slice(verify));
+    const villages = new Set(), firsts = [], later = [], rest = [];
+    let done = 0;
+    // Fragments are small; check more only while fewer than five villages have turned up.
+    while (done < strong.length && done < verify * 3 && (done === 0 || villages.size < 5)) {
+      const batch = strong.slice(done, done + verify);
+      done += batch.length;
+      const pages = await Promise.all(batch.map(load));
+      batch.forEach((r, i) => {
+        if (!(pages[i].content || "").includes(needle)) { rest.push(r); return; }
+        // The same name may be someone else in another village: one page from each
+        // village first, so a name paid in many months does not push the others out.
+        const v = villageOf(pages[i].url);
+        (villages.has(v) ? later : firsts).push(r);
+        villages.add(v);
+      });
+    }
+    exact = firsts.concat(later);
+    strong = rest.concat(strong.slice(done));
   }
   const seen = new Set();
   const ordered = [];
