@@ -36,6 +36,13 @@ function longestRun(words) {
   return best;
 }
 
+const MODULE_DIR = /(?:welfare|affairs|assets|projects|powers|services|poster)\/.*$|index\.html$/u;
+
+/** The village folder of a result URL (".../<township>/<village>/"). */
+export function villageOf(url) {
+  return String(url).replace(MODULE_DIR, "");
+}
+
 /** Remove the index-only 〔…〕 copies from a Pagefind excerpt (also when cut off). */
 export function cleanExcerpt(html) {
   return String(html)
@@ -49,25 +56,52 @@ export function cleanExcerpt(html) {
  * Search ``pf`` (the pagefind.js module, shards merged) for ``q``.
  * Returns {items: [{url, title, excerpt}], total}; at most ``max`` items loaded.
  */
-export async function findPages(pf, q, { filters = {}, max = 20 } = {}) {
+export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } = {}) {
   const query = String(q).trim();
   if (!query) return { items: [], total: 0 };
+  const cache = new Map();
+  const load = (r) => {
+    if (!cache.has(r.id)) cache.set(r.id, r.data());
+    return cache.get(r.id);
+  };
   const typed = await pf.search(query, { filters });
   const parts = charSplit(query);
   const cjk = parts.filter((p) => CJK.test(p)).length;
-  let strong = [], weak = [];
+  let exact = [], strong = [], weak = [];
   if (cjk >= 1 && parts.length >= 2) {
     const split = await pf.search(parts.join(" "), { filters });
     for (const r of split.results) {
       (longestRun(r.words || []) >= parts.length ? strong : weak).push(r);
     }
+    // The characters sit side by side; the page really has the whole name or title
+    // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
+    // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
+    const needle = "〔" + parts.join(" ") + "〕";
+    const villages = new Set(), firsts = [], later = [], rest = [];
+    let done = 0;
+    // Fragments are small; check more only while fewer than five villages have turned up.
+    while (done < strong.length && done < verify * 3 && (done === 0 || villages.size < 5)) {
+      const batch = strong.slice(done, done + verify);
+      done += batch.length;
+      const pages = await Promise.all(batch.map(load));
+      batch.forEach((r, i) => {
+        if (!(pages[i].content || "").includes(needle)) { rest.push(r); return; }
+        // The same name may be someone else in another village: one page from each
+        // village first, so a name paid in many months does not push the others out.
+        const v = villageOf(pages[i].url);
+        (villages.has(v) ? later : firsts).push(r);
+        villages.add(v);
+      });
+    }
+    exact = firsts.concat(later);
+    strong = rest.concat(strong.slice(done));
   }
   const seen = new Set();
   const ordered = [];
-  for (const r of [...strong, ...typed.results, ...weak]) {
+  for (const r of [...exact, ...strong, ...typed.results, ...weak]) {
     if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
   }
-  const data = await Promise.all(ordered.slice(0, max).map((r) => r.data()));
+  const data = await Promise.all(ordered.slice(0, max).map(load));
   const items = data.map((d) => ({
     url: d.url,
     title: (d.meta && d.meta.title) || d.url,
@@ -157,7 +191,9 @@ function page() {
       statusEl.textContent = `没有找到“${q}”。请检查有没有错字，或少输几个字、换个说法再试。`;
       return;
     }
-    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。`;
+    const villages = new Set(items.slice(0, 5).map((d) => d.url.slice(base.length).split("/").slice(0, 2).join("/")));
+    const many = villages.size > 1 && !filtersFromForm()["村"] ? "前几条来自不同的村（可能有同名），可以用“村”缩小范围。" : "";
+    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。${many}`;
     for (const d of items) {
       const li = document.createElement("li");
       const a = document.createElement("a");
