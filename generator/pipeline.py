@@ -229,6 +229,8 @@ class Loaded:
     counties: list[tuple[CountySource, County | None]]
     outcomes: list[VillageOutcome]
     problems: list[Problem]
+    # search bundles started as soon as a township's villages were done: (county, future)
+    index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
 
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
@@ -238,7 +240,7 @@ def _progress(opts: Options, done: int, total: int, started: float, last: list[f
         opts.progress(done, total, now - started)
 
 
-def _run(opts: Options, staging: Path | None) -> Loaded:
+def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
@@ -257,14 +259,44 @@ def _run(opts: Options, staging: Path | None) -> Loaded:
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
                                          staging if ok else None, cache, tdigest, opts.use_cache))
     outcomes: list[VillageOutcome] = []
+    jobs: list[tuple[str, Future[list[Problem]]]] = []
+    # a township's search bundle is built (in a thread: Pagefind is a subprocess) as soon
+    # as its last village is done, while the other villages are still being processed
+    models = {cs.slug: c for cs, c in counties if c is not None}
+    waiting: dict[tuple[str, str], list[VillageOutcome]] = {}
+    left: dict[tuple[str, str], int] = {}
+    for cs, _c in counties:
+        for ts in cs.townships:
+            left[(cs.slug, ts.slug)] = len(ts.villages)
+    indexing = pool is not None and staging is not None
+
+    def start(county_slug: str, town_slug: str) -> None:
+        c = models.get(county_slug)
+        town = next((t for t in c.townships if t.slug == town_slug), None) if c else None
+        outs = waiting.pop((county_slug, town_slug), [])
+        if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
+            return  # the build will fail on these errors: no index needed
+        jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
+            _index_township, opts, staging, c, town, outs)))
+
+    if indexing:
+        for key, n in left.items():
+            if n == 0:
+                start(*key)
     started, last = time.monotonic(), [time.monotonic()]
     for i, o in enumerate(_map(tasks, opts.jobs), 1):
         outcomes.append(o)
         _progress(opts, i, len(tasks), started, last)
+        if indexing:
+            key = (o.source.county, o.source.township)
+            waiting.setdefault(key, []).append(o)
+            left[key] -= 1
+            if left[key] == 0:
+                start(*key)
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
-    return Loaded(counties, outcomes, problems)
+    return Loaded(counties, outcomes, problems, jobs)
 
 
 def load_site(opts: Options) -> list[Problem]:
@@ -288,12 +320,16 @@ def build_site(opts: Options) -> Report:
     staging = staging_dir(opts.out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
     try:
-        loaded = _run(opts, staging)
-        problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
-        if any(not p.warning for p in problems):
-            raise DataErrors(problems)
-        pages = _finish(opts, staging, loaded)
+        try:
+            loaded = _run(opts, staging, pool)
+            problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
+            if any(not p.warning for p in problems):
+                raise DataErrors(problems)
+            pages = _finish(opts, staging, loaded)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         swap_in(staging, opts.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -310,21 +346,12 @@ def build_site(opts: Options) -> Report:
 
 
 def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
-    """County-level pages, static files, search index, leak guard. Returns page count."""
-    pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
-    try:
-        return _finish_with(opts, staging, loaded, pool)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _finish_with(opts: Options, staging: Path, loaded: Loaded, pool: ThreadPoolExecutor) -> int:
+    """County-level pages, static files; then wait for the search bundles (started in
+    ``_run``) and their leak scans; leak guard over county-level files. Returns page count."""
     static = build_static()
     env = make_env()
     writer = OutputWriter(staging)
     pages = 0
-    fresh: list[Path] = []
-    jobs: list[Future[Path | None]] = []
     counties: list[County] = []
     by_county: dict[str, list[VillageOutcome]] = {}
     for o in loaded.outcomes:
@@ -340,10 +367,6 @@ def _finish_with(opts: Options, staging: Path, loaded: Loaded, pool: ThreadPoolE
             if o.totals is not None and o.name is not None:
                 summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
                 names.setdefault(o.source.township, {})[o.source.slug] = o.name
-        # search bundles build in the background (Pagefind runs as a subprocess) while the
-        # county-level pages and downloads are written
-        for town in county.townships:
-            jobs.append(pool.submit(_index_township, opts, staging, county, town, outs))
         renderer = Renderer(county, opts.as_of, static, env=env)
         county_pages = list(renderer.county_pages(summaries, names))
         for path, data in county_pages:
@@ -357,20 +380,19 @@ def _finish_with(opts: Options, staging: Path, loaded: Loaded, pool: ThreadPoolE
     path, data = render_root(counties, static, env=env)
     writer.write(path, data)
     pages += 1
-    for job in jobs:
-        built = job.result()
-        if built is not None:
-            fresh.append(built)
-    _guard_index(staging, loaded, fresh)
+    leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
+    if leaks:
+        raise DataErrors(leaks)
+    _guard_index(staging, loaded)
     return pages
 
 
 def _index_township(opts: Options, staging: Path, county: County, town: Township,
-                    outs: list[VillageOutcome]) -> Path | None:
+                    outs: list[VillageOutcome]) -> list[Problem]:
     """The Pagefind bundle of one township (pagefind/<township>/), built from its villages'
     index-only search documents (generator.searchdocs) and cached by their content, so an
-    edit re-indexes only its township. Returns the bundle when built afresh (a cached one
-    was leak-scanned when it was built), else None."""
+    edit re-indexes only its township. A bundle built afresh is leak-scanned here (a cached
+    one was scanned when it was built); returns the leaks found."""
     mine = [o for o in outs if o.source.township == town.slug and o.totals is not None]
     digests = sorted(o.digest for o in mine)
     key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
@@ -378,7 +400,7 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
     entry = cache_dir(opts.out) / "search" / county.slug / town.slug / key
     if opts.use_cache and (entry / "pagefind-entry.json").is_file():
         _link_tree(entry, target)
-        return None
+        return []
     src = cache_dir(opts.out) / f"searchsrc-{os.getpid()}-{county.slug}-{town.slug}"
     shutil.rmtree(src, ignore_errors=True)
     try:
@@ -392,6 +414,12 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
         run_pagefind(src / county.slug, glob=f"{town.slug}/**/*.html", output_path=target)
     finally:
         shutil.rmtree(src, ignore_errors=True)
+    hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
+    files = [p for p in target.rglob("*") if p.is_file()]
+    leaks = leakguard.scan_tree(staging, files, hashes)
+    if leaks:
+        return [Problem(leak.file, 1, "身份证号",
+                        f"输出文件中出现完整身份证号 {leak.masked}，已停止发布") for leak in leaks]
     tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     _link_tree(target, tmp)
@@ -400,7 +428,7 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
     os.rename(tmp, entry)
-    return target
+    return []
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -421,16 +449,14 @@ def _link_tree(src: Path, dst: Path) -> None:
                         shutil.copyfile(e.path, t)
 
 
-def _guard_index(staging: Path, loaded: Loaded, fresh: list[Path]) -> None:
-    """Leak guard over what was not scanned when rendered: freshly built search bundles and the
-    county-level pages and feeds. Village pages, downloads and the row fragments that the
-    county-wide downloads are joined from were scanned in the village workers; cached search
-    bundles were scanned when they were built."""
+def _guard_index(staging: Path, loaded: Loaded) -> None:
+    """Leak guard over what was not scanned before: the county-level pages, feeds and
+    sitemaps. Village pages, downloads and the row fragments that the county-wide downloads are
+    joined from were scanned in the village workers; each search bundle was scanned by
+    ``_index_township`` when it was built."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
     files: list[Path] = []
-    for d in fresh:
-        files.extend(p for p in d.rglob("*") if p.is_file())
     for top in sorted(staging.iterdir()):
         if top.is_file():
             files.append(top)
