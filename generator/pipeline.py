@@ -128,6 +128,7 @@ class VillageTask:
     cache: Path | None
     tdigest: str
     read_cache: bool = True  # False with --no-cache: results are still written to the cache
+    key: str | None = None  # the cache key, when the main process computed it already
 
 
 def _cache_dir(cache: Path, src: VillageSource) -> Path:
@@ -139,7 +140,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     render = task.county is not None and task.staging is not None and task.town is not None
     key = entry = None
     if render and task.cache is not None:
-        key = village_key(src, task.county, task.town, task.as_of, task.tdigest)  # type: ignore[arg-type]
+        key = task.key or village_key(src, task.county, task.town, task.as_of, task.tdigest)  # type: ignore[arg-type]
         entry = _cache_dir(task.cache, src) / key
         meta = entry / "meta.pickle"
         if task.read_cache and meta.is_file():
@@ -258,6 +259,8 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
                 ok = staging is not None and c is not None and town is not None
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
                                          staging if ok else None, cache, tdigest, opts.use_cache))
+    if staging is not None and cache is not None and opts.use_cache:
+        tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
     jobs: list[tuple[str, Future[list[Problem]]]] = []
     # a township's search bundle is built (in a thread: Pagefind is a subprocess) as soon
@@ -297,6 +300,23 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     for o in outcomes:
         problems.extend(o.problems)
     return Loaded(counties, outcomes, problems, jobs)
+
+
+def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
+    """Put the townships whose villages changed first, so that their search bundles (the
+    slowest part of a small edit) start while the unchanged villages are being restored."""
+    keyed: list[VillageTask] = []
+    stale: set[tuple[str, str]] = set()
+    for t in tasks:
+        if t.county is None or t.town is None or t.cache is None:
+            keyed.append(t)
+            continue
+        key = village_key(t.source, t.county, t.town, t.as_of, t.tdigest)
+        keyed.append(dataclasses.replace(t, key=key))
+        if not (_cache_dir(t.cache, t.source) / key / "meta.pickle").is_file():
+            stale.add((t.source.county, t.source.township))
+    # stable: the order inside each group stays the data folder's order
+    return sorted(keyed, key=lambda t: (t.source.county, t.source.township) not in stale)
 
 
 def load_site(opts: Options) -> list[Problem]:
