@@ -101,6 +101,8 @@ def render_markdown(text: str) -> str:
     src = text.replace("&", "&amp;").replace("<", "&lt;")
     _MD.reset()
     out = _MD.convert(src)
+    # code spans and blocks show text literally: undo the \* that masks got for Markdown
+    out = _CODE.sub(lambda m: m.group(0).replace("\\*", "*"), out)
     return nh3.clean(
         out,
         tags=_TAGS,
@@ -111,6 +113,7 @@ def render_markdown(text: str) -> str:
     )
 
 
+_CODE = re.compile(r"<code>.*?</code>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
 

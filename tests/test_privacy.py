@@ -386,3 +386,16 @@ def test_guard_sees_ids_through_zero_width_spaces(idno, before, after, zw) -> No
 
     data = f"{before}|{idno[:17]}{zw}{idno[17]}|{after}".encode()
     assert leakguard.scan_bytes(data, frozenset())
+
+
+def test_mask_in_an_indented_code_block_shows_plainly() -> None:
+    """Four leading spaces make a Markdown code block, which shows text literally: the mask
+    must still read 100000********0005, not with Markdown escapes."""
+    from generator.markup import html_to_text, render_markdown
+    from generator.values import scrub_text
+
+    for src in ("    100000000000000005", "x `100000000000000005` y"):
+        text, kinds = scrub_text(src, markdown=True)
+        assert kinds == ["身份证号"]
+        shown = html_to_text(render_markdown(text))
+        assert "100000********0005" in shown and "\\*" not in shown
