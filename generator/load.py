@@ -13,7 +13,7 @@ from typing import Any
 
 from . import schema as S
 from .errors import Problem, UsageError
-from .markup import has_raw_html, render_markdown
+from .markup import has_raw_html, html_to_text, render_markdown
 from .model import (
     Asset,
     BalanceRow,
@@ -418,8 +418,6 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
         html = render_markdown(masked)
-        from .markup import html_to_text
-
         out.append(Notice(slug=slug, title=v["title"], category=v["category"], date=v["date"],
                           body_html=html, body_text=html_to_text(html), start=v.get("start"),
                           end=v.get("end"), attachments=v.get("attachments") or ()))

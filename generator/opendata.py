@@ -425,13 +425,6 @@ def county_file_name(t: Table) -> str:
     return f"{DATA_DIR}/{t.csv}"
 
 
-def is_county_level_file(parts: tuple[str, ...]) -> bool:
-    """Files this module writes at county level (for the final leak guard): ``parts`` is a
-    path relative to the output root, split."""
-    return len(parts) >= 2 and (parts[1] == DATA_DIR or (len(parts) == 2 and (
-        parts[1] in (FEED, "robots.txt") or parts[1].startswith("sitemap"))))
-
-
 def _village_order(county: County) -> Iterator[tuple[str, str]]:
     for t in county.townships:
         for s in t.village_slugs:

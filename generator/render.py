@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,10 @@ from pathlib import Path
 import jinja2
 
 from . import charts, views
-from .markup import html_to_text, link_allowed
+from .markup import link_allowed, render_markdown
 from .model import County, Notice, Township, Village
 from .opendata import TABLES, TABLES_BY_MODULE
+from .schema import ALL_SPECS, KIND_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +165,6 @@ class Renderer:
         yield from self.info_pages()
 
     def info_pages(self) -> Iterator[Page]:
-        from .markup import render_markdown
-        from .schema import ALL_SPECS, KIND_LABELS
-
         for p in sorted(CONTENT.glob("*.md")):
             text = p.read_text("utf-8")
             title, _, body = text.partition("\n")
@@ -248,12 +245,3 @@ def render_root(counties: list[County], static: Static, env: jinja2.Environment 
     html = env.get_template("root.html").render(counties=counties, static=static.files, root="",
                                                 CSP=CSP)
     return "index.html", html.encode("utf-8")
-
-
-def excerpt(html: str, n: int = 80) -> str:
-    t = html_to_text(html)
-    return t if len(t) <= n else t[:n] + "…"
-
-
-def relpath(target: str, start: str) -> str:
-    return posixpath.relpath(target, start or ".")

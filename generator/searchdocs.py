@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import jinja2
 
 from . import views
+from .markup import html_to_text
 from .model import County, Township, Village
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,6 @@ class SearchDocs:
 
         home: list[Line] = [(_j(v.name, town.name, v.kind), v.name)]
         if v.intro_html:
-            from .markup import html_to_text
-
             home.append((html_to_text(v.intro_html), ""))
         for c in v.cadres:
             home.append((_j(c.name, c.title, c.duty), c.name))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
+from . import values
 from .errors import BadValue, Problem
 from .values import (
     parse_date,
@@ -178,9 +179,7 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             full = parse_id(text)
             col.secrets.add(full)
             col.secret_sources.setdefault(full, f"{path}:{line}")
-            from .values import mask_id
-
-            return mask_id(full)
+            return values.mask_id(full)
         if kind == S.ENUM:
             s = _as_text(text)
             if s not in fld.choices:
