@@ -204,20 +204,29 @@ def markdown_field(text: str | None, rel: str, line: int, label: str, col: Colle
     return render_markdown(scrub(text, rel, line, label, col, mobiles=False, markdown=True))
 
 
-def load_county(src: CountySource, col: Collector) -> County | None:
-    rel = f"{src.slug}/county.yaml"
-    path = src.path / "county.yaml"
+def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
+                col: Collector) -> tuple[dict[str, Any], str] | None:
+    """A county.yaml / township.yaml: its values and its rendered 简介, or None when the file
+    is missing, unreadable or lacks a required field (all reported)."""
     if not path.is_file():
-        col.error(rel, 1, "文件", "缺少 county.yaml（县名称、代码、监督电话）")
+        col.error(rel, 1, "文件", missing)
         return None
     data = read_yaml(path, rel, col)
     if data is None:
         return None
-    v = validate_mapping(S.COUNTY.fields, data, rel, col, FileContext(None, ""))
-    if v is None or v.get("name") is None or v.get("code") is None or v.get("hotline") is None:
+    v = validate_mapping(spec.fields, data, rel, col, FileContext(None, ""))
+    if v is None or any(v.get(f.attr) is None for f in spec.fields if f.required):
         return None
     lines = getattr(data, "key_lines", {})
-    intro = markdown_field(v.get("intro"), rel, lines.get("简介", 1), "简介", col)
+    return v, markdown_field(v.get("intro"), rel, lines.get("简介", 1), "简介", col)
+
+
+def load_county(src: CountySource, col: Collector) -> County | None:
+    found = _admin_yaml(src.path / "county.yaml", f"{src.slug}/county.yaml", S.COUNTY,
+                        "缺少 county.yaml（县名称、代码、监督电话）", col)
+    if found is None:
+        return None
+    v, intro = found
     url = v.get("url")
     if url and not url.endswith("/"):
         url += "/"
@@ -234,19 +243,11 @@ def load_county(src: CountySource, col: Collector) -> County | None:
 
 
 def load_township(c: CountySource, t: TownshipSource, col: Collector) -> Township | None:
-    rel = f"{c.slug}/{t.slug}/township.yaml"
-    path = t.path / "township.yaml"
-    if not path.is_file():
-        col.error(rel, 1, "文件", "缺少 township.yaml（乡镇名称、代码）")
+    found = _admin_yaml(t.path / "township.yaml", f"{c.slug}/{t.slug}/township.yaml", S.TOWNSHIP,
+                        "缺少 township.yaml（乡镇名称、代码）", col)
+    if found is None:
         return None
-    data = read_yaml(path, rel, col)
-    if data is None:
-        return None
-    v = validate_mapping(S.TOWNSHIP.fields, data, rel, col, FileContext(None, ""))
-    if v is None or v.get("name") is None or v.get("code") is None:
-        return None
-    lines = getattr(data, "key_lines", {})
-    intro = markdown_field(v.get("intro"), rel, lines.get("简介", 1), "简介", col)
+    v, intro = found
     return Township(slug=t.slug, name=v["name"], code=v["code"], intro_html=intro,
                     address=v.get("address"), phone=v.get("phone"),
                     village_slugs=tuple(vs.slug for vs in t.villages))
