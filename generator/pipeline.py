@@ -403,7 +403,7 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
     leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
-    _guard_index(staging, loaded)
+    _guard_county_files(staging, loaded)
     return pages
 
 
@@ -438,8 +438,7 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
-        return [Problem(leak.file, 1, "身份证号",
-                        f"输出文件中出现完整身份证号 {leak.masked}，已停止发布") for leak in leaks]
+        return _leak_problems(leaks)
     tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     _link_tree(target, tmp)
@@ -469,7 +468,7 @@ def _link_tree(src: Path, dst: Path) -> None:
                         shutil.copyfile(e.path, t)
 
 
-def _guard_index(staging: Path, loaded: Loaded) -> None:
+def _guard_county_files(staging: Path, loaded: Loaded) -> None:
     """Leak guard over what was not scanned before: the county-level pages, feeds and
     sitemaps. Village pages, downloads and the row fragments that the county-wide downloads are
     joined from were scanned in the village workers; each search bundle was scanned by
@@ -494,7 +493,9 @@ def _guard_index(staging: Path, loaded: Loaded) -> None:
             files.append(top / opendata.DATA_DIR / "index.html")
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
-        raise DataErrors([
-            Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
-            for leak in leaks
-        ])
+        raise DataErrors(_leak_problems(leaks))
+
+
+def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
+    return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+            for leak in leaks]
