@@ -7,6 +7,7 @@ piece of text is escaped here. A chart is an ``<svg role="img">`` whose ``<title
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections.abc import Sequence
@@ -166,9 +167,16 @@ def progress_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int | No
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=64)
+def _qr(data: str) -> segno.QRCode:
+    # choosing the mask is most of the cost: a village's page and poster show the same
+    # code, and every poster shows the county's 举报 code
+    return segno.make(data, error="m", micro=False)
+
+
 def qr_svg(data: str, title: str = "二维码") -> str:
     """A QR code (error correction M) as inline SVG that scales to its box (viewBox, no size)."""
-    qr = segno.make(data, error="m", micro=False)
+    qr = _qr(data)
     svg = qr.svg_inline(scale=1, border=2, omitsize=True, title=title, svgclass="qr",
                         lineclass=None, dark="#000", light="#fff")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_esc(title)}" ', 1)

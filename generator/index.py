@@ -1,12 +1,18 @@
-"""Run the Pagefind extended binary over a written county folder."""
+"""Run the Pagefind extended binary: over a written folder, or fed documents directly."""
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ToolError
+from .write import write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,136 @@ def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "p
         msg = (proc.stderr or proc.stdout).strip()[-2000:]
         raise ToolError(f"Pagefind 建立搜索索引失败（退出码 {proc.returncode}）：{msg}")
     # Pagefind writes filter values in hash-map order: make the bundle reproducible
+    from .pagefind_canon import canonicalize
+
+    canonicalize(out)
+
+
+class _Service:
+    """``pagefind --service``: the same indexer as the command line, fed documents over its
+    standard input (base64 JSON messages ending in ","), so the thousands of index-only
+    documents of a township never have to be files. Requests are written by a thread while
+    the answers are read, so that neither pipe can fill up and stall the other side."""
+
+    def __init__(self) -> None:
+        exe = pagefind_executable()
+        self.stderr = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self.stderr)
+        except OSError as e:
+            self.stderr.close()
+            raise ToolError(f"无法运行 Pagefind（{exe}）：{e}") from e
+        self.buf = b""
+        self.next_id = 0
+
+    def encode(self, payload: dict) -> bytes:
+        self.next_id += 1
+        msg = {"message_id": self.next_id, "payload": payload}
+        return base64.b64encode(json.dumps(msg, ensure_ascii=False).encode()) + b","
+
+    def read(self) -> dict:
+        assert self.proc.stdout is not None
+        while b"," not in self.buf:
+            chunk = self.proc.stdout.read1(1 << 20)
+            if not chunk:
+                raise self.failed()
+            self.buf += chunk
+        msg, _, self.buf = self.buf.partition(b",")
+        payload = json.loads(base64.b64decode(msg))["payload"]
+        if payload.get("type") == "Error":
+            raise ToolError(f"Pagefind 建立搜索索引失败：{payload.get('message', '')[:2000]}")
+        return payload
+
+    def failed(self) -> ToolError:
+        """The error to raise when Pagefind stopped answering (with what it printed)."""
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.stderr.seek(0)
+        msg = self.stderr.read()[-2000:].decode("utf-8", "replace").strip()
+        return ToolError(f"Pagefind 建立搜索索引失败（退出码 {code}）：{msg}")
+
+    def send(self, data: bytes) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except OSError:  # it has exited: say why
+            raise self.failed() from None
+
+    def call(self, payload: dict) -> dict:
+        self.send(self.encode(payload))
+        return self.read()
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+
+
+def doc_url(path: str) -> str:
+    """The result URL Pagefind gives a page at ``path`` (relative to the bundle's site root)."""
+    return "/" + path.replace("index.html", "")
+
+
+def index_documents(docs: Iterable[tuple[str, bytes]], output_path: Path) -> None:
+    """Build one Pagefind bundle in ``output_path`` from (path, HTML) documents, paths
+    relative to the site the bundle serves (its county folder); then make it reproducible."""
+    service = _Service()
+    error: list[BaseException] = []
+    try:
+        index_id = service.call({"type": "NewIndex", "config": None})["index_id"]
+        requests = [service.encode({"type": "AddFile", "index_id": index_id, "url": doc_url(path),
+                                    "file_contents": html.decode("utf-8"), "file_path": None})
+                    for path, html in docs]
+
+        def send() -> None:
+            try:
+                assert service.proc.stdin is not None
+                for r in requests:
+                    service.proc.stdin.write(r)
+                service.proc.stdin.flush()
+            except OSError as e:  # the reader reports the exit
+                error.append(e)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        try:
+            for _ in requests:
+                service.read()
+        finally:
+            sender.join()
+        # The files come back in the answer and are written here: Pagefind's own writing
+        # (WriteFiles) can still be under way when it answers and exits at end of input,
+        # which once left a truncated pagefind-modular-ui.css.
+        files = service.call({"type": "GetFiles", "index_id": index_id})["files"]
+    finally:
+        service.close()
+    if error:
+        raise ToolError(f"Pagefind 建立搜索索引失败：{error[0]}")
+    out = output_path.absolute()
+    made: set[Path] = set()
+    for f in files:
+        rel = f["path"]
+        parts = rel.split("/")
+        if rel.startswith("/") or any(x in ("", ".", "..") for x in parts):
+            raise ToolError(f"Pagefind 返回了不合法的文件路径：{rel!r}")
+        target = out.joinpath(*parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        write_bytes(target, base64.b64decode(f["content"]))
     from .pagefind_canon import canonicalize
 
     canonicalize(out)

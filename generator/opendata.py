@@ -7,9 +7,9 @@ counts and totals in ``welfare-summary``), values formatted as on the pages
 other than the as-of date and the records' own dates.
 
 Village files are pure ``(path, bytes)`` pages rendered in the worker that
-renders the village. County-wide CSVs are concatenated in ``_finish`` from
-per-village row fragments (``_opendata/…``, removed again before the swap), so
-memory stays bounded however large the county.
+renders the village. County-wide CSVs are joined in ``_finish`` from the village
+downloads already in the staging folder (乡镇 and 村 put in front of each row), one
+village at a time, so memory stays bounded however large the county.
 
 Without county.yaml's 网址 the absolute-URL features (feeds, sitemap, robots)
 are skipped and :func:`missing_url_warning` reports it once per county.
@@ -24,11 +24,11 @@ import json
 import logging
 import os
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 
 Page = tuple[str, bytes]
 BOM = b"\xef\xbb\xbf"
-PARTS = "_opendata"  # staging-only folder of county-wide row fragments (never a county slug)
 DATA_DIR = "data"  # <county>/data/: county-wide downloads and their page
 FEED = "feed.xml"
 FEED_ENTRIES = 50
@@ -199,46 +198,95 @@ def cell_text(kind: str, value: object) -> str:
     return str(value)
 
 
-def _csv_cell(kind: str, value: object) -> str:
-    s = cell_text(kind, value)
-    # a cell Excel would run as a formula is shown as text (OWASP CSV injection)
-    if kind in _TEXT_KINDS and s.startswith(_FORMULA_START):
-        return "'" + s
-    return s
+def _texts(kind: str, values: list) -> list[str]:
+    """``cell_text`` over one column (a comprehension per kind: downloads hold every row
+    of a village, so this is the hot loop of the open-data step)."""
+    if kind in (S.TEXT, S.ENUM, S.FILE, S.URL, S.IDNO, S.MONTH, S.MARKDOWN):
+        return ["" if x is None else str(x) for x in values]
+    if kind == S.MONEY:
+        return ["" if x is None else f"{x:.2f}" for x in values]
+    if kind == S.DATE:
+        return ["" if x is None else x.isoformat() for x in values]
+    return [cell_text(kind, x) for x in values]
 
 
-def _json_cell(kind: str, value: object) -> object:
-    if value is None or value == "":
-        return None
-    if kind == S.INT:
-        return int(value)  # type: ignore[call-overload]
+def _csv_guard(kind: str, texts: list[str]) -> list[str]:
+    """A cell Excel would run as a formula is shown as text (OWASP CSV injection)."""
+    if kind not in _TEXT_KINDS:
+        return texts
+    return ["'" + t if t.startswith(_FORMULA_START) else t for t in texts]
+
+
+def _json_values(kind: str, values: list, texts: list[str]) -> list[str]:
+    """One column as JSON literals (what ``json.dumps(..., ensure_ascii=False)`` writes)."""
     if kind in (S.TEXTLIST, S.FILES):
-        return [str(x) for x in value]  # type: ignore[union-attr]
-    return cell_text(kind, value)
+        return ["null" if x is None or x == "" else json.dumps([str(i) for i in x], ensure_ascii=False)
+                for x in values]
+    if kind == S.INT:
+        return ["null" if t == "" else str(int(x)) for x, t in zip(values, texts, strict=True)]
+    return ["null" if t == "" else _json_str(t) for t in texts]
+
+
+class _Line:
+    """A file-like object whose ``write`` hands the line back: csv.writer.writerow then
+    returns each row's CSV line, so one village's rows are formatted once and reused for
+    the village download and the county-wide one."""
+
+    def write(self, s: str) -> str:
+        return s
+
+
+_LINE_WRITER = csv.writer(_Line(), lineterminator="\r\n")
 
 
 def _csv_lines(rows: Iterable[Iterable[str]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerows(rows)
-    return buf.getvalue().encode()
+    return "".join(_LINE_WRITER.writerow(r) for r in rows).encode()
 
 
-def csv_cells(table: Table, rows: list[tuple]) -> list[list[str]]:
-    kinds = [f.kind for f in table.columns]
-    return [[_csv_cell(k, x) for k, x in zip(kinds, r, strict=True)] for r in rows]
+@dataclass(frozen=True)
+class Formatted:
+    """One download's rows, formatted once: CSV lines and JSON object lines."""
+
+    csv_lines: list[str]
+    json_lines: list[str]
 
 
-def csv_bytes(table: Table, cells: list[list[str]], prefix: tuple[str, ...] = ()) -> bytes:
+def format_rows(table: Table, rows: list[tuple]) -> Formatted:
+    if not rows:
+        return Formatted([], [])
+    columns = list(zip(*rows, strict=True))
+    csv_cols, json_cols = [], []
+    for f, values in zip(table.columns, columns, strict=True):
+        texts = _texts(f.kind, list(values))
+        csv_cols.append(_csv_guard(f.kind, texts))
+        json_cols.append(_json_values(f.kind, values, texts))
+    writerow = _LINE_WRITER.writerow
+    csv_lines = [writerow(r) for r in zip(*csv_cols, strict=True)]
+    keys = [_json_str(f.label).replace("{", "{{").replace("}", "}}") + ": {}" for f in table.columns]
+    template = "  {{" + ", ".join(keys) + "}}"
+    json_lines = [template.format(*r) for r in zip(*json_cols, strict=True)]
+    return Formatted(csv_lines, json_lines)
+
+
+def csv_bytes(table: Table, lines: list[str], prefix: tuple[str, ...] = ()) -> bytes:
     """UTF-8 with BOM (so Excel shows Chinese), CRLF, header = the schema's Chinese labels."""
     header = [*prefix, *(f.label for f in table.columns)]
-    return BOM + _csv_lines([header]) + _csv_lines(cells)
+    return BOM + _csv_lines([header]) + "".join(lines).encode()
 
 
-def _part_bytes(cells: list[list[str]], place: tuple[str, ...]) -> bytes:
-    """Rows of a county-wide CSV (no BOM, no header): 乡镇, 村, then the village's cells."""
-    lead = [_csv_cell(S.TEXT, x) for x in place]
-    return _csv_lines([*lead, *c] for c in cells)
+def county_rows(village_csv: bytes, place: tuple[str, str]) -> bytes:
+    """The rows of a village download (BOM and header line dropped) with 乡镇 and 村 in
+    front: its part of the county-wide CSV. Each row is prefixed without parsing when the
+    file has no quoted cell (then every CRLF ends a row); otherwise it is read as CSV."""
+    _header, sep, body = village_csv.partition(b"\r\n")
+    if not sep or not body:
+        return b""
+    lead = _LINE_WRITER.writerow([*_csv_guard(S.TEXT, list(place)), ""])[:-2].encode()  # "乡镇,村,"
+    if b'"' not in body:
+        return lead + body[:-2].replace(b"\r\n", b"\r\n" + lead) + b"\r\n"
+    place_cells = _csv_guard(S.TEXT, list(place))
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    return _csv_lines([*place_cells, *r] for r in rows)
 
 
 def column_meta(f: S.Field) -> dict[str, object]:
@@ -253,7 +301,7 @@ def column_meta(f: S.Field) -> dict[str, object]:
     return meta
 
 
-def json_bytes(table: Table, rows: list[tuple], county: County, town: Township, v: Village,
+def json_bytes(table: Table, lines: list[str], county: County, town: Township, v: Village,
                as_of: dt.date) -> bytes:
     page = f"{town.slug}/{v.slug}/{table.module}/"
     doc: dict[str, object] = {
@@ -271,17 +319,9 @@ def json_bytes(table: Table, rows: list[tuple], county: County, town: Township, 
         "columns": [column_meta(f) for f in table.columns],
     }
     head = json.dumps(doc, ensure_ascii=False, indent=1)[:-2]  # without the closing "\n}"
-    body = ",\n".join(
-        "  " + json.dumps({f.label: _json_cell(f.kind, x)
-                           for f, x in zip(table.columns, r, strict=True)}, ensure_ascii=False)
-        for r in rows)
     # one row per line: readable in a browser, still one JSON document
-    rows_text = "\n" + body + "\n " if rows else ""
+    rows_text = "\n" + ",\n".join(lines) + "\n " if lines else ""
     return (head + ',\n "rows": [' + rows_text + "]\n}\n").encode()
-
-
-def parts_path(county: str, town: str, village: str, table: Table) -> str:
-    return f"{PARTS}/{county}/{town}/{village}/{table.name}.csv"
 
 
 # ----------------------------------------------------------------------------- feeds
@@ -371,40 +411,25 @@ def feed_bytes(feed_id: str, title: str, self_url: str, alt_url: str, author: st
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def read_feed_entries(data: bytes) -> list[Entry]:
-    ns = {"a": ATOM_NS}
-    out = []
-    for el in ET.fromstring(data).iterfind("a:entry", ns):
-        link = el.find("a:link", ns)
-        cat = el.find("a:category", ns)
-        out.append(Entry(el.findtext("a:id", "", ns), el.findtext("a:title", "", ns),
-                         el.findtext("a:updated", "", ns),
-                         link.get("href", "") if link is not None else "",
-                         el.findtext("a:summary", "", ns),
-                         cat.get("term", "") if cat is not None else ""))
-    return out
-
-
 # ----------------------------------------------------------------------------- village
-def village_files(county: County, town: Township, v: Village, as_of: dt.date) -> list[Page]:
-    """Every download of one village, its row fragments for the county-wide CSVs and, with
-    网址, its Atom feed. Paths are relative to the output root."""
+def village_files(county: County, town: Township, v: Village, as_of: dt.date
+                  ) -> tuple[list[Page], tuple[Entry, ...]]:
+    """Every download of one village and, with 网址, its Atom feed (paths relative to the
+    output root); and the feed's entries, which the county feed is merged from."""
     base = f"{county.slug}/{town.slug}/{v.slug}/"
-    place = (town.name, v.name)
     pages: list[Page] = []
     for t in TABLES:
-        rows = table_rows(t, v, as_of, county.privacy_days)
-        cells = csv_cells(t, rows)
-        pages.append((f"{base}{t.module}/{t.csv}", csv_bytes(t, cells)))
-        pages.append((f"{base}{t.module}/{t.json}", json_bytes(t, rows, county, town, v, as_of)))
-        pages.append((parts_path(county.slug, town.slug, v.slug, t), _part_bytes(cells, place)))
+        rows = format_rows(t, table_rows(t, v, as_of, county.privacy_days))
+        pages.append((f"{base}{t.module}/{t.csv}", csv_bytes(t, rows.csv_lines)))
+        pages.append((f"{base}{t.module}/{t.json}", json_bytes(t, rows.json_lines, county, town, v, as_of)))
+    entries: tuple[Entry, ...] = ()
     if county.url:
         vurl = f"{county.url}{town.slug}/{v.slug}/"
-        entries = village_entries(county, town, v, as_of)[:FEED_ENTRIES]
+        entries = tuple(village_entries(county, town, v, as_of)[:FEED_ENTRIES])
         pages.append((f"{base}{FEED}", feed_bytes(
             vurl, f"{town.name}{v.name} 公开信息更新", vurl + FEED, vurl,
-            f"{county.name}{town.name}{v.name}", entries, as_of)))
-    return pages
+            f"{county.name}{town.name}{v.name}", list(entries), as_of)))
+    return pages, entries
 
 
 # ----------------------------------------------------------------------------- county
@@ -431,51 +456,37 @@ def _village_order(county: County) -> Iterator[tuple[str, str]]:
             yield t.slug, s
 
 
-def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer) -> int:
-    """County-wide CSVs, the 数据下载 page, and (with 网址) the county feed, sitemap.xml and
-    robots.txt. Call after every other page of the county is in ``staging``. Returns the
-    number of HTML pages written."""
+def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
+                       names: dict[str, dict[str, str]], entries: Iterable[Entry] = ()) -> int:
+    """County-wide CSVs (joined from the village downloads in ``staging``; ``names``: township
+    slug → village slug → 村 name), the 数据下载 page, and (with 网址) the county feed (from
+    the villages' feed ``entries``), sitemap.xml and robots.txt. Call after every other page of
+    the county is in ``staging``. Returns the number of HTML pages written."""
     county = renderer.county
-    parts_root = staging / PARTS / county.slug
+    towns = {t.slug: t.name for t in county.townships}
     files = []
     for t in TABLES:
         rel = f"{county.slug}/{county_file_name(t)}"
         target = writer.target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as out:
             out.write(csv_bytes(t, [], PLACE_COLUMNS))
             for town, village in _village_order(county):
-                part = parts_root / town / village / f"{t.name}.csv"
-                if part.is_file():
-                    with open(part, "rb") as f:
-                        shutil.copyfileobj(f, out)
+                name = names.get(town, {}).get(village)
+                src = staging / county.slug / town / village / t.module / t.csv
+                if name is not None and src.is_file():
+                    out.write(county_rows(src.read_bytes(), (towns[town], name)))
         files.append(CountyFile(t, county_file_name(t), target.stat().st_size))
-    shutil.rmtree(parts_root, ignore_errors=True)
-    try:
-        (staging / PARTS).rmdir()
-    except OSError:
-        pass
     path, data = renderer._page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
                                 crumbs=[(county.name, ""), ("数据下载", None)])
     writer.write(path, data)
     if county.url:
-        _write_feed(staging, writer, county, renderer.as_of)
+        writer.write(f"{county.slug}/{FEED}", feed_bytes(
+            county.url, f"{county.name} 公开信息更新", county.url + FEED, county.url, county.name,
+            sort_entries(entries)[:FEED_ENTRIES], renderer.as_of))
         for rel, data in sitemap_files(county.url, html_paths(staging / county.slug)):
             writer.write(f"{county.slug}/{rel}", data)
         writer.write(f"{county.slug}/robots.txt", robots_txt(county.url))
     return 1
-
-
-def _write_feed(staging: Path, writer: OutputWriter, county: County, as_of: dt.date) -> None:
-    assert county.url
-    entries: list[Entry] = []
-    for town, village in _village_order(county):
-        p = staging / county.slug / town / village / FEED
-        if p.is_file():
-            entries = sort_entries([*entries, *read_feed_entries(p.read_bytes())])[:FEED_ENTRIES]
-    writer.write(f"{county.slug}/{FEED}", feed_bytes(
-        county.url, f"{county.name} 公开信息更新", county.url + FEED, county.url, county.name,
-        entries, as_of))
 
 
 def html_paths(site: Path) -> list[str]:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, leakguard, opendata
-from .errors import DataErrors, Problem
-from .index import pagefind_executable, run_pagefind
+from .errors import DataErrors, Problem, ToolError
+from .index import index_documents, pagefind_executable
 from .load import (
     CountySource,
     VillageSource,
@@ -37,9 +37,11 @@ from .model import County, Township
 from .render import Renderer, build_static, make_env, render_root, template_digest
 from .searchdocs import SearchDocs
 from .views import VillageTotals, village_totals
-from .write import OutputWriter, clean_stale, staging_dir, swap_in
+from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 
 log = logging.getLogger(__name__)
+
+SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class VillageOutcome:
     pages: int
     digest: str  # hash of the village's search documents (keys the township's search shard)
     cached: bool = False
-    search_root: str = ""  # folder holding the village's search documents (in the cache)
-    search_docs: tuple[str, ...] = ()  # their paths, relative to the output root
+    search_file: str = ""  # the village's search documents: a pickle in its cache entry
+    feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def _search_docs(county: County, as_of: dt.date) -> SearchDocs:
     key = (county, as_of)
     sd = _WORKER.get("search_docs")
     if sd is None or _WORKER.get("search_key") != key:
-        sd = SearchDocs(county, as_of, _renderer(county, as_of).env)
+        sd = SearchDocs(county, as_of)
         _WORKER.update(search_docs=sd, search_key=key)
     return sd  # type: ignore[return-value]
 
@@ -162,7 +164,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
     renderer = _renderer(task.county, task.as_of)  # type: ignore[arg-type]
     v = result.village
     pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
-    pages.extend(opendata.village_files(task.county, task.town, v, task.as_of))  # type: ignore[arg-type]
+    files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
+    pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
     attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
     problems = list(result.problems)
@@ -180,8 +183,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
-                             search_root=str(entry / "search") if entry is not None else "",
-                             search_docs=tuple(path for path, _ in docs))
+                             search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
+                             feed=entries)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -192,9 +195,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
             cw.write(path, data)
         for rel, p in attachments:
             cw.link_or_copy(rel, p)
-        sw = OutputWriter(tmp / "search")
-        for path, data in docs:
-            sw.write(path, data)
+        write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
         manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
         (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
@@ -394,7 +395,8 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
         for rel, data in static.contents.items():
             writer.write(f"{county.slug}/{rel}", data)
         pages += len(county_pages)
-        pages += opendata.write_county_files(staging, writer, renderer)
+        pages += opendata.write_county_files(staging, writer, renderer, names,
+                                             [e for o in outs for e in o.feed])
     for rel, data in static.contents.items():
         writer.write(rel, data)
     path, data = render_root(counties, static, env=env)
@@ -421,19 +423,19 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
     if opts.use_cache and (entry / "pagefind-entry.json").is_file():
         _link_tree(entry, target)
         return []
-    src = cache_dir(opts.out) / f"searchsrc-{os.getpid()}-{county.slug}-{town.slug}"
-    shutil.rmtree(src, ignore_errors=True)
-    try:
-        linker = OutputWriter(src)
-        for o in mine:
-            for rel in o.search_docs:
-                linker.link_or_copy(rel, f"{o.search_root}/{rel}")
-        if not mine:  # a township without villages still gets an (empty) bundle
-            linker.write(f"{county.slug}/{town.slug}/index.html",
-                         b'<!doctype html><html lang="zh-CN"><body></body></html>')
-        run_pagefind(src / county.slug, glob=f"{town.slug}/**/*.html", output_path=target)
-    finally:
-        shutil.rmtree(src, ignore_errors=True)
+    prefix = f"{county.slug}/"
+    docs: list[tuple[str, bytes]] = []
+    for o in mine:
+        try:
+            village_docs = pickle.loads(Path(o.search_file).read_bytes())
+        except (OSError, pickle.PickleError, EOFError) as e:
+            raise ToolError(f"缓存中的搜索文档无法读取（{o.search_file}）：{e}；请加 --no-cache 重新构建") from e
+        docs.extend((path.removeprefix(prefix), data) for path, data in village_docs)
+    if not docs:  # a township without villages still gets an (empty) bundle
+        docs.append((f"{town.slug}/index.html",
+                     b'<!doctype html><html lang="zh-CN"><body></body></html>'))
+    shutil.rmtree(target, ignore_errors=True)
+    index_documents(docs, target)
     hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
@@ -470,9 +472,9 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
     """Leak guard over what was not scanned before: the county-level pages, feeds and
-    sitemaps. Village pages, downloads and the row fragments that the county-wide downloads are
-    joined from were scanned in the village workers; each search bundle was scanned by
-    ``_index_township`` when it was built."""
+    sitemaps. Village pages and downloads were scanned in the village workers (the county-wide
+    CSVs are those downloads' rows behind 乡镇 and 村 names that the village pages show too);
+    each search bundle was scanned by ``_index_township`` when it was built."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
     files: list[Path] = []

@@ -211,7 +211,8 @@ class Renderer:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
                 path = base + views.ledger_page(m.month, i)
-                yield self._page("ledger_month.html", path, module="affairs", m=m, rows=rows,
+                yield self._page("ledger_month.html", path, module="affairs", m=m,
+                                 lines=views.ledger_lines(rows),
                                  pageno=i, pages=len(pages),
                                  crumbs=crumb(("三务公开", base + "affairs/"), (m.label + "收支", None)),
                                  **ctx)
@@ -222,7 +223,8 @@ class Renderer:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
                 path = base + views.welfare_page(m.month, i)
-                yield self._page("welfare_month.html", path, module="welfare", m=m, rows=rows,
+                yield self._page("welfare_month.html", path, module="welfare", m=m,
+                                 lines=views.welfare_lines(rows),
                                  pageno=i, pages=len(pages), w=w,
                                  crumbs=crumb(("惠民资金", base + "welfare/"), (m.label, None)),
                                  **ctx)

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 
-import jinja2
+from markupsafe import escape
 
 from . import views
 from .markup import html_to_text
@@ -32,16 +32,38 @@ def _j(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def char_split(text: str) -> str:
+    """The index-only copy of a name or title: one character per word, middle dots dropped
+    (templates/static/search.js searches for the query written the same way)."""
+    return "〔" + " ".join(text.replace("·", "").replace("・", "")) + "〕"
+
+
+def document(title: str, filters: list[tuple[str, str]], lines: list[Line]) -> str:
+    """One index-only HTML document for Pagefind. Identical lines are written once: a
+    repeat adds nothing a resident can find, only indexing time."""
+    t = escape(title)
+    out = ['<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+           f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
+           f'<h1 data-pagefind-meta="title:{t}">{t}</h1>\n']
+    out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
+    out.append("\n")
+    for text, split in dict.fromkeys(lines):
+        if split:
+            out.append(f"<p>{escape(text)}<span hidden>{escape(char_split(split))}</span></p>\n")
+        else:
+            out.append(f"<p>{escape(text)}</p>\n")
+    out.append("</main></body></html>\n")
+    return "".join(out)
+
+
 class SearchDocs:
-    def __init__(self, county: County, as_of: dt.date, env: jinja2.Environment):
+    def __init__(self, county: County, as_of: dt.date):
         self.county = county
         self.as_of = as_of
-        self.template = env.get_template("search_doc.html")
 
     def _doc(self, path: str, title: str, filters: list[tuple[str, str]],
              lines: list[Line]) -> Doc:
-        html = self.template.render(title=title, filters=filters, lines=lines)
-        return f"{self.county.slug}/{path}", html.encode("utf-8")
+        return f"{self.county.slug}/{path}", document(title, filters, lines).encode("utf-8")
 
     def village_docs(self, town: Township, v: Village) -> Iterator[Doc]:
         base = f"{town.slug}/{v.slug}/"
@@ -83,10 +105,25 @@ class SearchDocs:
             yield self._doc(base + views.notice_page(n.slug), f"{n.title} · {v.name}",
                             f("三务公开", n.date.year),
                             [(n.title, n.title), (n.category + "公开", ""), (n.body_text, "")])
+        # A text's one-character-per-word copy is what makes any part of it findable (a name
+        # inside a memo); it is also most of Pagefind's work. Each distinct memo and name gets
+        # it once per village, on the newest page that has it; the repeats (monthly payees,
+        # 电费 every month) are still found by their words.
+        split_done: set[str] = set()
+
+        def once(text: str) -> str:
+            if text in split_done:
+                return ""
+            split_done.add(text)
+            return text
+
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                lines = [(_j(r.memo, r.subject, r.kind, r.handler, r.approver), r.memo) for r in rows]
+                # memos one per line; who and which 科目 once per page (they repeat on every row)
+                lines = [(r.memo, once(r.memo)) for r in rows]
+                lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.kind, r.subject))), ""))
+                lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.handler, r.approver) if x)), ""))
                 yield self._doc(base + views.ledger_page(m.month, i),
                                 f"{v.name} · 财务收支 · {m.label}", f("财务收支", m.month[:4]), lines)
 
@@ -98,7 +135,7 @@ class SearchDocs:
             if m.withdrawn:
                 continue  # names withdrawn: not in the index at all
             for i, rows in enumerate(views.paginate(m.rows), 1):
-                lines = [(_j(r.name, r.program, r.method, r.note), r.name) for r in rows]
+                lines = [(_j(r.name, r.program, r.method, r.note), once(r.name)) for r in rows]
                 yield self._doc(base + views.welfare_page(m.month, i),
                                 f"{v.name} · 惠民资金 · {m.label}", f("惠民资金", m.month[:4]), lines)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import operator
 import re
 from decimal import Decimal
 
@@ -308,8 +309,9 @@ _ASCII_DIGITS = frozenset("0123456789")
 
 def id_check_digit(first17: str) -> str:
     """The GB 11643 check character for 17 ASCII digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def id_check_ok(s: str) -> bool:
@@ -420,6 +422,12 @@ def _classify(m: re.Match[str], mobiles: bool) -> tuple[str, str, int, int] | No
     return KIND_CARD, mask_card(m.group("grp")), m.start(), m.end()
 
 
+def could_hold_number(text: str) -> bool:
+    """False when ``scrub_text`` would certainly leave ``text`` as it is (too short, or no
+    four digits in a row)."""
+    return len(text) >= 11 and _PRECHECK.search(text) is not None
+
+
 def scrub_text(text: str, *, mobiles: bool = False, markdown: bool = False) -> tuple[str, list[str]]:
     """Mask ID numbers, bank-card numbers (and mobiles if asked) inside free text.
 
@@ -428,7 +436,7 @@ def scrub_text(text: str, *, mobiles: bool = False, markdown: bool = False) -> t
     masks are written with ASCII digits. With ``markdown``, the masks' ``*`` are
     written ``\\*`` so that Markdown shows them instead of reading emphasis.
     """
-    if len(text) < 11 or _PRECHECK.search(text) is None:
+    if not could_hold_number(text):
         return text, []
     kinds: list[str] = []
     parts: list[str] = []

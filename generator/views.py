@@ -7,12 +7,19 @@ here, where it can be tested.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
+
+import markupsafe
 
 from .model import FinanceRow, Village, WelfareRow
 
+T = TypeVar("T")
 ZERO = Decimal("0.00")
 PAGE_ROWS = 200  # rows per page of a long table
 
@@ -85,6 +92,29 @@ class LedgerMonth:
         return self.income - self.expense
 
 
+def _per_village(fn: Callable[..., T]) -> Callable[..., T]:
+    """Remember the last results of ``fn(rows, *args)`` for the very same ``rows`` object
+    (identity, not equality: hashing thousands of rows would cost what it saves). Pages,
+    search documents and downloads of one village all ask for the same groupings; the
+    results are immutable or only read."""
+    memo: dict[tuple, tuple[object, T]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(rows: tuple, *args: object) -> T:
+        key = (id(rows), *args)
+        hit = memo.get(key)
+        if hit is not None and hit[0] is rows:
+            return hit[1]
+        result = fn(rows, *args)
+        if len(memo) >= 8:
+            memo.clear()
+        memo[key] = (rows, result)
+        return result
+
+    return wrapper
+
+
+@_per_village
 def ledger_months(rows: tuple[FinanceRow, ...]) -> list[LedgerMonth]:
     """Finance rows grouped by month (newest first), with 收入/支出 totals and 科目 subtotals."""
     groups: dict[str, list[FinanceRow]] = OrderedDict()
@@ -107,6 +137,39 @@ def ledger_months(rows: tuple[FinanceRow, ...]) -> list[LedgerMonth]:
         )
         out.append(LedgerMonth(month, inc, exp, subjects, tuple(rs)))
     return out
+
+
+LedgerLine = tuple[str, str, str, str, str, str, str, str]
+WelfareLine = tuple[str, str, str, str, str, str, str, str]
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def esc(s: str) -> str:
+    """HTML-escaped text, byte for byte what Jinja's autoescape writes (markupsafe); text
+    without any of ``& < > " '`` (nearly every cell) is returned as it is, without the cost
+    of a Markup object."""
+    return str(markupsafe.escape(s)) if _HTML_SPECIAL.search(s) else s
+
+
+# The two long tables (a village has thousands of ledger and welfare rows) are rendered
+# from these tuples of already escaped cells, inside {% autoescape false %}: every text cell
+# goes through esc(); the others are digits and dates made here.
+def ledger_lines(rows: tuple[FinanceRow, ...]) -> list[LedgerLine]:
+    """The cells of the ledger table, escaped: 日期, 凭证号, 类型, 科目, 摘要, 金额,
+    经手/审批, 票据 file name ("" for none)."""
+    return [(r.date.isoformat(), esc(r.voucher or ""), esc(r.kind), esc(r.subject), esc(r.memo),
+             f"{r.amount:,.2f}",
+             esc((r.handler or "") + (f" / {r.approver}" if r.approver else "")),
+             esc(r.attachment or ""))
+            for r in rows]
+
+
+def welfare_lines(rows: tuple[WelfareRow, ...]) -> list[WelfareLine]:
+    """The cells of a welfare list, escaped: 姓名, 项目, 身份证号 (masked), 家庭人口, 金额,
+    发放日期, 方式, 备注."""
+    return [(esc(r.name), esc(r.program), esc(r.idno or ""), str(r.household) if r.household else "",
+             f"{r.amount:,.2f}", r.paid.isoformat(), esc(r.method or ""), esc(r.note or ""))
+            for r in rows]
 
 
 def paginate(rows: tuple, size: int = PAGE_ROWS) -> list[tuple]:
@@ -155,6 +218,7 @@ def _programs(rows: list[WelfareRow]) -> tuple[ProgramTotal, ...]:
     )
 
 
+@_per_village
 def welfare_months(rows: tuple[WelfareRow, ...], as_of: dt.date,
                    privacy_days: int | None) -> list[WelfareMonth]:
     """Welfare by month, newest first. A month is withdrawn when every row in it is expired;
@@ -181,6 +245,7 @@ class WelfareSummary:
     cutoff: dt.date | None  # rows paid before this date are withdrawn
 
 
+@_per_village
 def welfare_summary(rows: tuple[WelfareRow, ...], as_of: dt.date,
                     privacy_days: int | None) -> WelfareSummary:
     months = welfare_months(rows, as_of, privacy_days)

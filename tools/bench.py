@@ -387,18 +387,18 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
     (they edit ``data``, so the caller gives each full run its own copy)."""
     print(f"第 {index} 轮{'' if full else '（只测冷构建与对照）'}", file=sys.stderr, flush=True)
     res = RunResult(index)
+    # Nothing is deleted until every step of every run is done (see ``main``): on this
+    # machine's ext4 (mounted without a journal) creating a file skips, one by one, the inodes
+    # freed in the last minutes, so a step run right after a big deletion pays for it.
     out = work / f"out-{index}"
-    shutil.rmtree(out, ignore_errors=True)
     if hugo is not None:
-        public = hugo.root / "public"
-        shutil.rmtree(public, ignore_errors=True)
+        public = hugo.root / f"public-{index}"
         res.hugo_pages, res.hugo_rows = hugo.pages, hugo.rows
-        res.steps["hugo"] = run_timed("hugo", [HUGO, "--quiet", "--source", str(hugo.root)],
-                                      cwd=hugo.root)
+        res.steps["hugo"] = run_timed("hugo", [HUGO, "--quiet", "--source", str(hugo.root),
+                                               "--destination", str(public)], cwd=hugo.root)
         res.steps["pagefind"] = run_timed(
             "pagefind (hugo)", [pagefind_extended(), "--site", str(public), "--silent"], cwd=hugo.root)
         res.hugo_html = tree_stats(public)
-        shutil.rmtree(public, ignore_errors=True)
 
     cold_a, cold_b = out / "cold-a", out / "cold-b"
     res.steps["cold"] = run_timed("ours cold", build_cmd(data, cold_a, cache=False, jobs=jobs))
@@ -408,7 +408,6 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
                                        build_cmd(data, cold_b, cache=False, jobs=jobs))
         res.determinism_diffs = compare_trees(cold_a, cold_b)
         res.deterministic = not res.determinism_diffs
-        shutil.rmtree(cold_b, ignore_errors=True)
         print(f"  两次冷构建逐字节相同: {'是' if res.deterministic else '否'} {res.determinism_diffs[:3]}",
               file=sys.stderr, flush=True)
 
@@ -429,8 +428,6 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
         res.incremental_identical = not res.incremental_diffs
         print(f"  改一个村后增量构建与冷构建逐字节相同: {'是' if res.incremental_identical else '否'} "
               f"{res.incremental_diffs[:3]}", file=sys.stderr, flush=True)
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}.cache", ignore_errors=True)
     return res
 
 
@@ -596,12 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shutil.rmtree(data, ignore_errors=True)
                 shutil.copytree(source, data)
             runs.append(one_run(i, data, work, hugo=hugo, jobs=args.jobs, full=full))
-            if full:
-                shutil.rmtree(data, ignore_errors=True)
             if args.json:  # keep what we have if a later run is interrupted
                 _write_json(args.json, info, args.jobs, runs, None)
-        if hugo is not None:
-            shutil.rmtree(hugo.root, ignore_errors=True)
         summary = summarise(runs)
         seed = None
         if args.seed_scale:

@@ -4,8 +4,8 @@
 // Pagefind segments the index with jieba but the query with the browser's
 // Intl.Segmenter (or not at all on old WebViews), and the two disagree
 // (Pagefind #1237: index 梁华明 / 高标准, browser 梁 华 明 / 高 标 准). The
-// templates therefore add, next to every name, project, title and memo, an
-// index-only copy written one character per word inside 〔…〕 (macro `ix`).
+// index-only search documents (generator/searchdocs.py) add, next to every name,
+// project, title and memo, a copy written one character per word inside 〔…〕.
 // findPages() asks Pagefind twice — the query as typed, and the query split into
 // single characters — and puts first the pages where those characters sit next
 // to each other, i.e. where the full name or title really appears.
