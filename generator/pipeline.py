@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__, leakguard, opendata
 from .errors import DataErrors, Problem, ToolError
-from .index import index_documents, pagefind_executable
+from .index import ServicePool, index_documents, pagefind_executable
 from .load import (
     CountySource,
     VillageSource,
@@ -242,7 +242,8 @@ def _progress(opts: Options, done: int, total: int, started: float, last: list[f
         opts.progress(done, total, now - started)
 
 
-def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = None) -> Loaded:
+def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = None,
+         services: ServicePool | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
@@ -281,7 +282,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors: no index needed
         jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
-            _index_township, opts, staging, c, town, outs)))
+            _index_township, opts, staging, c, town, outs, services)))
 
     if indexing:
         for key, n in left.items():
@@ -342,15 +343,18 @@ def build_site(opts: Options) -> Report:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
+    services = ServicePool()
+    services.warm()
     try:
         try:
-            loaded = _run(opts, staging, pool)
+            loaded = _run(opts, staging, pool, services)
             problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
             pages = _finish(opts, staging, loaded)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            services.close()
         swap_in(staging, opts.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -410,7 +414,8 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
 
 
 def _index_township(opts: Options, staging: Path, county: County, town: Township,
-                    outs: list[VillageOutcome]) -> list[Problem]:
+                    outs: list[VillageOutcome], services: ServicePool | None = None
+                    ) -> list[Problem]:
     """The Pagefind bundle of one township (pagefind/<township>/), built from its villages'
     index-only search documents (generator.searchdocs) and cached by their content, so an
     edit re-indexes only its township. A bundle built afresh is leak-scanned here (a cached
@@ -435,7 +440,7 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
         docs.append((f"{town.slug}/index.html",
                      b'<!doctype html><html lang="zh-CN"><body></body></html>'))
     shutil.rmtree(target, ignore_errors=True)
-    index_documents(docs, target)
+    index_documents(docs, target, services)
     hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)

@@ -68,10 +68,16 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One data row: ``line`` is its first physical line (CSV) or sheet row (XLSX)."""
+    """One data row: ``line`` is its first physical line (CSV) or sheet row (XLSX);
+    ``values`` has one cell per column of ``header`` (the table's, shared)."""
 
     line: int
-    cells: dict[str, CellValue]
+    values: tuple[CellValue, ...]
+    header: tuple[str, ...]
+
+    @property
+    def cells(self) -> dict[str, CellValue]:
+        return dict(zip(self.header, self.values, strict=True))
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,7 @@ class _Builder:
             raw = self._blank_long_cells(line, raw)
             if all(v == "" for v in raw):
                 return  # only over-long cells, already reported
-        self.rows.append(Row(line, dict(zip(header, raw, strict=True))))
+        self.rows.append(Row(line, tuple(raw), header))
 
     def _blank_long_cells(self, line: int, raw: list[CellValue]) -> list[CellValue]:
         kept: list[CellValue] = []

@@ -333,11 +333,13 @@ def validate_table(spec: S.FileSpec, table: Any, col: Collector,
             col.error(path, header_line, fld.label, "缺少必填列")
     rows = table.rows
     lines = [r.line for r in rows]
+    column = {name: j for j, name in enumerate(table.header)}
     columns: list[list[Any]] = []
     bad: set[int] = set()
     for fld in usable:
         label = fld.label
-        raws = [r.cells.get(label, "") for r in rows]
+        j = column[label]
+        raws = [r.values[j] for r in rows]
         vals = _fast_column(fld, raws, ctx.mobiles)
         if fld.kind == S.IDNO:
             _fast_ids(raws, vals, lines, path, col)
