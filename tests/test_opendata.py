@@ -324,3 +324,24 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
     assert (out / "qinghe-xian" / "data" / "welfare.csv").read_bytes() == \
         (sites["a"] / "qinghe-xian" / "data" / "welfare.csv").read_bytes()
     shutil.rmtree(out)
+
+
+def test_county_rows_keep_quoted_cells_whole() -> None:
+    """The county-wide CSV joins village downloads: a cell with a comma, a quote or a line
+    break (quoted, spanning lines) stays one cell behind the 乡镇 and 村 columns."""
+    from generator.opendata import county_rows
+
+    village = ("\ufeff日期,摘要,金额\r\n2025-03-01,修路,10.00\r\n"
+               '2025-03-02,"买笔, ""好""\r\n第二行",20.00\r\n').encode()
+    plain = "\ufeff日期,摘要,金额\r\n2025-03-01,修路,10.00\r\n".encode()
+    for data, expect in (
+        (village, [["东岗镇", "林白村", "2025-03-01", "修路", "10.00"],
+                   ["东岗镇", "林白村", "2025-03-02", '买笔, "好"\r\n第二行', "20.00"]]),
+        (plain, [["东岗镇", "林白村", "2025-03-01", "修路", "10.00"]]),
+    ):
+        out = county_rows(data, ("东岗镇", "林白村")).decode()
+        assert out.endswith("\r\n")
+        assert list(csv.reader(io.StringIO(out, newline=""))) == expect
+    # a place name Excel would run as a formula is guarded like every text cell
+    assert county_rows(plain, ("=镇", "村")).startswith("'=镇,村,".encode())
+    assert county_rows("\ufeff日期,摘要\r\n".encode(), ("镇", "村")) == b""
