@@ -34,7 +34,7 @@ from .load import (
     load_village,
 )
 from .model import County, Township
-from .render import Renderer, build_static, make_env, render_root, template_digest
+from .render import Renderer, Static, build_static, make_env, render_root, template_digest
 from .searchdocs import SearchDocs
 from .views import VillageTotals, village_totals
 from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
@@ -233,6 +233,8 @@ class Loaded:
     problems: list[Problem]
     # search bundles started as soon as a township's villages were done: (county, future)
     index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
+    # county pages and county-wide files, started as soon as a county's villages were done
+    county_jobs: dict[str, Future[int]] = field(default_factory=dict)
 
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
@@ -243,7 +245,8 @@ def _progress(opts: Options, done: int, total: int, started: float, last: list[f
 
 
 def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = None,
-         services: ServicePool | None = None) -> Loaded:
+         services: ServicePool | None = None, finisher: ThreadPoolExecutor | None = None,
+         static: Static | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
@@ -274,6 +277,18 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         for ts in cs.townships:
             left[(cs.slug, ts.slug)] = len(ts.villages)
     indexing = pool is not None and staging is not None
+    county_left = {cs.slug: sum(len(ts.villages) for ts in cs.townships) for cs, _c in counties}
+    county_outs: dict[str, list[VillageOutcome]] = {}
+    county_jobs: dict[str, Future[int]] = {}
+
+    def finish(county_slug: str) -> None:
+        c = models.get(county_slug)
+        outs = county_outs.pop(county_slug, [])
+        if c is None or finisher is None or static is None or \
+                any(not p.warning for o in outs for p in o.problems):
+            return  # the build will fail on these errors (or finishes later)
+        county_jobs[county_slug] = finisher.submit(
+            _finish_county, opts, staging, static, c, outs)  # type: ignore[arg-type]
 
     def start(county_slug: str, town_slug: str) -> None:
         c = models.get(county_slug)
@@ -288,6 +303,9 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         for key, n in left.items():
             if n == 0:
                 start(*key)
+        for slug, n in county_left.items():
+            if n == 0:
+                finish(slug)
     started, last = time.monotonic(), [time.monotonic()]
     for i, o in enumerate(_map(tasks, opts.jobs), 1):
         outcomes.append(o)
@@ -298,10 +316,14 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
             left[key] -= 1
             if left[key] == 0:
                 start(*key)
+            county_outs.setdefault(o.source.county, []).append(o)
+            county_left[o.source.county] -= 1
+            if county_left[o.source.county] == 0:
+                finish(o.source.county)
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
-    return Loaded(counties, outcomes, problems, jobs)
+    return Loaded(counties, outcomes, problems, jobs, county_jobs)
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -343,16 +365,19 @@ def build_site(opts: Options) -> Report:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
+    finisher = ThreadPoolExecutor(max_workers=1)
     services = ServicePool()
     services.warm()
+    static = build_static()
     try:
         try:
-            loaded = _run(opts, staging, pool, services)
+            loaded = _run(opts, staging, pool, services, finisher, static)
             problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
-            pages = _finish(opts, staging, loaded)
+            pages = _finish(opts, staging, loaded, static)
         finally:
+            finisher.shutdown(wait=True, cancel_futures=True)
             pool.shutdown(wait=True, cancel_futures=True)
             services.close()
         swap_in(staging, opts.out)
@@ -370,11 +395,31 @@ def build_site(opts: Options) -> Report:
     )
 
 
-def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
-    """County-level pages, static files; then wait for the search bundles (started in
-    ``_run``) and their leak scans; leak guard over county-level files. Returns page count."""
-    static = build_static()
-    env = make_env()
+def _finish_county(opts: Options, staging: Path, static: Static, county: County,
+                   outs: list[VillageOutcome]) -> int:
+    """One county's own pages (home, townships, search, info), its static files and its
+    county-wide files; called once all its villages are in ``staging``. Returns its pages."""
+    writer = OutputWriter(staging)
+    summaries: dict[str, dict[str, VillageTotals]] = {}
+    names: dict[str, dict[str, str]] = {}
+    for o in outs:
+        if o.totals is not None and o.name is not None:
+            summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
+            names.setdefault(o.source.township, {})[o.source.slug] = o.name
+    renderer = Renderer(county, opts.as_of, static, env=make_env())  # one env per thread
+    county_pages = list(renderer.county_pages(summaries, names))
+    for path, data in county_pages:
+        writer.write(path, data)
+    for rel, data in static.contents.items():
+        writer.write(f"{county.slug}/{rel}", data)
+    return len(county_pages) + opendata.write_county_files(
+        staging, writer, renderer, names, [e for o in outs for e in o.feed])
+
+
+def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int:
+    """Wait for the county pages and search bundles started in ``_run`` (and their leak
+    scans); the site root and its static files; leak guard over county-level files.
+    Returns the number of pages."""
     writer = OutputWriter(staging)
     pages = 0
     counties: list[County] = []
@@ -385,25 +430,12 @@ def _finish(opts: Options, staging: Path, loaded: Loaded) -> int:
         if county is None:
             continue
         counties.append(county)
-        outs = by_county.get(cs.slug, [])
-        summaries: dict[str, dict[str, VillageTotals]] = {}
-        names: dict[str, dict[str, str]] = {}
-        for o in outs:
-            if o.totals is not None and o.name is not None:
-                summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
-                names.setdefault(o.source.township, {})[o.source.slug] = o.name
-        renderer = Renderer(county, opts.as_of, static, env=env)
-        county_pages = list(renderer.county_pages(summaries, names))
-        for path, data in county_pages:
-            writer.write(path, data)
-        for rel, data in static.contents.items():
-            writer.write(f"{county.slug}/{rel}", data)
-        pages += len(county_pages)
-        pages += opendata.write_county_files(staging, writer, renderer, names,
-                                             [e for o in outs for e in o.feed])
+        job = loaded.county_jobs.get(cs.slug)
+        pages += job.result() if job is not None else \
+            _finish_county(opts, staging, static, county, by_county.get(cs.slug, []))
     for rel, data in static.contents.items():
         writer.write(rel, data)
-    path, data = render_root(counties, static, env=env)
+    path, data = render_root(counties, static)
     writer.write(path, data)
     pages += 1
     leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
