@@ -158,6 +158,22 @@ def test_resident_query_finds_the_village_page(site, query: str) -> None:
         page.close()
 
 
+@pytest.mark.parametrize("query", [MEMO, COMPOUND])
+def test_ledger_hit_links_to_the_month_page_that_shows_it(site, query: str) -> None:
+    """The ledger is indexed one document per year (one section per month page); a hit must
+    still open the month page that has the row."""
+    page, results = _search(site, query)
+    page.close()
+    want = f"/{site['county']}/{site['village']}affairs/ledger/"
+    hits = [(h, t) for h, t, _e in results if h.startswith(want)]
+    assert hits, f"{query}: 没有链接到本村财务收支月份页：{[r[0] for r in results]}"
+    href, title = hits[0]
+    assert re.fullmatch(r".*/ledger/\d{4}-\d{2}(-\d+)?\.html", href), href
+    html = (site["out"] / href.lstrip("/")).read_text("utf-8")
+    assert MEMO in html, f"{href} 上没有这笔收支"
+    assert "财务收支" in title and "月" in title, title
+
+
 def test_dibao_program_name_finds_welfare_pages(site) -> None:
     page, results = _search(site, "低保")
     page.close()

@@ -102,12 +102,44 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
   }
   const data = await Promise.all(ordered.slice(0, max).map(load));
-  const items = data.map((d) => ({
-    url: d.url,
-    title: (d.meta && d.meta.title) || d.url,
-    excerpt: cleanExcerpt(d.excerpt || ""),
-  }));
+  const items = data.map((d) => {
+    const sub = monthSection(d);
+    return {
+      url: sub ? yearPageUrl(sub.url) : d.url.replace(YEAR_DOC, "/affairs/#ledger"),
+      title: (sub && sub.title) || (d.meta && d.meta.title) || d.url,
+      excerpt: cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
+    };
+  });
   return { items, total: ordered.length };
+}
+
+// The ledger's month pages are indexed one document per year (…/affairs/ledger/2025.html,
+// not a published page), one section per month page, its id the page's file name
+// (generator/searchdocs.py). A hit links to the month page of its section.
+const YEAR_DOC = /\/affairs\/ledger\/\d{4}\.html$/u;
+const YEAR_SECTION = /\/(\d{4})\.html#(\1-\d{2}(?:-\d+)?)$/u;
+
+/** "/t/v/affairs/ledger/2025.html#2025-03" → "/t/v/affairs/ledger/2025-03.html". */
+export function yearPageUrl(url) {
+  return String(url).replace(YEAR_SECTION, "/$2.html");
+}
+
+/** The month section of a ledger year document that holds the query best — the longest
+ * run of adjacent matched words (a whole memo or name), then the most matches, then the
+ * newest — or null. */
+function monthSection(d) {
+  if (!YEAR_DOC.test(d.url || "")) return null;
+  let best = null, bestKey = [-1, -1];
+  for (const s of d.sub_results || []) {
+    if (!YEAR_SECTION.test(s.url || "")) continue;
+    const locs = s.locations || [];
+    const key = [longestRun(locs), locs.length];
+    if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
+      best = s;
+      bestKey = key;
+    }
+  }
+  return best;
 }
 
 // ---------------------------------------------------------------------------
