@@ -123,9 +123,10 @@ class SearchDocs:
             split_done.add(text)
             return text
 
-        # The ledger's month pages are indexed one document per year, one section per page
-        # (anchor = the page's file name): a tenth of the documents and a third less indexing
-        # work; templates/static/search.js links a hit in a section to its month page.
+        # The month pages of the ledger and of the welfare lists are indexed one document per
+        # year, one section per page (anchor = the page's file name): a tenth of the documents
+        # and a third less indexing work; templates/static/search.js links a hit in a section
+        # to its month page.
         ledger_years: dict[str, list[Section]] = {}
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
@@ -146,13 +147,18 @@ class SearchDocs:
             # each 项目 also one character per word: a search for 低保 finds this page exactly
             yield self._doc(base + "welfare/index.html", f"{v.name} · 惠民资金发放", f("惠民资金"),
                             [(_j(v.name, "惠民资金"), "")] + [(p.program, p.program) for p in w.programs])
+        welfare_years: dict[str, list[Section]] = {}
         for m in w.months:
             if m.withdrawn:
                 continue  # names withdrawn: not in the index at all
             for i, rows in enumerate(views.paginate(m.rows), 1):
                 lines = [(_j(r.name, r.program, r.method, r.note), once(r.name)) for r in rows]
-                yield self._doc(base + views.welfare_page(m.month, i),
-                                f"{v.name} · 惠民资金 · {m.label}", f("惠民资金", m.month[:4]), lines)
+                page = views.welfare_page(m.month, i)
+                welfare_years.setdefault(m.month[:4], []).append(
+                    (page.rsplit("/", 1)[1].removesuffix(".html"), f"{v.name} · 惠民资金 · {m.label}", lines))
+        for year, sections in welfare_years.items():
+            yield self._doc(base + f"welfare/{year}.html", f"{v.name} · 惠民资金 · {year}年",
+                            f("惠民资金", year), [], sections)
 
         if v.projects:
             lines = [(_j(p.name, p.category, p.source, p.builder, p.status, p.note), p.name)

@@ -174,6 +174,15 @@ def test_ledger_hit_links_to_the_month_page_that_shows_it(site, query: str) -> N
     assert "财务收支" in title and "月" in title, title
 
 
+def test_welfare_hit_links_to_the_month_list_with_the_name(site) -> None:
+    page, results = _search(site, DOTTED)
+    page.close()
+    want = f"/{site['county']}/{site['village']}welfare/"
+    hits = [h for h, _t, _e in results if h.startswith(want)]
+    assert hits and re.fullmatch(r".*/welfare/\d{4}-\d{2}(-\d+)?\.html", hits[0]), hits
+    assert DOTTED in (site["out"] / hits[0].lstrip("/")).read_text("utf-8")
+
+
 def test_dibao_program_name_finds_welfare_pages(site) -> None:
     page, results = _search(site, "低保")
     page.close()

@@ -105,7 +105,7 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
   const items = data.map((d) => {
     const sub = monthSection(d);
     return {
-      url: sub ? yearPageUrl(sub.url) : d.url.replace(YEAR_DOC, "/affairs/#ledger"),
+      url: sub ? yearPageUrl(sub.url) : yearFallback(d.url),
       title: (sub && sub.title) || (d.meta && d.meta.title) || d.url,
       excerpt: cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
     };
@@ -113,10 +113,11 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
   return { items, total: ordered.length };
 }
 
-// The ledger's month pages are indexed one document per year (…/affairs/ledger/2025.html,
-// not a published page), one section per month page, its id the page's file name
-// (generator/searchdocs.py). A hit links to the month page of its section.
-const YEAR_DOC = /\/affairs\/ledger\/\d{4}\.html$/u;
+// The month pages of the ledger and of the welfare lists are indexed one document per year
+// (…/affairs/ledger/2025.html, …/welfare/2025.html: not published pages), one section per
+// month page, its id the page's file name (generator/searchdocs.py). A hit links to the
+// month page of its section.
+const YEAR_DOC = /\/(?:affairs\/ledger|welfare)\/\d{4}\.html$/u;
 const YEAR_SECTION = /\/(\d{4})\.html#(\1-\d{2}(?:-\d+)?)$/u;
 
 /** "/t/v/affairs/ledger/2025.html#2025-03" → "/t/v/affairs/ledger/2025-03.html". */
@@ -124,7 +125,13 @@ export function yearPageUrl(url) {
   return String(url).replace(YEAR_SECTION, "/$2.html");
 }
 
-/** The month section of a ledger year document that holds the query best — the longest
+/** A year document without a usable section (not expected): its module's page. */
+function yearFallback(url) {
+  return String(url).replace(/\/affairs\/ledger\/\d{4}\.html$/u, "/affairs/#ledger")
+    .replace(/\/welfare\/\d{4}\.html$/u, "/welfare/");
+}
+
+/** The month section of a year document that holds the query best — the longest
  * run of adjacent matched words (a whole memo or name), then the most matches, then the
  * newest — or null. */
 function monthSection(d) {
