@@ -127,7 +127,13 @@ class SearchDocs:
         # year, one section per page (anchor = the page's file name): a tenth of the documents
         # and a third less indexing work; templates/static/search.js links a hit in a section
         # to its month page.
-        ledger_years: dict[str, list[Section]] = {}
+        years: dict[tuple[str, str, str], list[Section]] = {}  # (folder, 栏目, year) → sections
+
+        def section(page: str, module: str, label: str, lines: list[Line]) -> None:
+            folder, _, name = page.rpartition("/")
+            years.setdefault((folder, module, name[:4]), []).append(
+                (name.removesuffix(".html"), f"{v.name} · {module} · {label}", lines))
+
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
@@ -135,30 +141,22 @@ class SearchDocs:
                 lines = [(r.memo, once(r.memo)) for r in rows]
                 lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.kind, r.subject))), ""))
                 lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.handler, r.approver) if x)), ""))
-                page = views.ledger_page(m.month, i)
-                ledger_years.setdefault(m.month[:4], []).append(
-                    (page.rsplit("/", 1)[1].removesuffix(".html"), f"{v.name} · 财务收支 · {m.label}", lines))
-        for year, sections in ledger_years.items():
-            yield self._doc(base + f"affairs/ledger/{year}.html", f"{v.name} · 财务收支 · {year}年",
-                            f("财务收支", year), [], sections)
+                section(views.ledger_page(m.month, i), "财务收支", m.label, lines)
 
         w = views.welfare_summary(v.welfare, self.as_of, self.county.privacy_days)
         if w.programs:
             # each 项目 also one character per word: a search for 低保 finds this page exactly
             yield self._doc(base + "welfare/index.html", f"{v.name} · 惠民资金发放", f("惠民资金"),
                             [(_j(v.name, "惠民资金"), "")] + [(p.program, p.program) for p in w.programs])
-        welfare_years: dict[str, list[Section]] = {}
         for m in w.months:
             if m.withdrawn:
                 continue  # names withdrawn: not in the index at all
             for i, rows in enumerate(views.paginate(m.rows), 1):
                 lines = [(_j(r.name, r.program, r.method, r.note), once(r.name)) for r in rows]
-                page = views.welfare_page(m.month, i)
-                welfare_years.setdefault(m.month[:4], []).append(
-                    (page.rsplit("/", 1)[1].removesuffix(".html"), f"{v.name} · 惠民资金 · {m.label}", lines))
-        for year, sections in welfare_years.items():
-            yield self._doc(base + f"welfare/{year}.html", f"{v.name} · 惠民资金 · {year}年",
-                            f("惠民资金", year), [], sections)
+                section(views.welfare_page(m.month, i), "惠民资金", m.label, lines)
+        for (folder, module, year), sections in years.items():
+            yield self._doc(f"{base}{folder}/{year}.html", f"{v.name} · {module} · {year}年",
+                            f(module, year), [], sections)
 
         if v.projects:
             lines = [(_j(p.name, p.category, p.source, p.builder, p.status, p.note), p.name)
