@@ -16,6 +16,8 @@ from .write import write_bytes
 
 log = logging.getLogger(__name__)
 
+TIMEOUT = 3600  # seconds for one township's bundle before Pagefind is stopped
+
 
 def pagefind_executable() -> Path:
     try:
@@ -68,6 +70,7 @@ class _Service:
             raise ToolError(f"无法运行 Pagefind（{exe}）：{e}") from e
         self.buf = b""
         self.next_id = 0
+        self.timed_out = False
 
     def encode(self, payload: dict) -> bytes:
         self.next_id += 1
@@ -94,9 +97,15 @@ class _Service:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             code = self.proc.wait()
+        if self.timed_out:
+            return ToolError(f"Pagefind 建立搜索索引超时（{TIMEOUT // 60} 分钟没有完成一个乡镇），已停止")
         self.stderr.seek(0)
         msg = self.stderr.read()[-2000:].decode("utf-8", "replace").strip()
         return ToolError(f"Pagefind 建立搜索索引失败（退出码 {code}）：{msg}")
+
+    def kill_after_timeout(self) -> None:
+        self.timed_out = True
+        self.proc.kill()
 
     def send(self, data: bytes) -> None:
         assert self.proc.stdin is not None
@@ -184,6 +193,9 @@ def index_documents(docs: Iterable[tuple[str, bytes]], output_path: Path,
     service = pool.get() if pool is not None else _Service()
     error: list[BaseException] = []
     ok = False
+    watchdog = threading.Timer(TIMEOUT, service.kill_after_timeout)  # a hung Pagefind
+    watchdog.daemon = True
+    watchdog.start()
     try:
         index_id = service.call({"type": "NewIndex", "config": None})["index_id"]
         requests = [service.encode({"type": "AddFile", "index_id": index_id, "url": doc_url(path),
@@ -213,7 +225,8 @@ def index_documents(docs: Iterable[tuple[str, bytes]], output_path: Path,
         service.call({"type": "DeleteIndex", "index_id": index_id})
         ok = not error
     finally:
-        if ok and pool is not None:
+        watchdog.cancel()
+        if ok and pool is not None and not service.timed_out:
             pool.put(service)
         else:
             service.close()
