@@ -1,4 +1,4 @@
-"""Run the Pagefind extended binary: over a written folder, or fed documents directly."""
+"""Build Pagefind bundles with the extended binary, fed documents directly (service mode)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ToolError
-from .write import write_bytes
+from .pagefind_canon import canonicalize
+from .write import OutputWriter
 
 log = logging.getLogger(__name__)
 
@@ -25,32 +26,6 @@ def pagefind_executable() -> Path:
     except ImportError as e:
         raise ToolError("找不到 Pagefind 扩展版（中文分词需要它）。请运行：python -m pip install 'pagefind[extended]'") from e
     return Path(get_executable())
-
-
-def run_pagefind(site: Path, *, glob: str | None = None, output_subdir: str = "pagefind",
-                 output_path: Path | None = None) -> None:
-    """Index ``site`` (one county folder) into ``site/<output_subdir>``, or into
-    ``output_path`` when given."""
-    exe = pagefind_executable()
-    out = output_path.absolute() if output_path is not None else site / output_subdir
-    cmd = [str(exe), "--site", str(site), "--silent"]
-    cmd += ["--output-path", str(out)] if output_path is not None else ["--output-subdir", output_subdir]
-    if glob:
-        cmd += ["--glob", glob]
-    log.debug("running %s", cmd)
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-    except OSError as e:
-        raise ToolError(f"无法运行 Pagefind（{exe}）：{e}") from e
-    except subprocess.TimeoutExpired as e:
-        raise ToolError("Pagefind 建立搜索索引超时") from e
-    if proc.returncode != 0:
-        msg = (proc.stderr or proc.stdout).strip()[-2000:]
-        raise ToolError(f"Pagefind 建立搜索索引失败（退出码 {proc.returncode}）：{msg}")
-    # Pagefind writes filter values in hash-map order: make the bundle reproducible
-    from .pagefind_canon import canonicalize
-
-    canonicalize(out)
 
 
 class _Service:
@@ -233,17 +208,8 @@ def index_documents(docs: Iterable[tuple[str, bytes]], output_path: Path,
     if error:
         raise ToolError(f"Pagefind 建立搜索索引失败：{error[0]}")
     out = output_path.absolute()
-    made: set[Path] = set()
+    out.mkdir(parents=True, exist_ok=True)
+    writer = OutputWriter(out)  # refuses paths that would leave the bundle's folder
     for f in files:
-        rel = f["path"]
-        parts = rel.split("/")
-        if rel.startswith("/") or any(x in ("", ".", "..") for x in parts):
-            raise ToolError(f"Pagefind 返回了不合法的文件路径：{rel!r}")
-        target = out.joinpath(*parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        write_bytes(target, base64.b64decode(f["content"]))
-    from .pagefind_canon import canonicalize
-
+        writer.write(f["path"], base64.b64decode(f["content"]))
     canonicalize(out)

@@ -306,15 +306,13 @@ def test_leak_guard_sees_ids_split_by_pagefind(tmp_path: Path) -> None:
     """Pagefind's Chinese segmenter puts a zero-width space before a final X and stores
     the 17 digits as their own word: the guard must still see the ID."""
     from generator import leakguard
-    from generator.index import run_pagefind
+    from generator.index import index_documents
 
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text(
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head>'
-        f"<body data-pagefind-body><p>张三身份证号{ID_RECENT_X}，住址东关镇</p></body></html>",
-        "utf-8")
-    run_pagefind(site, output_subdir="pagefind")
+    html = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head>'
+            f"<body data-pagefind-body><p>张三身份证号{ID_RECENT_X}，住址东关镇</p></body></html>")
+    index_documents([("index.html", html.encode())], site / "pagefind")
     files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
     # no input secrets known: the generic check-digit scan must find it in the fragment
     leaks = leakguard.scan_tree(site, files, frozenset())
