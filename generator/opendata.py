@@ -281,10 +281,10 @@ def county_rows(village_csv: bytes, place: tuple[str, str]) -> bytes:
     _header, sep, body = village_csv.partition(b"\r\n")
     if not sep or not body:
         return b""
-    lead = _LINE_WRITER.writerow([*_csv_guard(S.TEXT, list(place)), ""])[:-2].encode()  # "乡镇,村,"
-    if b'"' not in body:
-        return lead + body[:-2].replace(b"\r\n", b"\r\n" + lead) + b"\r\n"
     place_cells = _csv_guard(S.TEXT, list(place))
+    if b'"' not in body:
+        lead = _LINE_WRITER.writerow([*place_cells, ""])[:-2].encode()  # "乡镇,村,"
+        return lead + body[:-2].replace(b"\r\n", b"\r\n" + lead) + b"\r\n"
     rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
     return _csv_lines([*place_cells, *r] for r in rows)
 

@@ -148,10 +148,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
         if task.read_cache and meta.is_file():
             try:
                 outcome, manifest = pickle.loads(meta.read_bytes())
-                writer = OutputWriter(task.staging)  # type: ignore[arg-type]
-                files = f"{entry}/files/"
-                for rel in manifest:
-                    writer.link_or_copy(rel, files + rel)
+                _link_entry(entry, manifest, task.staging)  # type: ignore[arg-type]
                 return dataclasses.replace(outcome, source=src, cached=True)
             except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
                 shutil.rmtree(entry, ignore_errors=True)
@@ -202,10 +199,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
         os.rename(tmp, entry)
-        writer = OutputWriter(task.staging)  # type: ignore[arg-type]
-        files = f"{entry}/files/"
-        for rel in manifest:
-            writer.link_or_copy(rel, files + rel)
+        _link_entry(entry, manifest, task.staging)  # type: ignore[arg-type]
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
@@ -213,6 +207,14 @@ def process_village(task: VillageTask) -> VillageOutcome:
         for rel, p in attachments:
             writer.link_or_copy(rel, p)
     return outcome
+
+
+def _link_entry(entry: Path, manifest: list[str], staging: Path) -> None:
+    """Hard-link a village's cached files (``manifest``: their output paths) into staging."""
+    writer = OutputWriter(staging)
+    files = f"{entry}/files/"
+    for rel in manifest:
+        writer.link_or_copy(rel, files + rel)
 
 
 def _map(tasks: list[VillageTask], jobs: int) -> Iterator[VillageOutcome]:
@@ -423,16 +425,10 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     writer = OutputWriter(staging)
     pages = 0
     counties: list[County] = []
-    by_county: dict[str, list[VillageOutcome]] = {}
-    for o in loaded.outcomes:
-        by_county.setdefault(o.source.county, []).append(o)
     for cs, county in loaded.counties:
-        if county is None:
-            continue
-        counties.append(county)
-        job = loaded.county_jobs.get(cs.slug)
-        pages += job.result() if job is not None else \
-            _finish_county(opts, staging, static, county, by_county.get(cs.slug, []))
+        if county is not None:  # every county with a model was started in _run
+            counties.append(county)
+            pages += loaded.county_jobs[cs.slug].result()
     for rel, data in static.contents.items():
         writer.write(rel, data)
     path, data = render_root(counties, static)

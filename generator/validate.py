@@ -107,6 +107,13 @@ def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobil
     return masked
 
 
+def _masked_id(full: str, path: str, line: int, col: Collector) -> str:
+    """The published form of a valid 身份证号; the full number is kept for the leak guard."""
+    col.secrets.add(full)
+    col.secret_sources.setdefault(full, f"{path}:{line}")
+    return values.mask_id(full)
+
+
 def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             ctx: FileContext) -> Any:
     """Convert one raw value; report and return None when it is bad or empty."""
@@ -176,10 +183,7 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         if kind == S.NUMBER:
             return parse_number(text)
         if kind == S.IDNO:
-            full = parse_id(text)
-            col.secrets.add(full)
-            col.secret_sources.setdefault(full, f"{path}:{line}")
-            return values.mask_id(full)
+            return _masked_id(parse_id(text), path, line, col)
         if kind == S.ENUM:
             s = _as_text(text)
             if s not in fld.choices:
@@ -306,14 +310,11 @@ def _fast_ids(raws: list[Any], vals: list[Any], lines: list[int], path: str,
               col: Collector) -> None:
     """身份证号 cells already written as 18 ASCII characters with a valid check digit: masked
     here, the full number kept for the leak guard (what ``convert`` does, without its cost)."""
-    mask, ok = values.mask_id, values.id_check_ok
     for i, r in enumerate(raws):
         if type(r) is str and len(r) == 18 and r.isascii():
             full = r.upper()
-            if ok(full):
-                col.secrets.add(full)
-                col.secret_sources.setdefault(full, f"{path}:{lines[i]}")
-                vals[i] = mask(full)
+            if values.id_check_ok(full):
+                vals[i] = _masked_id(full, path, lines[i], col)
 
 
 def validate_table(spec: S.FileSpec, table: Any, col: Collector,
