@@ -29,6 +29,7 @@ from .model import (
     Township,
     Village,
     WelfareRow,
+    rows_of,
 )
 from .tables import read_table
 from .validate import (
@@ -438,8 +439,8 @@ def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Co
         t = tables.get(stem)
         return t.rows if t else ()
 
-    finance = sorted(make(FinanceRow, trows("finance")), key=lambda r: (r.date, r.line))
-    welfare = sorted(make(WelfareRow, trows("welfare")), key=lambda r: (r.paid, r.program, r.line))
+    finance = sorted(rows_of(FinanceRow, trows("finance")), key=lambda r: (r.date, r.line))
+    welfare = sorted(rows_of(WelfareRow, trows("welfare")), key=lambda r: (r.paid, r.program, r.line))
     present = frozenset(tables) | frozenset(
         s for s in ("powers", "services") if (src.path / f"{s}.yaml").is_file()
     ) | (frozenset({"notices"}) if notices else frozenset())
@@ -456,12 +457,12 @@ def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Co
         powers=make(Power, powers),
         services=make(Service, services),
         finance=tuple(finance),
-        balances=make(BalanceRow, trows("balances")),
-        assets=make(Asset, trows("assets")),
-        resources=make(Resource, trows("resources")),
-        contracts=make(Contract, trows("contracts")),
+        balances=rows_of(BalanceRow, trows("balances")),
+        assets=rows_of(Asset, trows("assets")),
+        resources=rows_of(Resource, trows("resources")),
+        contracts=rows_of(Contract, trows("contracts")),
         welfare=tuple(welfare),
-        projects=make(Project, trows("projects")),
+        projects=rows_of(Project, trows("projects")),
         notices=tuple(sorted(notices, key=lambda n: (n.date, n.slug), reverse=True)),
         files=tuple(sorted(referenced)),
         present=present,

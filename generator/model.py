@@ -7,8 +7,10 @@ model (welfare rows carry only the masked form).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 Date = dt.date
 
@@ -245,3 +247,34 @@ class County:
     report_url: str | None = None
     privacy_days: int | None = None
     townships: tuple[Township, ...] = ()
+
+
+def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:
+    """``cls(line=line, **values)`` for each validated table row, without the frozen
+    dataclass ``__init__`` (one ``object.__setattr__`` per field: a village's 2,000 rows
+    spent more time there than in reading its CSV files). Every row of a table has the same
+    keys (the columns present); a row whose keys are not exactly what ``__init__`` would
+    accept goes through ``__init__``, so it fails the same way."""
+    if any(f.default_factory is not MISSING for f in fields(cls)):
+        return tuple(cls(line=line, **values) for line, values in rows)
+    names = {f.name for f in fields(cls)}
+    required = {f.name for f in fields(cls)
+                if f.default is MISSING and f.default_factory is MISSING} - {"line"}
+    defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+    new = object.__new__
+    out = []
+    checked: set[frozenset[str]] = set()
+    for line, values in rows:
+        keys = frozenset(values)
+        if keys not in checked:
+            if not (keys <= names and required <= keys and "line" not in keys):
+                out.append(cls(line=line, **values))
+                continue
+            checked.add(keys)
+        obj = new(cls)
+        d = obj.__dict__
+        d.update(defaults)
+        d.update(values)
+        d["line"] = line
+        out.append(obj)
+    return tuple(out)

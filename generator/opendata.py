@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import json
 import logging
+import operator
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -131,7 +132,9 @@ for _t in TABLES:
 
 
 def _attr_rows(items: Iterable[object], cols: tuple[S.Field, ...]) -> list[tuple]:
-    return [tuple(getattr(it, f.attr) for f in cols) for it in items]
+    if len(cols) == 1:
+        return [(getattr(it, cols[0].attr),) for it in items]
+    return list(map(operator.attrgetter(*(f.attr for f in cols)), items))
 
 
 def _notice_rows(v: Village, as_of: dt.date) -> list[tuple]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import logging
 import multiprocessing as mp
@@ -168,7 +169,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     problems = list(result.problems)
     # leak guard on what this village publishes (rendered bytes and attachments that are text)
     sources = dict(result.secret_sources)
-    found = [(path, s) for path, data in pages for s in dict.fromkeys(leakguard.scan_bytes(data, hashes))]
+    found = leakguard.scan_many(pages, hashes)
     found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
     for path, s in found:
         problems.append(Problem(path, 1, "身份证号",
@@ -217,13 +218,21 @@ def _link_entry(entry: Path, manifest: list[str], staging: Path) -> None:
         writer.link_or_copy(rel, files + rel)
 
 
+def _worker_init() -> None:
+    """A village allocates ~100,000 small objects (rows, cells, page parts) and frees them
+    all at the end; the default young-generation threshold (700) ran the cycle collector
+    hundreds of times per village for nothing (~3 % of a worker's time). Still collected,
+    just less often."""
+    gc.set_threshold(20_000, 50, 50)
+
+
 def _map(tasks: list[VillageTask], jobs: int) -> Iterator[VillageOutcome]:
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield process_village(t)
         return
     ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
-    with ctx.Pool(min(jobs, len(tasks))) as pool:
+    with ctx.Pool(min(jobs, len(tasks)), initializer=_worker_init) as pool:
         yield from pool.imap(process_village, tasks, chunksize=1)
 
 

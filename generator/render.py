@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import charts, views
 from .markup import link_allowed, render_markdown
@@ -118,8 +119,33 @@ class Renderer:
         self.as_of = as_of
         self.static = static
         self.towns = {t.slug: t for t in county.townships}
+        self._parts: dict[tuple[str, str], Markup] = {}
+        self._navs: dict[tuple[str, str, str, str], Markup] = {}
 
     # -- helpers -----------------------------------------------------------------------
+    def part(self, template: str, root: str) -> Markup:
+        """A fragment that is the same on every page of the county at one folder depth
+        (the footer): rendered once per depth instead of once per page."""
+        key = (template, root)
+        html = self._parts.get(key)
+        if html is None:
+            html = Markup(self.env.get_template(template).render(
+                county=self.county, root=root, static=self.static.files, as_of=self.as_of))
+            self._parts[key] = html
+        return html
+
+    def modnav(self, root: str, vbase: str, v: Village, current: str) -> Markup:
+        """A village's module menu (the ``modnav`` macro), rendered once per village, depth
+        and current module: a village's hundred pages share a dozen of them."""
+        key = (root, vbase, v.name, current)
+        html = self._navs.get(key)
+        if html is None:
+            if len(self._navs) > 64:
+                self._navs.clear()
+            html = self.env.get_template("_macros.html").module.modnav(root, vbase, v, current)
+            self._navs[key] = html
+        return html
+
     def _page(self, template: str, path: str, **ctx: object) -> Page:
         """Render a page at county-relative ``path`` (a folder ending in "/" or a file)."""
         file_path = path + "index.html" if path.endswith("/") or path == "" else path
@@ -127,7 +153,8 @@ class Renderer:
         root = "../" * depth
         html = self.env.get_template(template).render(
             county=self.county, root=root, static=self.static.files, as_of=self.as_of,
-            page_path=path, abs_url=self.abs_url(path), **ctx,
+            page_path=path, abs_url=self.abs_url(path), part=self.part, modnav=self.modnav,
+            **ctx,
         )
         return f"{self.county.slug}/{file_path}", html.encode("utf-8")
 

@@ -41,23 +41,30 @@ def char_split(text: str) -> str:
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
              sections: Sequence[Section] = ()) -> str:
-    """One index-only HTML document for Pagefind. Identical lines are written once: a
-    repeat adds nothing a resident can find, only indexing time. Each section starts with
-    an ``<h2 id>``: Pagefind reports hits per section (``sub_results``)."""
+    """One index-only HTML document for Pagefind. A line is written once per document: a
+    repeat (the same payee every month of a year) adds nothing a resident can find, only
+    indexing time; the first one — the newest month — is the section a hit opens. Each
+    section starts with an ``<h2 id>`` (Pagefind reports hits per section, ``sub_results``)
+    and holds its lines as one paragraph, one per text line, with the one-character-per-word
+    copy inline: Pagefind's work grows with the elements it walks as well as the words."""
     t = escape(title)
     out = ['<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
            f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
            f'<h1 data-pagefind-meta="title:{t}">{t}</h1>\n']
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
+    seen: set[str] = set()
     for anchor, heading, body in [("", "", lines), *sections]:
         if anchor:
             out.append(f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>\n')
-        for text, split in dict.fromkeys(body):
-            if split:
-                out.append(f"<p>{escape(text)}<span hidden>{escape(char_split(split))}</span></p>\n")
-            else:
-                out.append(f"<p>{escape(text)}</p>\n")
+        text_lines = []
+        for text, split in body:
+            if (text in seen or not text) and not split:
+                continue
+            seen.add(text)
+            text_lines.append(f"{escape(text)} {escape(char_split(split))}" if split else escape(text))
+        if text_lines:
+            out.append("<p>" + "\n".join(text_lines) + "</p>\n")
     out.append("</main></body></html>\n")
     return "".join(out)
 
@@ -137,10 +144,11 @@ class SearchDocs:
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                # memos one per line; who and which 科目 once per page (they repeat on every row)
+                # memos one per line; who and which 科目 once per page (they repeat on every
+                # row), sorted: the same set on the next page is the same line, written once
                 lines = [(r.memo, once(r.memo)) for r in rows]
-                lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.kind, r.subject))), ""))
-                lines.append((_j(*dict.fromkeys(x for r in rows for x in (r.handler, r.approver) if x)), ""))
+                lines.append((_j(*sorted({x for r in rows for x in (r.kind, r.subject)})), ""))
+                lines.append((_j(*sorted({x for r in rows for x in (r.handler, r.approver) if x})), ""))
                 section(views.ledger_page(m.month, i), "财务收支", m.label, lines)
 
         w = views.welfare_summary(v.welfare, self.as_of, self.county.privacy_days)
