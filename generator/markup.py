@@ -103,7 +103,7 @@ def render_markdown(text: str) -> str:
     out = _MD.convert(src)
     # code spans and blocks show text literally: undo the \* that masks got for Markdown
     out = _CODE.sub(lambda m: m.group(0).replace("\\*", "*"), out)
-    return nh3.clean(
+    out = nh3.clean(
         out,
         tags=_TAGS,
         attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
@@ -111,6 +111,24 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    if not _digits_kept(text, out):
+        # Python-Markdown can drop a character next to unbalanced emphasis markers
+        # ("_*[** 100 _*_" shows "00"): a notice must never lose a digit of an amount, a
+        # date or a mask, so such text is shown as it was typed
+        return plain_text_html(text.replace("\\*", "*"))
+    return out
+
+
+_OL_MARKER = re.compile(r"^[ \t>]*[0-9]{1,9}[.)](?=[ \t]|$)", re.M)
+_LINK_TARGET = re.compile(r"(\])\([^)]*\)")  # a link's or image's address is not its text
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def _digits_kept(src: str, out: str) -> bool:
+    """True when the text of the rendered HTML shows exactly the digits of the source, in
+    order, apart from ordered-list numbers and the addresses of links and images."""
+    want = _NOT_DIGIT.sub("", _OL_MARKER.sub("", _LINK_TARGET.sub(r"\1", src)))
+    return _NOT_DIGIT.sub("", html.unescape(_TAG.sub(" ", out))) == want
 
 
 _CODE = re.compile(r"<code>.*?</code>", re.S)

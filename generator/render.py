@@ -60,7 +60,8 @@ def make_env() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=_date,
-                       cn_date=_cn_date, month_label=views.month_label)
+                       cn_date=_cn_date, month_label=views.month_label,
+                       rows_html=views.rows_html)
     env.tests["safe_link"] = link_allowed
     env.globals.update(OPENDATA=TABLES_BY_MODULE, OPENDATA_TABLES=TABLES)
     env.globals.update(ledger_page=views.ledger_page, welfare_page=views.welfare_page,

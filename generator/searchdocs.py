@@ -160,7 +160,9 @@ class SearchDocs:
             if m.withdrawn:
                 continue  # names withdrawn: not in the index at all
             for i, rows in enumerate(views.paginate(m.rows), 1):
-                lines = [(_j(r.name, r.program, r.method, r.note), once(r.name)) for r in rows]
+                # who and which 项目: a monthly payee is one line per year (the newest month);
+                # 方式 and 备注 (一卡通, 调标…) find nothing a resident looks for
+                lines = [(_j(r.name, r.program), once(r.name)) for r in rows]
                 section(views.welfare_page(m.month, i), "惠民资金", m.label, lines)
         for (folder, module, year), sections in years.items():
             yield self._doc(f"{base}{folder}/{year}.html", f"{v.name} · {module} · {year}年",

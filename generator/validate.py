@@ -292,11 +292,13 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
             n, digits = fld.digits, _DIGITS.match
             return [None if r == "" else r if type(r) is str and len(r) == n and digits(r) else slow
                     for r in raws]
-        maybe, scrub_text = values.could_hold_number, values.scrub_text
+        out = [None if r == "" else r if type(r) is str else slow for r in raws]
         mobiles = mobiles and fld.free_text
-        return [None if r == "" else r if type(r) is str and (
-                    not maybe(r) or not scrub_text(r, mobiles=mobiles)[1]) else slow
-                for r in raws]
+        texts = [r if type(r) is str else "" for r in raws]
+        for i in values.cells_that_could_hold_numbers(texts):
+            if values.scrub_text(texts[i], mobiles=mobiles)[1]:
+                out[i] = slow  # a number to mask: ``convert`` masks it and says so
+        return out
     if kind == S.INT:
         lo, hi = fld.lo, fld.hi
         return [None if r == "" else int(r) if (
@@ -310,11 +312,16 @@ def _fast_ids(raws: list[Any], vals: list[Any], lines: list[int], path: str,
               col: Collector) -> None:
     """身份证号 cells already written as 18 ASCII characters with a valid check digit: masked
     here, the full number kept for the leak guard (what ``convert`` does, without its cost)."""
+    masked: dict[str, str] = {}  # the same person is paid every month: check each ID once
     for i, r in enumerate(raws):
         if type(r) is str and len(r) == 18 and r.isascii():
-            full = r.upper()
-            if values.id_check_ok(full):
-                vals[i] = _masked_id(full, path, lines[i], col)
+            m = masked.get(r)
+            if m is None:
+                full = r.upper()
+                if not values.id_check_ok(full):
+                    continue
+                m = masked[r] = _masked_id(full, path, lines[i], col)
+            vals[i] = m
 
 
 def validate_table(spec: S.FileSpec, table: Any, col: Collector,

@@ -397,3 +397,20 @@ def test_mask_in_an_indented_code_block_shows_plainly() -> None:
         assert kinds == ["身份证号"]
         shown = html_to_text(render_markdown(text))
         assert "100000********0005" in shown and "\\*" not in shown
+
+
+def test_markdown_that_would_lose_a_digit_is_shown_as_typed() -> None:
+    """Python-Markdown drops the "1" of "_*[** 100 _*_" (unbalanced emphasis): a notice must
+    never lose a digit of an amount or a mask, so such text is shown as it was typed; normal
+    Markdown with numbers (headings, lists, links, tables, images) still renders."""
+    from generator.markup import render_markdown
+    from generator.values import scrub_text
+
+    assert render_markdown("_*[** 100 _*_") == "<p>_*[** 100 _*_</p>"
+    text, _ = scrub_text("_*[** 100000000000000005 _*_", markdown=True)
+    assert "100000********0005" in render_markdown(text)
+    html = render_markdown("# 2025年\n\n1. 第 2 项 300 元\n\n[文件](https://x.cn/1.pdf) **5** 户"
+                           "\n\n![图 7](http://x/8.png)")
+    assert "<h2>2025年</h2>" in html and "<li>第 2 项 300 元</li>" in html
+    assert 'href="https://x.cn/1.pdf"' in html and "<strong>5</strong>" in html
+    assert "<span>图 7</span>" in html

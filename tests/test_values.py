@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from generator.errors import BadValue
 from generator.values import (
+    cells_that_could_hold_numbers,
+    could_hold_number,
     find_full_ids,
     id_check_digit,
     id_check_ok,
@@ -359,3 +361,14 @@ def test_scrubbed_text_contains_no_full_id(prefix, id_number, suffix):
 @given(st.text(alphabet="0123456789０１２３ -Xx年", max_size=60))
 def test_scrub_output_never_has_a_full_id_for_digit_soup(text):
     assert find_full_ids(scrub_text(text)[0]) == []
+
+
+_CELL = st.text(alphabet=st.sampled_from("0123456789０１２３４５６７８９ 支付张三-年X\x00"), max_size=24)
+
+
+@given(st.lists(_CELL, max_size=12))
+def test_column_precheck_finds_exactly_the_cells_the_cell_precheck_finds(cells):
+    """The column-at-once search (validation's fast path) picks the same cells as
+    ``could_hold_number`` on each cell: no cell that could hide a number is skipped."""
+    expected = [i for i, t in enumerate(cells) if could_hold_number(t)]
+    assert sorted(cells_that_could_hold_numbers(cells)) == expected
