@@ -25,7 +25,6 @@ import logging
 import operator
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -217,6 +216,9 @@ def _csv_guard(kind: str, texts: list[str]) -> list[str]:
     """A cell Excel would run as a formula is shown as text (OWASP CSV injection)."""
     if kind not in _TEXT_KINDS:
         return texts
+    joined = "\n" + "\n".join(texts)
+    if not any("\n" + c in joined for c in _FORMULA_START):  # one look at the whole column
+        return texts
     return ["'" + t if t.startswith(_FORMULA_START) else t for t in texts]
 
 
@@ -384,34 +386,57 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
 
 
+def _xml_escape(s: str) -> str:
+    """Text content as ElementTree writes it (``&``, ``<``, ``>``)."""
+    s = _XML_BAD.sub("", s)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    return s
+
+
+def _xml_attr(s: str) -> str:
+    """An attribute value as ElementTree writes it."""
+    s = _xml_escape(s)
+    for ch, ref in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
+        if ch in s:
+            s = s.replace(ch, ref)
+    return s
+
+
 def feed_bytes(feed_id: str, title: str, self_url: str, alt_url: str, author: str,
                entries: list[Entry], as_of: dt.date) -> bytes:
-    """An Atom 1.0 document; ``updated`` is the newest entry's date (never the build time)."""
-    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-CN"})
+    """An Atom 1.0 document; ``updated`` is the newest entry's date (never the build time).
+    Written line by line, exactly as ElementTree (``ET.indent(root, space="")``) would write
+    it, at a fraction of the cost: a county has hundreds of feeds."""
+    a = _xml_attr
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, tag, attrs)
-        if text is not None:
-            el.text = _xml_text(text)
-        return el
+    def el(tag: str, text: str, attrs: str = "") -> str:
+        text = _xml_escape(text)
+        return f"<{tag}{attrs}>{text}</{tag}>" if text else f"<{tag}{attrs} />"
 
-    sub(root, "id", feed_id)
-    sub(root, "title", title)
-    sub(root, "updated", entries[0].updated if entries else _stamp(as_of))
-    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(root, "link", rel="alternate", type="text/html", href=alt_url)
-    sub(sub(root, "author"), "name", author)
+    out = ["<?xml version='1.0' encoding='utf-8'?>",
+           f'<feed xmlns="{ATOM_NS}" xml:lang="zh-CN">',
+           el("id", feed_id), el("title", title),
+           el("updated", entries[0].updated if entries else _stamp(as_of)),
+           f'<link rel="self" type="application/atom+xml" href="{a(self_url)}" />',
+           f'<link rel="alternate" type="text/html" href="{a(alt_url)}" />',
+           "<author>", el("name", author), "</author>"]
     for e in entries:
-        el = sub(root, "entry")
-        sub(el, "id", e.id)
-        sub(el, "title", e.title)
-        sub(el, "updated", e.updated)
-        sub(el, "link", rel="alternate", type="text/html", href=e.link)
+        out.append("<entry>")
+        out.append(el("id", e.id))
+        out.append(el("title", e.title))
+        out.append(el("updated", e.updated))
+        out.append(f'<link rel="alternate" type="text/html" href="{a(e.link)}" />')
         if e.category:
-            sub(el, "category", term=e.category)
-        sub(el, "summary", e.summary, type="text")
-    ET.indent(root, space="")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            out.append(f'<category term="{a(e.category)}" />')
+        out.append(el("summary", e.summary, ' type="text"'))
+        out.append("</entry>")
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- village

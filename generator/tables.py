@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import Problem
 
@@ -66,10 +67,10 @@ _MAGIC = (
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One data row: ``line`` is its first physical line (CSV) or sheet row (XLSX);
-    ``values`` has one cell per column of ``header`` (the table's, shared)."""
+    ``values`` has one cell per column of ``header`` (the table's, shared). A named tuple:
+    a village has thousands of rows, and a tuple is made in one step."""
 
     line: int
     values: tuple[CellValue, ...]

@@ -17,6 +17,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import AS_OF
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.values import id_check_digit
@@ -345,3 +347,54 @@ def test_county_rows_keep_quoted_cells_whole() -> None:
     # a place name Excel would run as a formula is guarded like every text cell
     assert county_rows(plain, ("=镇", "村")).startswith("'=镇,村,".encode())
     assert county_rows("\ufeff日期,摘要\r\n".encode(), ("镇", "村")) == b""
+
+
+def _feed_by_elementtree(feed_id, title, self_url, alt_url, author, entries, as_of):
+    """The reference: the same Atom document built with ElementTree."""
+    from generator.opendata import ATOM_NS, _stamp, _xml_text
+
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-CN"})
+
+    def sub(parent, tag, text=None, **attrs):
+        el = ET.SubElement(parent, tag, {k: _xml_text(v) for k, v in attrs.items()})
+        if text is not None:
+            el.text = _xml_text(text)
+        return el
+
+    sub(root, "id", feed_id)
+    sub(root, "title", title)
+    sub(root, "updated", entries[0].updated if entries else _stamp(as_of))
+    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(root, "link", rel="alternate", type="text/html", href=alt_url)
+    sub(sub(root, "author"), "name", author)
+    for e in entries:
+        el = sub(root, "entry")
+        sub(el, "id", e.id)
+        sub(el, "title", e.title)
+        sub(el, "updated", e.updated)
+        sub(el, "link", rel="alternate", type="text/html", href=e.link)
+        if e.category:
+            sub(el, "category", term=e.category)
+        sub(el, "summary", e.summary, type="text")
+    ET.indent(root, space="")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+_XML_TEXT = st.text(alphabet=st.sampled_from('ab张&<>"\'\n\r\t\x01\ufffe ]]>'), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.tuples(_XML_TEXT, _XML_TEXT, _XML_TEXT, _XML_TEXT), max_size=4), _XML_TEXT)
+def test_feed_is_written_exactly_as_elementtree_writes_it(rows, title) -> None:
+    """Feeds are written as strings (a county has hundreds); the bytes are the ones
+    ElementTree writes for the same document, whatever the text holds."""
+    import datetime as dt
+
+    from generator.opendata import Entry, feed_bytes
+
+    entries = [Entry(f"https://x.cn/{i}", t, "2026-01-01T00:00:00+08:00", f"https://x.cn/{i}?{link}",
+                     summary, category) for i, (t, link, summary, category) in enumerate(rows)]
+    args = ("https://x.cn/", title, "https://x.cn/feed.xml", "https://x.cn/", title, entries,
+            dt.date(2026, 1, 1))
+    assert feed_bytes(*args) == _feed_by_elementtree(*args)
+    ET.fromstring(feed_bytes(*args))  # well-formed
