@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import segno
 
+from . import qrmask
+
 log = logging.getLogger(__name__)
 
 # Dark enough for 3:1 against white (WCAG 1.4.11), distinct in greyscale print too.
@@ -171,7 +173,7 @@ def progress_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int | No
 def _qr(data: str) -> segno.QRCode:
     # choosing the mask is most of the cost: a village's page and poster show the same
     # code, and every poster shows the county's 举报 code
-    return segno.make(data, error="m", micro=False)
+    return qrmask.make(data, error="m")
 
 
 def qr_svg(data: str, title: str = "二维码") -> str:

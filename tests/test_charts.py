@@ -101,3 +101,28 @@ def test_qr_code_is_scalable_inline_svg_with_a_name() -> None:
     assert root.get("viewBox") and root.get("width") is None
     assert root.get("role") == "img" and root.get("aria-label") == "刘庄村公开页面二维码"
     assert re.search(r"<path[^>]* d=", svg)
+
+
+def test_qr_mask_is_the_one_segno_chooses() -> None:
+    """The data mask is scored with numpy (generator.qrmask) for speed; the symbol must be
+    exactly the one segno makes by itself — addresses of many lengths (QR versions 1–10),
+    all four error levels."""
+    import random
+
+    import segno
+
+    from generator import qrmask
+
+    rng = random.Random(11)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-./:"
+    urls = [f"https://ydt-01.example.gov.cn/town-{t:02d}/village-{v:03d}/"
+            for t in range(1, 4) for v in range(1, 21)]
+    urls += ["https://" + "".join(rng.choice(alphabet) for _ in range(rng.choice((5, 20, 60, 120, 200))))
+             for _ in range(120)]
+    versions = set()
+    for url in urls:
+        for error in "lmqh":
+            ours, theirs = qrmask.make(url, error=error), segno.make(url, error=error, micro=False)
+            assert (ours.mask, ours.matrix) == (theirs.mask, theirs.matrix), (url, error)
+            versions.add(ours.version)
+    assert len(versions) >= 8  # many symbol sizes were compared
