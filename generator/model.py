@@ -252,9 +252,10 @@ class County:
 def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:
     """``cls(line=line, **values)`` for each validated table row, without the frozen
     dataclass ``__init__`` (one ``object.__setattr__`` per field: a village's 2,000 rows
-    spent more time there than in reading its CSV files). Every row of a table has the same
-    keys (the columns present); a row whose keys are not exactly what ``__init__`` would
-    accept goes through ``__init__``, so it fails the same way."""
+    spent more time there than in reading its CSV files). The rows of one table have the
+    keys (``validate_table`` makes every row from the same columns), so the keys are checked
+    on the first row (and whenever the number of keys changes): keys that are not exactly
+    what ``__init__`` would accept go through ``__init__``, so they fail the same way."""
     if any(f.default_factory is not MISSING for f in fields(cls)):
         return tuple(cls(line=line, **values) for line, values in rows)
     names = {f.name for f in fields(cls)}
@@ -263,18 +264,21 @@ def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:
     defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
     new = object.__new__
     out = []
-    checked: set[frozenset[str]] = set()
+    nkeys = -1  # the number of keys of the rows checked so far
+    extra: dict[str, Any] = {}
     for line, values in rows:
-        keys = frozenset(values)
-        if keys not in checked:
-            if not (keys <= names and required <= keys and "line" not in keys):
+        if len(values) != nkeys:
+            k = set(values)
+            if not (k <= names and required <= k and "line" not in k):
                 out.append(cls(line=line, **values))
                 continue
-            checked.add(keys)
+            nkeys = len(values)
+            extra = {n: defaults[n] for n in defaults.keys() - k - {"line"}}
         obj = new(cls)
         d = obj.__dict__
-        d.update(defaults)
         d.update(values)
+        if extra:
+            d.update(extra)
         d["line"] = line
         out.append(obj)
     return tuple(out)

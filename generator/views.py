@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
@@ -238,6 +238,15 @@ def is_withdrawn(row: WelfareRow, as_of: dt.date, privacy_days: int | None) -> b
     return privacy_days is not None and (as_of - row.paid).days > privacy_days
 
 
+def _listed(rows: Iterable[WelfareRow], as_of: dt.date,
+            privacy_days: int | None) -> tuple[WelfareRow, ...]:
+    """The rows not withdrawn (``is_withdrawn`` over many rows: paid on or after the cutoff)."""
+    if privacy_days is None:
+        return tuple(rows)
+    cutoff = as_of - dt.timedelta(days=privacy_days)
+    return tuple(r for r in rows if r.paid >= cutoff)
+
+
 def _people(rows: list[WelfareRow]) -> int:
     return len({(r.name, r.idno) for r in rows})
 
@@ -263,7 +272,7 @@ def welfare_months(rows: tuple[WelfareRow, ...], as_of: dt.date,
     out = []
     for month in sorted(groups, reverse=True):
         rs = groups[month]
-        listed = tuple(r for r in rs if not is_withdrawn(r, as_of, privacy_days))
+        listed = _listed(rs, as_of, privacy_days)
         out.append(WelfareMonth(month, not listed, _programs(rs), sum((r.amount for r in rs), ZERO),
                                 _people(rs), listed))
     return out
@@ -283,7 +292,7 @@ class WelfareSummary:
 def welfare_summary(rows: tuple[WelfareRow, ...], as_of: dt.date,
                     privacy_days: int | None) -> WelfareSummary:
     months = welfare_months(rows, as_of, privacy_days)
-    withdrawn = sum(1 for r in rows if is_withdrawn(r, as_of, privacy_days))
+    withdrawn = len(rows) - len(_listed(rows, as_of, privacy_days))
     cutoff = as_of - dt.timedelta(days=privacy_days) if privacy_days is not None else None
     return WelfareSummary(_programs(list(rows)), sum((r.amount for r in rows), ZERO),
                           _people(list(rows)), tuple(months), withdrawn, cutoff)
@@ -292,7 +301,7 @@ def welfare_summary(rows: tuple[WelfareRow, ...], as_of: dt.date,
 def published_welfare(rows: tuple[WelfareRow, ...], as_of: dt.date,
                       privacy_days: int | None) -> tuple[WelfareRow, ...]:
     """Rows whose names may be published (not expired)."""
-    return tuple(r for r in rows if not is_withdrawn(r, as_of, privacy_days))
+    return _listed(rows, as_of, privacy_days)
 
 
 def total(rows, attr: str) -> Decimal:
