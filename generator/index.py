@@ -18,6 +18,13 @@ from .write import OutputWriter
 log = logging.getLogger(__name__)
 
 TIMEOUT = 3600  # seconds for one township's bundle before Pagefind is stopped
+# Pagefind's ready-made search interfaces: the site has its own search page
+# (templates/static/search.js loads pagefind.js, which loads its worker and wasm), so
+# these 420 KB are left out of every township's bundle
+UNUSED_FILES = frozenset({
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+})
 
 
 def pagefind_executable() -> Path:
@@ -211,5 +218,7 @@ def index_documents(docs: Iterable[tuple[str, bytes]], output_path: Path,
     out.mkdir(parents=True, exist_ok=True)
     writer = OutputWriter(out)  # refuses paths that would leave the bundle's folder
     for f in files:
+        if f["path"] in UNUSED_FILES:
+            continue
         writer.write(f["path"], base64.b64decode(f["content"]))
     canonicalize(out)
