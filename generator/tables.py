@@ -173,7 +173,8 @@ class _Builder:
         if self.all_text:
             too_long = max(map(len, raw)) > MAX_CELL_CHARS  # type: ignore[arg-type]
         else:
-            too_long = any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in raw)
+            texts = [v for v in raw if type(v) is str]
+            too_long = bool(texts) and max(map(len, texts)) > MAX_CELL_CHARS
         if too_long:
             raw = self._blank_long_cells(line, raw)
             if all(v == "" for v in raw):
@@ -381,7 +382,7 @@ def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
 
 def _xlsx_rows(data: Iterable[list[object]]) -> Iterator[tuple[int, list[CellValue]]]:
     for index, record in enumerate(data, start=1):
-        cells = [_xlsx_value(v) for v in record]
+        cells = [v.strip() if type(v) is str else _xlsx_value(v) for v in record]
         while cells and cells[-1] == "":
             cells.pop()
         if cells:

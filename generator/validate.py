@@ -33,7 +33,12 @@ log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
 _PLAIN_MONEY = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
+_GROUPED_MONEY = re.compile(r"^[1-9]\d{0,2}(?:,\d{3}){1,4}(?:\.\d{1,2})?$", re.ASCII)  # 1,234.50
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# 2025/3/5, 2025.3.5, 2025-3-5, 2025年3月5日: what clerks and Excel's "text" dates look like
+_OTHER_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$",
+                         re.ASCII)
+_MIN_YEAR, _MAX_YEAR = 1900, 2100  # values.parse_date's range
 _CENT = Decimal("0.01")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -260,14 +265,46 @@ class TableResult:
 _SLOW = object()  # marks a cell the column fast path leaves to ``convert``
 
 
-def _fast_date(raw: str) -> Any:
-    if _ISO_DATE.match(raw):
-        try:
-            d = dt.date.fromisoformat(raw)
-        except ValueError:
+def _fast_date(raw: Any) -> Any:
+    """``parse_date`` for the forms nearly all data uses; ``_SLOW`` for anything else."""
+    t = type(raw)
+    if t is str:
+        if _ISO_DATE.match(raw):
+            try:
+                d = dt.date.fromisoformat(raw)
+            except ValueError:
+                return _SLOW
+        else:
+            m = _OTHER_DATE.match(raw)
+            if m is None:
+                return _SLOW
+            y, mo, da = m.group(1), m.group(3) or m.group(5), m.group(4) or m.group(6)
+            try:
+                d = dt.date(int(y), int(mo), int(da))
+            except ValueError:
+                return _SLOW
+    elif t is dt.datetime:  # an Excel date cell
+        d = raw.date()
+    elif t is dt.date:
+        d = raw
+    else:
+        return _SLOW
+    return d if _MIN_YEAR <= d.year <= _MAX_YEAR else _SLOW
+
+
+def _fast_money(raw: Any) -> Any:
+    """``parse_money`` for grouped text (``1,234.50``) and Excel numbers; ``_SLOW`` otherwise
+    (plain text is handled in the column comprehension)."""
+    t = type(raw)
+    if t is str:
+        if _GROUPED_MONEY.match(raw):
+            return Decimal(raw.replace(",", "")).quantize(_CENT)
+        return _SLOW
+    if t is int or t is float:
+        d = values.decimal_from_number(raw)
+        if d is None or d < 0 or values.decimal_places(d) > 2:
             return _SLOW
-        if 1900 <= d.year <= 2100:
-            return d
+        return d.quantize(_CENT)
     return _SLOW
 
 
@@ -280,10 +317,10 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
         return [slow] * len(raws)
     if kind == S.MONEY:
         money, cent, dec = _PLAIN_MONEY.match, _CENT, Decimal
-        return [None if r == "" else dec(r).quantize(cent) if type(r) is str and money(r) else slow
-                for r in raws]
+        return [None if r == "" else dec(r).quantize(cent) if type(r) is str and money(r)
+                else _fast_money(r) for r in raws]
     if kind == S.DATE:
-        return [None if r == "" else _fast_date(r) if type(r) is str else slow for r in raws]
+        return [None if r == "" else _fast_date(r) for r in raws]
     if kind == S.ENUM:
         choices = frozenset(fld.choices)
         return [None if r == "" else r if type(r) is str and r in choices else slow for r in raws]
@@ -302,7 +339,8 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
     if kind == S.INT:
         lo, hi = fld.lo, fld.hi
         return [None if r == "" else int(r) if (
-                    type(r) is str and r.isascii() and r.isdigit() and len(r) < 16
+                    (type(r) is int and abs(r) < 10**15 or type(r) is str and r.isascii()
+                     and r.isdigit() and len(r) < 16)  # an Excel number cell is an int
                     and (lo is None or int(r) >= lo) and (hi is None or int(r) <= hi)) else slow
                 for r in raws]
     return [None if r == "" else slow for r in raws]

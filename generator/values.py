@@ -106,7 +106,7 @@ def _parse_decimal_text(text: str) -> Decimal | None:
     return Decimal(f"{int_part or '0'}.{frac or '0'}")
 
 
-def _decimal_from_number(v: int | float) -> Decimal | None:
+def decimal_from_number(v: int | float) -> Decimal | None:
     if isinstance(v, float):
         if not math.isfinite(v):
             return None
@@ -118,7 +118,7 @@ def _decimal_from_number(v: int | float) -> Decimal | None:
     return d
 
 
-def _decimal_places(d: Decimal) -> int:
+def decimal_places(d: Decimal) -> int:
     """Decimal places once trailing zeros are dropped (no context rounding)."""
     _sign, digits, exp = d.as_tuple()
     assert isinstance(exp, int)
@@ -140,7 +140,7 @@ def parse_money(v: Value) -> Decimal:
     negative = BadValue(f'"{_show(v)}" 金额不能为负数')
     if _is_number(v):
         assert isinstance(v, int | float)
-        d = _decimal_from_number(v)
+        d = decimal_from_number(v)
         if d is None:
             raise bad
         if d < 0:
@@ -164,7 +164,7 @@ def parse_money(v: Value) -> Decimal:
             raise negative
     else:
         raise bad
-    if _decimal_places(d) > 2:
+    if decimal_places(d) > 2:
         raise BadValue(f'"{_show(v)}" 金额最多保留两位小数')
     return d.quantize(Decimal("0.01"))
 
@@ -175,7 +175,7 @@ def parse_number(v: Value) -> Decimal:
     negative = BadValue(f'"{_show(v)}" 不能为负数')
     if _is_number(v):
         assert isinstance(v, int | float)
-        d = _decimal_from_number(v)
+        d = decimal_from_number(v)
         if d is None:
             raise bad
         if d < 0:

@@ -372,3 +372,62 @@ def test_column_precheck_finds_exactly_the_cells_the_cell_precheck_finds(cells):
     ``could_hold_number`` on each cell: no cell that could hide a number is skipped."""
     expected = [i for i, t in enumerate(cells) if could_hold_number(t)]
     assert sorted(cells_that_could_hold_numbers(cells)) == expected
+
+
+def _convert_alone(fld, raw):
+    from generator.validate import Collector, FileContext, convert
+
+    col = Collector()
+    value = convert(fld, raw, "x.csv", 2, col, FileContext(None, "files"))
+    return value, col.problems
+
+
+_MONEY_TEXT = st.one_of(
+    st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,3})?", fullmatch=True),
+    st.from_regex(r"[0-9,.]{1,12}", fullmatch=True),
+    st.from_regex(r"0[0-9]{0,3},[0-9]{3}(\.[0-9]{1,2})?", fullmatch=True),
+)
+_DATE_TEXT = st.one_of(
+    st.from_regex(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日?", fullmatch=True),
+    st.from_regex(r"(18|19|20|21)[0-9]{2}[-/.](0?[1-9]|1[0-2])[-/.]([0-2]?[0-9]|3[01])", fullmatch=True),
+)
+_EXCEL_NUMBER = st.one_of(st.integers(-10**16, 10**16),
+                          st.floats(-1e16, 1e16, allow_nan=False, allow_infinity=False),
+                          st.decimals(0, 10**6, places=2).map(float))
+_EXCEL_DATE = st.one_of(st.dates(), st.datetimes())
+
+
+@PROPERTY
+@given(st.one_of(_MONEY_TEXT, _EXCEL_NUMBER, _DATE_TEXT, _EXCEL_DATE))
+def test_column_fast_paths_agree_with_the_cell_converter(raw) -> None:
+    """Validation converts whole columns of the common forms at once (validate._fast_column):
+    for any cell it either leaves the cell to ``convert`` or gives exactly what ``convert``
+    gives without a problem — held-out data written as clerks write it (1,234.50, 2025/3/5,
+    Excel numbers and dates) must not change a value."""
+    from generator import schema as S
+    from generator.validate import _SLOW, _fast_column
+
+    for fld in (S.Field("金额", "amount", S.MONEY), S.Field("日期", "date", S.DATE),
+                S.Field("户数", "households", S.INT, lo=0, hi=10**6)):
+        fast = _fast_column(fld, [raw], False)[0]
+        if fast is _SLOW:
+            continue
+        value, problems = _convert_alone(fld, raw)
+        assert not problems and fast == value and type(fast) is type(value), (fld.kind, raw)
+
+
+def test_column_fast_paths_take_the_forms_clerks_write() -> None:
+    import datetime as dt
+
+    from generator import schema as S
+    from generator.validate import _fast_column
+
+    money = _fast_column(S.Field("金额", "amount", S.MONEY),
+                         ["1234.5", "1,234.50", "12,345,678", 1234.5, 3, ""], False)
+    assert money == [Decimal("1234.50"), Decimal("1234.50"), Decimal("12345678.00"),
+                     Decimal("1234.50"), Decimal("3.00"), None]
+    dates = _fast_column(S.Field("日期", "date", S.DATE),
+                         ["2025-03-05", "2025/3/5", "2025.3.5", "2025-3-5", "2025年3月5日",
+                          dt.datetime(2025, 3, 5, 8, 0), dt.date(2025, 3, 5)], False)
+    assert dates == [dt.date(2025, 3, 5)] * 7
