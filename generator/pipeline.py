@@ -85,14 +85,17 @@ class Report:
 _WORKER: dict[str, object] = {}
 
 
-def _renderer(county: County, as_of: dt.date) -> Renderer:
+def _renderer(county: County, as_of: dt.date, tdigest: str) -> Renderer:
+    """The worker's renderer for this county; its Jinja environment (templates compiled
+    once, never re-checked on disk) is made again when the templates changed (``tdigest``:
+    a long-lived ``serve`` process)."""
     key = (county, as_of)
     r = _WORKER.get("renderer")
+    if _WORKER.get("tdigest") != tdigest:
+        _WORKER.update(env=make_env(), static=build_static(), tdigest=tdigest, renderer=None)
+        r = None
     if r is None or _WORKER.get("key") != key:
-        env = _WORKER.get("env") or make_env()
-        static = _WORKER.get("static") or build_static()
-        _WORKER.update(env=env, static=static)
-        r = Renderer(county, as_of, static, env=env)  # type: ignore[arg-type]
+        r = Renderer(county, as_of, _WORKER["static"], env=_WORKER["env"])  # type: ignore[arg-type]
         _WORKER.update(renderer=r, key=key)
     return r  # type: ignore[return-value]
 
@@ -159,7 +162,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
                               result.problems, hashes, 0, "")
-    renderer = _renderer(task.county, task.as_of)  # type: ignore[arg-type]
+    renderer = _renderer(task.county, task.as_of, task.tdigest)  # type: ignore[arg-type]
     v = result.village
     pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
