@@ -16,11 +16,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
 
-from markupsafe import escape
-
 from . import views
 from .markup import html_to_text
 from .model import County, Township, Village
+from .views import esc as escape  # markupsafe's escaping, without a Markup object per line
 
 log = logging.getLogger(__name__)
 
