@@ -30,9 +30,9 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # (ten times faster than a [0-9]{17} regex, which tries every position).
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 _SEVENTEEN = b"0" * 17
-_SUSPECT = re.compile(rb"\xe2\x80[\x8b-\x8d]|\xe2\x81\xa0|\xef\xbb\xbf|\xc2\xad|\xef\xbc[\x90-\x99]")
 _ZERO_WIDTH_BYTES = re.compile(rb"\xe2\x80[\x8b-\x8d]|\xe2\x81\xa0|\xef\xbb\xbf|\xc2\xad")
 _FULL_WIDTH_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")
+_SUSPECT = re.compile(_ZERO_WIDTH_BYTES.pattern + b"|" + _FULL_WIDTH_DIGIT.pattern)
 TEXT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".js", ".atom", ".svg", ".css"}
 PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 

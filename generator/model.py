@@ -253,14 +253,13 @@ def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:
     """``cls(line=line, **values)`` for each validated table row, without the frozen
     dataclass ``__init__`` (one ``object.__setattr__`` per field: a village's 2,000 rows
     spent more time there than in reading its CSV files). The rows of one table have the
-    keys (``validate_table`` makes every row from the same columns), so the keys are checked
+    same keys (``validate_table`` makes every row from the same columns), so the keys are checked
     on the first row (and whenever the number of keys changes): keys that are not exactly
     what ``__init__`` would accept go through ``__init__``, so they fail the same way."""
     if any(f.default_factory is not MISSING for f in fields(cls)):
         return tuple(cls(line=line, **values) for line, values in rows)
     names = {f.name for f in fields(cls)}
-    required = {f.name for f in fields(cls)
-                if f.default is MISSING and f.default_factory is MISSING} - {"line"}
+    required = {f.name for f in fields(cls) if f.default is MISSING} - {"line"}
     defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
     new = object.__new__
     out = []

@@ -388,7 +388,7 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 
 def _xml_escape(s: str) -> str:
     """Text content as ElementTree writes it (``&``, ``<``, ``>``)."""
-    s = _XML_BAD.sub("", s)
+    s = _xml_text(s)
     if "&" in s:
         s = s.replace("&", "&amp;")
     if "<" in s:

@@ -38,7 +38,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # 2025/3/5, 2025.3.5, 2025-3-5, 2025年3月5日: what clerks and Excel's "text" dates look like
 _OTHER_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$",
                          re.ASCII)
-_MIN_YEAR, _MAX_YEAR = 1900, 2100  # values.parse_date's range
 _CENT = Decimal("0.01")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -289,7 +288,7 @@ def _fast_date(raw: Any) -> Any:
         d = raw
     else:
         return _SLOW
-    return d if _MIN_YEAR <= d.year <= _MAX_YEAR else _SLOW
+    return d if values.MIN_YEAR <= d.year <= values.MAX_YEAR else _SLOW
 
 
 def _fast_money(raw: Any) -> Any:

@@ -41,8 +41,8 @@ _FULLWIDTH = str.maketrans(
     }
 )
 
-_MIN_YEAR = 1900
-_MAX_YEAR = 2100
+MIN_YEAR = 1900  # dates and months outside these years are errors
+MAX_YEAR = 2100
 _MAX_INT_DIGITS = 15  # a money/number/integer with more digits before the point is not real data
 _MAX_FRAC_DIGITS = 20
 _ECHO_MAX = 40
@@ -247,8 +247,8 @@ _MONTH_RES = (
 
 
 def _check_year(v: Value, year: int) -> None:
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise BadValue(f'"{_show(v)}" 年份应在 {_MIN_YEAR} 到 {_MAX_YEAR} 之间')
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadValue(f'"{_show(v)}" 年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间')
 
 
 def parse_date(v: Value) -> datetime.date:

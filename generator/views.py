@@ -234,16 +234,22 @@ class WelfareMonth:
         return month_label(self.month)
 
 
+def withdrawal_cutoff(as_of: dt.date, privacy_days: int | None) -> dt.date | None:
+    """Welfare rows paid before this date are withdrawn (个人信息公示天数); None: never."""
+    return as_of - dt.timedelta(days=privacy_days) if privacy_days is not None else None
+
+
 def is_withdrawn(row: WelfareRow, as_of: dt.date, privacy_days: int | None) -> bool:
-    return privacy_days is not None and (as_of - row.paid).days > privacy_days
+    cutoff = withdrawal_cutoff(as_of, privacy_days)
+    return cutoff is not None and row.paid < cutoff
 
 
 def _listed(rows: Iterable[WelfareRow], as_of: dt.date,
             privacy_days: int | None) -> tuple[WelfareRow, ...]:
-    """The rows not withdrawn (``is_withdrawn`` over many rows: paid on or after the cutoff)."""
-    if privacy_days is None:
+    """The rows not withdrawn (``is_withdrawn`` over many rows: one cutoff, no call per row)."""
+    cutoff = withdrawal_cutoff(as_of, privacy_days)
+    if cutoff is None:
         return tuple(rows)
-    cutoff = as_of - dt.timedelta(days=privacy_days)
     return tuple(r for r in rows if r.paid >= cutoff)
 
 
@@ -293,9 +299,9 @@ def welfare_summary(rows: tuple[WelfareRow, ...], as_of: dt.date,
                     privacy_days: int | None) -> WelfareSummary:
     months = welfare_months(rows, as_of, privacy_days)
     withdrawn = len(rows) - len(_listed(rows, as_of, privacy_days))
-    cutoff = as_of - dt.timedelta(days=privacy_days) if privacy_days is not None else None
     return WelfareSummary(_programs(list(rows)), sum((r.amount for r in rows), ZERO),
-                          _people(list(rows)), tuple(months), withdrawn, cutoff)
+                          _people(list(rows)), tuple(months), withdrawn,
+                          withdrawal_cutoff(as_of, privacy_days))
 
 
 def published_welfare(rows: tuple[WelfareRow, ...], as_of: dt.date,
