@@ -220,9 +220,12 @@ class Renderer:
                          latest=v.notices[:5], module="home", **ctx)
         yield self._page("powers.html", base + "powers/", crumbs=crumb(("权责清单", None)),
                          module="powers", **ctx)
+        asset_groups = views.group_by(v.assets, "category")
         yield self._page("assets.html", base + "assets/", crumbs=crumb(("三资公开", None)),
-                         module="assets", balances=v.balances,
-                         asset_groups=views.group_by(v.assets, "category"),
+                         module="assets", balances=v.balances, asset_groups=asset_groups,
+                         asset_lines=[views.asset_lines(items) for _cat, items in asset_groups],
+                         resource_lines=views.resource_lines(v.resources),
+                         contract_lines=views.contract_lines(v.contracts),
                          asset_total=views.total(v.assets, "value"),
                          asset_income=views.total(v.assets, "income"),
                          resource_area=sum((r.area for r in v.resources), views.ZERO),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import io
 import logging
 import math
 import zipfile
@@ -260,36 +261,83 @@ def _ensure_field_limit() -> None:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
+def _decoded(abs_path: Path) -> str | None:
+    """The text of a CSV file that is plain UTF-8 (with or without BOM), not blank, without
+    NUL bytes or a binary signature, and smaller than the field limit — nearly every file —
+    read and decoded once; None for anything else, which ``_sniff_encoding`` examines."""
+    if abs_path.stat().st_size >= _CSV_FIELD_LIMIT:
+        return None
+    data = abs_path.read_bytes()
+    if b"\x00" in data or data.startswith(_UTF16_BOMS) or data.startswith(_MAGIC):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return text if text.strip(" \t\r\n\x0b\x0c\ufeff") else None
+
+
+class _CsvError(Exception):
+    def __init__(self, line: int, detail: str) -> None:
+        super().__init__(detail)
+        self.line = line
+
+
+def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
+    """(first physical line, stripped cells) of each CSV record; a blank line may come as
+    no cells or one empty cell (callers skip records without text). Raises _CsvError."""
+    strip = str.strip
+    if '"' not in text and text.count("\r") == text.count("\r\n"):
+        # No quotes and no lone CR (nearly every clerk's file): every record is one line
+        # and its cells are the text between commas — what csv.reader makes of it,
+        # without its per-record cost.
+        for start, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+            yield start, list(map(strip, line.split(",")))
+        return
+    prev = 0  # physical lines consumed so far; a record starts on prev + 1
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for record in reader:
+            start, prev = prev + 1, reader.line_num
+            yield start, list(map(strip, record))
+    except csv.Error as exc:
+        raise _CsvError(prev + 1, str(exc)) from None
+
+
 def _read_csv(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
-    encoding, problem = _sniff_encoding(abs_path)
-    if encoding is None:
-        assert problem is not None
-        return None, [_file_problem(rel_path, problem)]
-    if encoding == "gb18030":
-        logger.debug("%s: read as GB18030", rel_path)
+    text = _decoded(abs_path)
+    if text is None:
+        encoding, problem = _sniff_encoding(abs_path)
+        if encoding is None:
+            assert problem is not None
+            return None, [_file_problem(rel_path, problem)]
+        if encoding == "gb18030":
+            logger.debug("%s: read as GB18030", rel_path)
+        text = abs_path.read_bytes().decode(encoding)  # line ends kept as written
     _ensure_field_limit()
     builder = _Builder(rel_path, all_text=True)
-    strip = str.strip
-    prev = 0  # physical lines consumed so far; a record starts on prev + 1
-    with abs_path.open("r", encoding=encoding, newline="") as f:
-        reader = csv.reader(f, strict=True)
-        try:
-            for record in reader:
-                start, prev = prev + 1, reader.line_num
-                cells: list[CellValue] = list(map(strip, record))
-                if not any(cells):
-                    continue  # blank line or only empty cells
-                if not builder.header:
-                    if start != 1:
-                        return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
-                    if not builder.set_header(cells):
-                        return None, builder.problems
-                    continue
-                builder.add_row(start, cells)
-        except csv.Error as exc:
-            message = _csv_message(str(exc))
-            builder.problems.append(Problem(rel_path, prev + 1, FIELD_FILE, message))
-            return None, builder.problems
+    records = _records(text)
+    try:
+        for start, cells in records:
+            if not any(cells):
+                continue  # blank line or only empty cells
+            if start != 1:
+                return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+            if not builder.set_header(cells):
+                return None, builder.problems
+            break
+        # the rows: those of the header's width with no over-long cell (nearly all) are
+        # taken here; the others go through add_row, which reports and mends them
+        header, width, rows, add_row = builder.header, len(builder.header), builder.rows, builder.add_row
+        for start, cells in records:
+            if len(cells) == width and max(map(len, cells)) <= MAX_CELL_CHARS:
+                if any(cells):
+                    rows.append(Row(start, tuple(cells), header))
+            elif any(cells):
+                add_row(start, cells)
+    except _CsvError as exc:
+        builder.problems.append(Problem(rel_path, exc.line, FIELD_FILE, _csv_message(str(exc))))
+        return None, builder.problems
     if not builder.header:
         return None, [_file_problem(rel_path, MSG_EMPTY)]
     return builder.table(), builder.problems

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import markupsafe
 
-from .model import FinanceRow, Village, WelfareRow
+from .model import Asset, Contract, FinanceRow, Resource, Village, WelfareRow
 
 T = TypeVar("T")
 ZERO = Decimal("0.00")
@@ -151,9 +151,10 @@ def esc(s: str) -> str:
     return str(markupsafe.escape(s)) if _HTML_SPECIAL.search(s) else s
 
 
-# The two long tables (a village has thousands of ledger and welfare rows) are rendered
-# from these tuples of already escaped cells with the ``rows_html`` filter: every text cell
-# goes through esc(); the others are digits and dates made here.
+# The long tables (a village has thousands of ledger and welfare rows, hundreds of assets,
+# resources and contracts) are rendered from these tuples of already escaped cells with the
+# ``rows_html`` filter: every text cell goes through esc(); the others are digits and dates
+# made here.
 def _esc_column(texts: list[str]) -> list[str]:
     """``esc`` over a column: one search over the whole column when (as nearly always) no
     cell has anything to escape."""
@@ -189,6 +190,66 @@ def welfare_lines(rows: tuple[WelfareRow, ...]) -> list[WelfareLine]:
         [r.paid.isoformat() for r in rows],
         _esc_column([r.method or "" for r in rows]),
         _esc_column([r.note or "" for r in rows]),
+        strict=True))
+
+
+def _iso(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    """A term: 2020-01-01 至 2025-12-31 (either end may be missing)."""
+    return f"{_iso(start)}{' 至 ' if start or end else ''}{_iso(end)}"
+
+
+def asset_lines(items: Iterable[Asset]) -> list[tuple[str, ...]]:
+    """The cells of an asset table, escaped: 编号, 名称, 数量 and 单位, 原值, 购建日期, 位置,
+    状态, 承租方, 年收益."""
+    items = list(items)
+    return list(zip(
+        _esc_column([a.code for a in items]),
+        _esc_column([a.name for a in items]),
+        _esc_column([num(a.quantity) + (a.unit or "") for a in items]),
+        [yuan(a.value) for a in items],
+        [_iso(a.acquired) for a in items],
+        _esc_column([a.location or "" for a in items]),
+        _esc_column([a.status or "" for a in items]),
+        _esc_column([a.lessee or "" for a in items]),
+        [yuan(a.income) for a in items],
+        strict=True))
+
+
+def resource_lines(items: Iterable[Resource]) -> list[tuple[str, ...]]:
+    """The cells of the resource table, escaped: 编号, 名称, 类型, 面积, 位置, 承包方, 合同编号,
+    期限, 年租金."""
+    items = list(items)
+    return list(zip(
+        _esc_column([r.code for r in items]),
+        _esc_column([r.name for r in items]),
+        _esc_column([r.kind for r in items]),
+        [num(r.area) for r in items],
+        _esc_column([r.location or "" for r in items]),
+        _esc_column([r.contractor or "" for r in items]),
+        _esc_column([r.contract_no or "" for r in items]),
+        [_span(r.start, r.end) for r in items],
+        [yuan(r.rent) for r in items],
+        strict=True))
+
+
+def contract_lines(items: Iterable[Contract]) -> list[tuple[str, ...]]:
+    """The cells of the contract table, escaped: 合同编号, 名称, 相对方, 类型, 金额, 签订日期,
+    期限, 状态, 附件 file name ("" for none)."""
+    items = list(items)
+    return list(zip(
+        _esc_column([c.code for c in items]),
+        _esc_column([c.name for c in items]),
+        _esc_column([c.party for c in items]),
+        _esc_column([c.kind or "" for c in items]),
+        [yuan(c.amount) for c in items],
+        [_iso(c.signed) for c in items],
+        [_span(c.start, c.end) for c in items],
+        _esc_column([c.status or "" for c in items]),
+        _esc_column([c.attachment or "" for c in items]),
         strict=True))
 
 

@@ -386,6 +386,30 @@ def test_guard_sees_ids_through_zero_width_spaces(idno, before, after, zw) -> No
     assert leakguard.scan_bytes(data, frozenset())
 
 
+HIDERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+FULL_WIDTH = "０１２３４５６７８９"
+
+
+@PROP
+@given(st.text(alphabet="0123456789" + FULL_WIDTH + HIDERS + "，。（）：—‘“”…·年张aX \n\u2019\u00b7",
+               max_size=80),
+       st.lists(st.tuples(ids, st.integers(0, 2), st.sampled_from(HIDERS)), max_size=2))
+def test_guard_precheck_never_misses_a_hidden_digit_run(text, hidden) -> None:
+    """The one-pass precheck may say "maybe" for text without an ID, never "no" for text
+    where 17 digits appear once zero-width characters are dropped and full-width digits
+    read as digits (the form an ID is hidden in)."""
+    from generator import leakguard
+
+    for idno, how, zw in hidden:  # an ID spelt with full-width digits or split by a hider
+        spelt = idno.translate(str.maketrans("0123456789", FULL_WIDTH)) if how == 1 else idno
+        text += "|" + (zw.join(spelt) if how == 2 else spelt[:9] + zw + spelt[9:])
+    plain = "".join(c for c in text if c not in HIDERS).translate(
+        str.maketrans(FULL_WIDTH, "0123456789"))
+    if re.search(r"[0-9]{17}", plain):
+        assert leakguard.might_hold_id(text.encode())
+        assert leakguard.might_hold_id(b"\xef\xbb\xbf" + text.encode())
+
+
 def test_mask_in_an_indented_code_block_shows_plainly() -> None:
     """Four leading spaces make a Markdown code block, which shows text literally: the mask
     must still read 100000********0005, not with Markdown escapes."""

@@ -330,3 +330,46 @@ def test_directory_instead_of_file(tmp_path):
     (tmp_path / "finance.csv").mkdir()
     table, problems = read(tmp_path / "finance.csv")
     assert table is None and problems[0].message.startswith("无法读取文件")
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _reference_records(text: str) -> list[tuple[int, list[str]]]:
+    """What csv.reader makes of ``text``: (first physical line, stripped cells) per record."""
+    import csv
+    import io
+
+    out, prev = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    for record in reader:
+        start, prev = prev + 1, reader.line_num
+        out.append((start, [c.strip() for c in record]))
+    return out
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([",", "\n", "\r\n", "\r", " ", "\t", "a", "张", "1", "\u3000",
+                                 "\ufeff"]), max_size=60).map("".join))
+def test_quote_free_csv_is_read_as_csv_reader_reads_it(text) -> None:
+    """The quote-free fast path gives the records, cells and line numbers csv.reader gives
+    (blank records, which the reader skips, aside)."""
+    from generator.tables import _records
+
+    assert [r for r in _records(text) if any(r[1])] == [
+        r for r in _reference_records(text) if any(r[1])]
+
+
+def test_csv_with_quotes_or_lone_cr_keeps_its_line_numbers(tmp_path: Path) -> None:
+    """A quoted cell spanning lines, and a lone CR as a line end, still number rows by the
+    physical line they start on."""
+    from generator.tables import _records
+
+    for text in ('a,b\n"x\ny",1\nz,2\n', "a,b\rx,1\r\ry,2\r", 'a,"b"\r\nc,d\r\n'):
+        assert [r for r in _records(text) if any(r[1])] == [
+            r for r in _reference_records(text) if any(r[1])]
+    table, problems = read(write(tmp_path, '日期,摘要\n2025-01-01,"两行\n摘要"\n2025-01-02,三\n'))
+    assert problems == [] and [r.line for r in table.rows] == [2, 4]
