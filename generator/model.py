@@ -7,6 +7,7 @@ model (welfare rows carry only the masked form).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
@@ -65,7 +66,7 @@ class FinanceRow:
     approver: str | None = None
     attachment: str | None = None
 
-    @property
+    @functools.cached_property  # grouped by month for pages, search and downloads
     def month(self) -> str:
         return f"{self.date.year:04d}-{self.date.month:02d}"
 
@@ -138,7 +139,7 @@ class WelfareRow:
     method: str | None = None
     note: str | None = None
 
-    @property
+    @functools.cached_property
     def month(self) -> str:
         return f"{self.paid.year:04d}-{self.paid.month:02d}"
 

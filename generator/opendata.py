@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import json
 import logging
 import operator
@@ -57,6 +58,7 @@ TZ = "+08:00"
 LIST_SEP = "；"  # joins list values (流程, 附件 …) in one CSV cell
 PLACE_COLUMNS = ("乡镇", "村")  # leading columns of the county-wide CSVs
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_AFTER_NEWLINE = re.compile("\n[" + re.escape("".join(_FORMULA_START)) + "]")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_KINDS = {S.TEXT, S.ENUM, S.FILE, S.FILES, S.TEXTLIST, S.URL, S.MARKDOWN}
 URL_WARNING = "未填写网址，二维码、网站地图和订阅（Atom）将不生成"
@@ -217,8 +219,7 @@ def _csv_guard(kind: str, texts: list[str]) -> list[str]:
     """A cell Excel would run as a formula is shown as text (OWASP CSV injection)."""
     if kind not in _TEXT_KINDS:
         return texts
-    joined = "\n" + "\n".join(texts)
-    if not any("\n" + c in joined for c in _FORMULA_START):  # one look at the whole column
+    if _FORMULA_AFTER_NEWLINE.search("\n" + "\n".join(texts)) is None:  # the whole column at once
         return texts
     return ["'" + t if t.startswith(_FORMULA_START) else t for t in texts]
 
@@ -243,10 +244,22 @@ class _Line:
 
 
 _LINE_WRITER = csv.writer(_Line(), lineterminator="\r\n")
+# what makes csv.writer (QUOTE_MINIMAL) quote a cell: the delimiter, the quote character,
+# a line break
+_CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
 def _csv_lines(rows: Iterable[Iterable[str]]) -> bytes:
     return "".join(_LINE_WRITER.writerow(r) for r in rows).encode()
+
+
+def csv_rows(columns: list[list[str]]) -> list[str]:
+    """The CSV lines (CRLF) of the rows made of these columns, as csv.writer writes them."""
+    if len(columns) > 1 and _CSV_SPECIAL.search("\x00".join(itertools.chain(*columns))) is None:
+        # no cell needs quoting (nearly always): a row is its cells joined by commas
+        return [",".join(r) + "\r\n" for r in zip(*columns, strict=True)]
+    writerow = _LINE_WRITER.writerow
+    return [writerow(r) for r in zip(*columns, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -266,8 +279,7 @@ def format_rows(table: Table, rows: list[tuple]) -> Formatted:
         texts = _texts(f.kind, list(values))
         csv_cols.append(_csv_guard(f.kind, texts))
         json_cols.append(_json_values(f.kind, values, texts))
-    writerow = _LINE_WRITER.writerow
-    csv_lines = [writerow(r) for r in zip(*csv_cols, strict=True)]
+    csv_lines = csv_rows(csv_cols)
     keys = [_json_str(f.label).replace("{", "{{").replace("}", "}}") + ": {}" for f in table.columns]
     template = "  {{" + ", ".join(keys) + "}}"
     json_lines = [template.format(*r) for r in zip(*json_cols, strict=True)]
@@ -307,7 +319,7 @@ def column_meta(f: S.Field) -> dict[str, object]:
     return meta
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _columns_json(table: Table) -> str:
     """``columns`` of a table's JSON download, as ``json.dumps(..., indent=1)`` writes it one
     level down (inside the document)."""

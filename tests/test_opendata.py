@@ -398,3 +398,34 @@ def test_feed_is_written_exactly_as_elementtree_writes_it(rows, title) -> None:
             dt.date(2026, 1, 1))
     assert feed_bytes(*args) == _feed_by_elementtree(*args)
     ET.fromstring(feed_bytes(*args))  # well-formed
+
+
+_CELL = st.lists(st.sampled_from(["a", "张", " ", ",", '"', "\r", "\n", "=", "1", ""]),
+                 max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(1, 4).flatmap(
+    lambda n: st.lists(st.lists(_CELL, min_size=n, max_size=n), max_size=4)))
+def test_csv_rows_are_what_csv_writer_writes(rows) -> None:
+    """The download's CSV lines (joined without csv.writer when no cell needs quoting) are
+    byte for byte what csv.writer writes."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else []
+    from generator.opendata import csv_rows
+
+    assert "".join(csv_rows(columns)) == buf.getvalue()
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "张", " ", '"', "\\", "\n", "\x00", "\x1f", "\u2028", ""]),
+                         max_size=4).map("".join), max_size=6))
+def test_json_text_cells_are_what_json_dumps_writes(texts) -> None:
+    """A text column's JSON literals are what json.dumps(ensure_ascii=False) writes; an
+    empty cell is null."""
+    from generator import schema
+    from generator.opendata import _json_values
+
+    assert _json_values(schema.TEXT, texts, texts) == [
+        "null" if t == "" else json.dumps(t, ensure_ascii=False) for t in texts]
