@@ -7,13 +7,28 @@ model (welfare rows carry only the masked form).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
 Date = dt.date
+
+
+class _stored:
+    """A value computed from a row on first use and kept in the row (what
+    ``functools.cached_property`` does, without the lock it takes on Python 3.11 — a row
+    is never shared between threads)."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)  # later reads find it there
+        return value
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class FinanceRow:
     approver: str | None = None
     attachment: str | None = None
 
-    @functools.cached_property  # grouped by month for pages, search and downloads
+    @_stored  # rows are grouped by month for pages, search documents and downloads
     def month(self) -> str:
         return f"{self.date.year:04d}-{self.date.month:02d}"
 
@@ -139,7 +154,7 @@ class WelfareRow:
     method: str | None = None
     note: str | None = None
 
-    @functools.cached_property
+    @_stored
     def month(self) -> str:
         return f"{self.paid.year:04d}-{self.paid.month:02d}"
 

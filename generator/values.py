@@ -431,8 +431,10 @@ def could_hold_number(text: str) -> bool:
 
 
 def cells_that_could_hold_numbers(texts: list[str]) -> list[int]:
-    """The indexes of the ``texts`` for which ``could_hold_number`` is true, found with one
-    search over the whole column (most columns have no four digits in a row anywhere)."""
+    """Indexes of ``texts`` that ``scrub_text`` might change (every one it does change; some
+    it leaves as they are): those for which ``could_hold_number`` is true — found with one
+    search over the whole column — and then only if the full pattern matches somewhere in
+    them (vouchers such as 记202411-001 pass the cheap test in every row, never the full one)."""
     joined = "\x00".join(texts)  # "\x00" is not a digit: no run crosses two cells
     first = _PRECHECK.search(joined)
     if first is None:
@@ -440,7 +442,11 @@ def cells_that_could_hold_numbers(texts: list[str]) -> list[int]:
     starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
     found = dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1
                           for m in _PRECHECK.finditer(joined, first.start()))
-    return [i for i in found if len(texts[i]) >= 11]
+    candidates = [i for i in found if len(texts[i]) >= 11]
+    # nor a separator of the grouped forms: no match of the full pattern crosses two cells
+    if _SCRUB.search("\x00".join(texts[i] for i in candidates)) is None:
+        return []
+    return candidates
 
 
 def scrub_text(text: str, *, mobiles: bool = False, markdown: bool = False) -> tuple[str, list[str]]:
