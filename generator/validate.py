@@ -291,6 +291,30 @@ def _fast_date(raw: Any) -> Any:
     return d if values.MIN_YEAR <= d.year <= values.MAX_YEAR else _SLOW
 
 
+_ISO_SHAPE = bytes.maketrans(b"0123456789", b"0000000000")
+
+
+def _iso_column(raws: list[Any]) -> list[Any] | None:
+    """A date column whose cells are all empty or YYYY-MM-DD text in the allowed years
+    (nearly every column), converted at once: what ``_fast_date`` gives each cell. None
+    for any other column (then cell by cell)."""
+    try:
+        joined = "\x00".join(raws).encode()
+    except TypeError:  # Excel date cells
+        return None
+    if not set(joined.translate(_ISO_SHAPE).split(b"\x00")) <= {b"", b"0000-00-00"}:
+        return None
+    fromiso = dt.date.fromisoformat
+    try:
+        out = [None if r == "" else fromiso(r) for r in raws]
+    except ValueError:  # such as 2025-02-30: the cell path reports it
+        return None
+    present = [d for d in out if d is not None]
+    if present and not (values.MIN_YEAR <= min(present).year and max(present).year <= values.MAX_YEAR):
+        return None
+    return out
+
+
 def _fast_money(raw: Any) -> Any:
     """``parse_money`` for grouped text (``1,234.50``) and Excel numbers; ``_SLOW`` otherwise
     (plain text is handled in the column comprehension)."""
@@ -319,7 +343,8 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
         return [None if r == "" else dec(r).quantize(cent) if type(r) is str and money(r)
                 else _fast_money(r) for r in raws]
     if kind == S.DATE:
-        return [None if r == "" else _fast_date(r) for r in raws]
+        whole = _iso_column(raws)
+        return whole if whole is not None else [None if r == "" else _fast_date(r) for r in raws]
     if kind == S.ENUM:
         choices = frozenset(fld.choices)
         return [None if r == "" else r if type(r) is str and r in choices else slow for r in raws]

@@ -419,6 +419,20 @@ def test_column_fast_paths_agree_with_the_cell_converter(raw) -> None:
         assert not problems and fast == value and type(fast) is type(value), (fld.kind, raw)
 
 
+@PROPERTY
+@given(st.lists(st.one_of(st.just(""), _DATE_TEXT, st.dates().map(str),
+                          st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True)),
+                max_size=8))
+def test_date_column_at_once_is_cell_by_cell(raws) -> None:
+    """A date column converted at once (all YYYY-MM-DD) gives what each cell gives alone."""
+    from generator.validate import _SLOW, _fast_date, _iso_column
+
+    whole = _iso_column(raws)
+    if whole is not None:
+        cells = [None if r == "" else _fast_date(r) for r in raws]
+        assert _SLOW not in cells and whole == cells
+
+
 def test_column_fast_paths_take_the_forms_clerks_write() -> None:
     import datetime as dt
 
