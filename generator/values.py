@@ -443,7 +443,8 @@ def cells_that_could_hold_numbers(texts: list[str]) -> list[int]:
     found = dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1
                           for m in _PRECHECK.finditer(joined, first.start()))
     candidates = [i for i in found if len(texts[i]) >= 11]
-    # nor a separator of the grouped forms: no match of the full pattern crosses two cells
+    # "\x00" is neither a digit nor a separator of the grouped forms: no match of the full
+    # pattern crosses two cells
     if _SCRUB.search("\x00".join(texts[i] for i in candidates)) is None:
         return []
     return candidates
