@@ -244,3 +244,15 @@ def test_refuses_non_empty_out(tiny: Path) -> None:
     result = _run("--out", str(tiny), *TINY)
     assert result.returncode == 2
     assert "非空" in result.stderr
+
+
+def test_village_cpu_reports_every_stage(tiny: Path) -> None:
+    """tools/village_cpu.py (the per-stage CPU probe) runs on synthetic data and prints a
+    line for each stage and the total."""
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "village_cpu.py"), "--data", str(tiny),
+                          "--villages", "2", "--passes", "1"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "2 个村" in lines[0]
+    for stage in ("load", "pages", "downloads", "leak guard", "search documents", "total"):
+        assert any(line.split()[0:len(stage.split())] == stage.split() for line in lines[1:]), stage
