@@ -35,10 +35,12 @@ _SEVENTEEN = b"0" * 17
 # full-width digit deleted, its last byte (0x90-0x99) read as a digit. An ID hidden by
 # those characters becomes a run of 17 "0" too; other text only rarely does (then the
 # exact test below decides). One translate pass instead of a regex over every byte.
-_HIDING_BYTES = bytes(sorted(set(_HIDERS.encode()) | {0xEF, 0xBC}))
-_LOOSE_DIGITS = bytes.maketrans(b"0123456789" + bytes(range(0x90, 0x9A)), b"0" * 20)
+_FW_LEAD = _FULL_WIDTH_DIGITS[0].encode()[:-1]  # the bytes every full-width digit starts with
+_FW_LAST = bytes(c.encode()[-1] for c in _FULL_WIDTH_DIGITS)  # its own last byte
+_HIDING_BYTES = bytes(sorted(set(_HIDERS.encode()) | set(_FW_LEAD)))
+_LOOSE_DIGITS = bytes.maketrans(b"0123456789" + _FW_LAST, b"0" * 20)
 _ZERO_WIDTH_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in _HIDERS))
-_FULL_WIDTH_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")
+_FULL_WIDTH_DIGIT = re.compile(re.escape(_FW_LEAD) + b"[" + re.escape(_FW_LAST) + b"]")
 _SUSPECT = re.compile(_ZERO_WIDTH_BYTES.pattern + b"|" + _FULL_WIDTH_DIGIT.pattern)
 TEXT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".js", ".atom", ".svg", ".css"}
 PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}

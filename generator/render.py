@@ -42,10 +42,6 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "form-action 'self'")
 
 
-def _date(d: dt.date | None) -> str:
-    return d.isoformat() if d else ""
-
-
 def _cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
@@ -60,7 +56,7 @@ def make_env() -> jinja2.Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # a build renders ~20,000 pages: no stat() of each template per page
     )
-    env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=_date,
+    env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=views.iso_date,
                        cn_date=_cn_date, month_label=views.month_label,
                        rows_html=views.rows_html)
     env.tests["safe_link"] = link_allowed

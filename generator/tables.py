@@ -66,6 +66,7 @@ _MAGIC = (
     b"\x1f\x8b",
 )
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_BLANK = " \t\r\n\x0b\x0c\ufeff"  # a file of only these is empty
 
 
 class Row(NamedTuple):
@@ -109,7 +110,7 @@ def read_table(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
     try:
         if abs_path.suffix.lower() == ".xlsx":
             return _read_xlsx(abs_path, rel_path)
-        return _read_csv(abs_path, rel_path)
+        return _read_csv(abs_path, rel_path, size)
     except OSError as exc:
         return None, [_file_problem(rel_path, f"无法读取文件（{exc.strerror or exc}）")]
 
@@ -248,7 +249,7 @@ def _scan(abs_path: Path, encoding: str) -> str:
                 if b"\x00" in chunk:
                     return "nul"
                 text = decoder.decode(chunk)
-                if blank and text.strip(" \t\r\n\x0b\x0c\ufeff"):
+                if blank and text.strip(_BLANK):
                     blank = False
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -261,11 +262,11 @@ def _ensure_field_limit() -> None:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
-def _decoded(abs_path: Path) -> str | None:
+def _decoded(abs_path: Path, size: int) -> str | None:
     """The text of a CSV file that is plain UTF-8 (with or without BOM), not blank, without
     NUL bytes or a binary signature, and smaller than the field limit — nearly every file —
     read and decoded once; None for anything else, which ``_sniff_encoding`` examines."""
-    if abs_path.stat().st_size >= _CSV_FIELD_LIMIT:
+    if size >= _CSV_FIELD_LIMIT:
         return None
     data = abs_path.read_bytes()
     if b"\x00" in data or data.startswith(_UTF16_BOMS) or data.startswith(_MAGIC):
@@ -274,7 +275,7 @@ def _decoded(abs_path: Path) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    return text if text.strip(" \t\r\n\x0b\x0c\ufeff") else None
+    return text if text.strip(_BLANK) else None
 
 
 class _CsvError(Exception):
@@ -304,8 +305,8 @@ def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
         raise _CsvError(prev + 1, str(exc)) from None
 
 
-def _read_csv(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
-    text = _decoded(abs_path)
+def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
+    text = _decoded(abs_path, size)
     if text is None:
         encoding, problem = _sniff_encoding(abs_path)
         if encoding is None:

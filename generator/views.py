@@ -193,13 +193,14 @@ def welfare_lines(rows: tuple[WelfareRow, ...]) -> list[WelfareLine]:
         strict=True))
 
 
-def _iso(d: dt.date | None) -> str:
+def iso_date(d: dt.date | None) -> str:
+    """A date as YYYY-MM-DD, "" for none (also the templates' ``date`` filter)."""
     return d.isoformat() if d else ""
 
 
 def _span(start: dt.date | None, end: dt.date | None) -> str:
     """A term: 2020-01-01 至 2025-12-31 (either end may be missing)."""
-    return f"{_iso(start)}{' 至 ' if start or end else ''}{_iso(end)}"
+    return f"{iso_date(start)}{' 至 ' if start or end else ''}{iso_date(end)}"
 
 
 def asset_lines(items: Iterable[Asset]) -> list[tuple[str, ...]]:
@@ -211,7 +212,7 @@ def asset_lines(items: Iterable[Asset]) -> list[tuple[str, ...]]:
         _esc_column([a.name for a in items]),
         _esc_column([num(a.quantity) + (a.unit or "") for a in items]),
         [yuan(a.value) for a in items],
-        [_iso(a.acquired) for a in items],
+        [iso_date(a.acquired) for a in items],
         _esc_column([a.location or "" for a in items]),
         _esc_column([a.status or "" for a in items]),
         _esc_column([a.lessee or "" for a in items]),
@@ -246,7 +247,7 @@ def contract_lines(items: Iterable[Contract]) -> list[tuple[str, ...]]:
         _esc_column([c.party for c in items]),
         _esc_column([c.kind or "" for c in items]),
         [yuan(c.amount) for c in items],
-        [_iso(c.signed) for c in items],
+        [iso_date(c.signed) for c in items],
         [_span(c.start, c.end) for c in items],
         _esc_column([c.status or "" for c in items]),
         _esc_column([c.attachment or "" for c in items]),
