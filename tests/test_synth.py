@@ -240,6 +240,69 @@ def test_edit_village_changes_only_that_village(tiny: Path, tmp_path: Path) -> N
     _assert_reconciles(target)
 
 
+def _as_clerk_wrote_it(village: Path) -> None:
+    """Rewrite a synthetic village's ledger and balances the way Excel on a Chinese Windows
+    saves them: GB18030, CRLF, ``2025/3/5`` dates, ``￥1,234.50`` money, ``2025年3月`` months."""
+    def rewrite(name: str, cell) -> None:
+        path = village / name
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        out = [rows[0]] + [[cell(rows[0][i], v) for i, v in enumerate(r)] for r in rows[1:]]
+        text = "".join(",".join(f'"{c}"' if "," in c else c for c in r) + "\r\n" for r in out)
+        path.write_bytes(text.encode("gb18030"))
+
+    def money(v: str) -> str:
+        yuan, _, fen = v.partition(".")
+        return f"￥{int(yuan):,}.{fen or '00'}"
+
+    def finance(col: str, v: str) -> str:
+        if col == "日期":
+            d = dt.date.fromisoformat(v)
+            return f"{d.year}/{d.month}/{d.day}"
+        return money(v) if col == "金额" else v
+
+    def balances(col: str, v: str) -> str:
+        return f"{int(v[:4])}年{int(v[5:7])}月" if col == "月份" else money(v)
+
+    rewrite("finance.csv", finance)
+    rewrite("balances.csv", balances)
+
+
+def test_edit_village_keeps_a_clerk_file_as_written(tiny: Path, tmp_path: Path) -> None:
+    """Held-out data is not this tool's: the benchmark's one-village edit must still produce
+    valid data, in the file's own encoding and line ends, changing only a few 摘要."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(tiny, data)
+    target = data / "county-01" / "town-01" / "village-002"
+    _as_clerk_wrote_it(target)
+    balances_before = (target / "balances.csv").read_bytes()
+    raw_before = (target / "finance.csv").read_bytes()
+    result = _run("--edit-village", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "更正 3 条" in result.stdout
+    raw_after = (target / "finance.csv").read_bytes()
+    assert (target / "balances.csv").read_bytes() == balances_before
+    assert raw_after.count(b"\r\n") == raw_before.count(b"\r\n")
+    before = list(csv.reader(raw_before.decode("gb18030").splitlines()))
+    after = list(csv.reader(raw_after.decode("gb18030").splitlines()))
+    col = before[0].index("摘要")
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert len(changed) == 3
+    for b, a in changed:
+        assert a[col] == b[col] + "（更正）"
+        assert a[:col] + a[col + 1:] == b[:col] + b[col + 1:]
+    # The edited data still passes the generator's check (amounts untouched: balances hold).
+    check = subprocess.run(
+        [sys.executable, "build.py", "check", "--data", str(data), "--as-of", "2026-11-28"],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    # Seeded by the file: a second edit changes it again.
+    assert _run("--edit-village", str(target)).returncode == 0
+    assert (target / "finance.csv").read_bytes() != raw_after
+
+
 def test_refuses_non_empty_out(tiny: Path) -> None:
     result = _run("--out", str(tiny), *TINY)
     assert result.returncode == 2

@@ -6,7 +6,8 @@
 
 One run, per repetition:
 
-1. Hugo baseline (unless ``--skip-hugo``): every CSV row of the data folder as
+1. Hugo baseline (unless ``--skip-hugo``): every table row (CSV in UTF-8 or GB18030,
+   or .xlsx) of the data folder as
    Markdown tables, ~100 rows per page, under
    ``content/<county>/<township>/<village>/<module>/<file>-<n>.md`` with a minimal
    layout (``<html lang="zh-CN">``, ``data-pagefind-body``); then ``hugo --quiet``
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import csv
 import filecmp
+import io
 import json
 import logging
 import os
@@ -302,10 +304,43 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv_files(data: Path) -> Iterator[tuple[Path, Path]]:
-    """(village folder, csv file) for every CSV three levels below ``data``."""
-    for f in sorted(data.glob("*/*/*/*.csv")):
+def _table_files(data: Path) -> Iterator[tuple[Path, Path]]:
+    """(village folder, table file) for every .csv and .xlsx three levels below ``data``."""
+    files = [*data.glob("*/*/*/*.csv"), *data.glob("*/*/*/*.xlsx")]
+    for f in sorted(files):
         yield f.parent, f
+
+
+def _table_rows(f: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and non-empty rows of one table file, read as DATA-FORMAT.md allows it written:
+    CSV in UTF-8 (with or without BOM) or GB18030, any line ends; or an .xlsx's first sheet."""
+    if f.suffix == ".xlsx":
+        from python_calamine import CalamineWorkbook  # a dependency of the project itself
+
+        workbook = CalamineWorkbook.from_path(str(f))
+        try:
+            records = [[_xlsx_cell(v) for v in r] for r in workbook.get_sheet_by_index(0).to_python()]
+        finally:
+            workbook.close()
+    else:
+        raw = f.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    rows = [r for r in records if any(c.strip() for c in r)]
+    if not rows:
+        return [], []
+    return rows[0], rows[1:]
+
+
+def _xlsx_cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 @dataclass(frozen=True)
@@ -316,20 +351,17 @@ class HugoSite:
 
 
 def make_hugo_site(data: Path, root: Path, rows_per_page: int = ROWS_PER_PAGE) -> HugoSite:
-    """Write the data folder's CSV rows as paginated Markdown tables for Hugo."""
+    """Write the data folder's table rows as paginated Markdown tables for Hugo."""
     shutil.rmtree(root, ignore_errors=True)
     (root / "layouts" / "_default").mkdir(parents=True)
     (root / "hugo.toml").write_text(CONFIG, encoding="utf-8")
     for name, text in (("baseof.html", BASEOF), ("single.html", SINGLE), ("list.html", LIST)):
         (root / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
     pages = rows_total = 0
-    for village, f in _csv_files(data):
-        with f.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
-                continue
-            rows = [r for r in reader if any(c.strip() for c in r)]
+    for village, f in _table_files(data):
+        header, rows = _table_rows(f)
+        if not header:
+            continue
         rows_total += len(rows)
         rel = village.relative_to(data)
         folder = root / "content" / rel / MODULE_OF.get(f.stem, f.stem)
@@ -360,9 +392,9 @@ def build_cmd(data: Path, out: Path, *, cache: bool, jobs: int | None) -> list[s
 
 
 def pick_village(data: Path) -> Path:
-    villages = sorted(p.parent for p in data.glob("*/*/*/village.yaml"))
+    villages = sorted(p.parent for p in data.glob("*/*/*/finance.csv"))
     if not villages:
-        raise SystemExit(f"{data} 里没有村文件夹")
+        raise SystemExit(f"{data} 里没有带 finance.csv 的村文件夹（改一个村的步骤要改它）")
     return villages[len(villages) // 2]
 
 
@@ -437,7 +469,7 @@ def seed_scale(work: Path, jobs: int | None) -> tuple[Measurement, TreeStats, in
     print("生成 16 个县的种子规模数据……", file=sys.stderr, flush=True)
     subprocess.run([PYTHON, "tools/synth.py", "--out", str(data), "--counties", "16"], cwd=REPO,
                    check=True, capture_output=True)
-    rows = sum(max(0, _count_lines(f) - 1) for f in data.glob("*/*/*/*.csv"))
+    rows = sum(len(_table_rows(f)[1]) for _, f in _table_files(data))
     out = work / "seed-out" / "site"
     try:
         m = run_timed("ours seed scale cold", build_cmd(data, out, cache=False, jobs=jobs))
@@ -446,11 +478,6 @@ def seed_scale(work: Path, jobs: int | None) -> tuple[Measurement, TreeStats, in
         shutil.rmtree(data, ignore_errors=True)
         shutil.rmtree(out.parent, ignore_errors=True)
     return m, stats, rows
-
-
-def _count_lines(f: Path) -> int:
-    with f.open("rb") as fh:
-        return sum(1 for line in fh if line.strip())
 
 
 # ----------------------------------------------------------------------------- report

@@ -26,6 +26,7 @@ import io
 import json
 import logging
 import random
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -915,6 +916,76 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]])
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN_MONTH = re.compile(r"\d{4}-\d{2}")
+_PLAIN_MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
+
+
+def _written_by_this_tool(folder: Path) -> bool:
+    """True when finance.csv and balances.csv are UTF-8 with the plain dates, months and money
+    this tool writes, so ``edit_village`` can add rows and recompute the balances. Data from
+    elsewhere (GB18030, ``2025/3/5``, ``￥1,234.50``, .xlsx …) gets ``correct_summaries``."""
+    try:
+        f_header, f_rows = _read_csv(folder / "finance.csv")
+        b_header, b_rows = _read_csv(folder / "balances.csv")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    need_f, need_b = {"日期", "类型", "科目", "摘要", "金额"}, set(BALANCES_HEADER)
+    if not need_f <= set(f_header) or not need_b <= set(b_header) or not b_rows:
+        return False
+    fi = {name: i for i, name in enumerate(f_header)}
+    bi = {name: i for i, name in enumerate(b_header)}
+    for row in f_rows:
+        if len(row) != len(f_header):
+            return False
+        if not (_PLAIN_DATE.fullmatch(row[fi["日期"]].strip())
+                and _PLAIN_MONEY.fullmatch(row[fi["金额"]].strip())
+                and row[fi["类型"]].strip() in ("收入", "支出")):
+            return False
+    for row in b_rows:
+        if len(row) != len(b_header) or not _PLAIN_MONTH.fullmatch(row[bi["月份"]].strip()):
+            return False
+        if not all(_PLAIN_MONEY.fullmatch(row[bi[k]].strip()) for k in BALANCES_HEADER[1:]):
+            return False
+    return True
+
+
+def correct_summaries(folder: Path, count: int = 3) -> EditResult:
+    """Correct the 摘要 of ``count`` rows of ``folder/finance.csv``, whatever wrote the file.
+
+    Keeps the file's encoding (UTF-8 with or without BOM, or GB18030), its line ends, its
+    column order and its empty rows; amounts are untouched, so balances still reconcile.
+    Seeded by the file's bytes: the same input gives the same output, and a second edit
+    changes it again (a corrected row loses its mark).
+    """
+    path = folder / "finance.csv"
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text, encoding = raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = raw.decode("gb18030"), "gb18030"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    if not records:
+        raise ValueError(f"{path}: 空文件")
+    header = [h.strip() for h in records[0]]
+    if "摘要" not in header:
+        raise ValueError(f"{path}: 没有“摘要”列")
+    col = header.index("摘要")
+    rows = [i for i, r in enumerate(records[1:], 1) if len(r) > col and any(c.strip() for c in r)]
+    r = random.Random(stable_seed("edit", hashlib.sha256(raw).hexdigest()))
+    mark = "（更正）"
+    chosen = sorted(r.sample(rows, min(count, len(rows))))
+    for i in chosen:
+        cell = records[i][col].rstrip()
+        records[i][col] = cell[: -len(mark)] if cell.endswith(mark) else cell + mark
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(records)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode(encoding))
+    return EditResult(appended=0, modified=len(chosen), months_recomputed=0)
+
+
 def edit_village(folder: Path) -> EditResult:
     """Deterministically append 3 ledger rows and correct 1 in ``folder``; rebalance.
 
@@ -922,7 +993,11 @@ def edit_village(folder: Path) -> EditResult:
     always gives the same output and repeated edits keep changing the village.
     Balances only ever go up (income added ≥ expenses added; a corrected income
     rises, a corrected expense falls), so no month-end balance turns negative.
+    A finance.csv this tool did not write (other encodings, date or money formats)
+    gets the format-keeping ``correct_summaries`` instead.
     """
+    if not _written_by_this_tool(folder):
+        return correct_summaries(folder)
     finance_path = folder / "finance.csv"
     balances_path = folder / "balances.csv"
     f_header, f_rows = _read_csv(finance_path)
@@ -1018,7 +1093,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
     p.add_argument("--as-of", type=_date, default=dt.date(2026, 11, 28), help="基准日期")
     p.add_argument("--edit-village", type=Path, metavar="PATH",
-                   help="修改一个已生成的村文件夹（追加并更正几条财务记录，保持余额对账）")
+                   help="修改一个村文件夹：本工具生成的数据追加并更正几条财务记录、保持余额对账；"
+                        "其他来源的数据（任何编码和格式）更正几条财务记录的摘要")
     return p
 
 
@@ -1028,8 +1104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     if args.edit_village is not None:
         folder: Path = args.edit_village
-        if not (folder / "finance.csv").is_file() or not (folder / "balances.csv").is_file():
-            parser.error(f"{folder} 不是含 finance.csv 和 balances.csv 的村文件夹")
+        if not (folder / "finance.csv").is_file():
+            parser.error(f"{folder} 不是含 finance.csv 的村文件夹")
         result = edit_village(folder)
         print(f"已修改 {folder}：追加 {result.appended} 条、更正 {result.modified} 条财务记录，"
               f"重算 {result.months_recomputed} 个月余额，"
