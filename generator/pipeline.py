@@ -19,7 +19,7 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,9 @@ from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
+# Search text per Pagefind bundle: about 1 CPU-second of indexing on the 2-core reference
+# machine, which bounds what a one-village edit re-indexes (BENCHMARKS.md).
+SHARD_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class VillageOutcome:
     digest: str  # hash of the village's search documents (keys the township's search shard)
     cached: bool = False
     search_file: str = ""  # the village's search documents: a pickle in its cache entry
+    search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
 
 
@@ -185,7 +189,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
-                             feed=entries)
+                             search_bytes=sum(len(data) for _, data in docs), feed=entries)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -278,6 +282,8 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
                 ok = staging is not None and c is not None and town is not None
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
                                          staging if ok else None, cache, tdigest, opts.use_cache))
+    if staging is not None:
+        tasks = _big_townships_first(tasks)
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
@@ -310,8 +316,10 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         outs = waiting.pop((county_slug, town_slug), [])
         if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors: no index needed
-        jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
-            _index_township, opts, staging, c, town, outs, services)))
+        mine = [o for o in outs if o.source.township == town.slug and o.totals is not None]
+        for name, part in search_shards(town.slug, mine):
+            jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
+                _index_shard, opts, staging, c, name, part, services)))
 
     if indexing:
         for key, n in left.items():
@@ -338,6 +346,25 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     for o in outcomes:
         problems.extend(o.problems)
     return Loaded(counties, outcomes, problems, jobs, county_jobs)
+
+
+def _big_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
+    """Townships with the most data first. A township's search bundles are built once its
+    last village is done, while the next township's villages are processed; whatever
+    township comes last is indexed with nothing else left to do, so it had better be the
+    smallest. (The output does not depend on the order.)"""
+    size: dict[tuple[str, str], int] = {}
+    for t in tasks:
+        key = (t.source.county, t.source.township)
+        try:
+            with os.scandir(t.source.path) as it:
+                n = sum(e.stat().st_size for e in it if e.is_file())
+        except OSError:
+            n = 0
+        size[key] = size.get(key, 0) + n
+    # stable: counties and the villages inside a township keep the data folder's order
+    return sorted(tasks, key=lambda t: (t.source.county, -size[(t.source.county, t.source.township)],
+                                        t.source.township))
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -420,8 +447,10 @@ def _finish_county(opts: Options, staging: Path, static: Static, county: County,
         if o.totals is not None and o.name is not None:
             summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
             names.setdefault(o.source.township, {})[o.source.slug] = o.name
+    shards = [name for t in county.townships for name, _ in search_shards(
+        t.slug, [o for o in outs if o.source.township == t.slug and o.totals is not None])]
     renderer = Renderer(county, opts.as_of, static, env=make_env())  # one env per thread
-    county_pages = list(renderer.county_pages(summaries, names))
+    county_pages = list(renderer.county_pages(summaries, names, shards))
     for path, data in county_pages:
         writer.write(path, data)
     for rel, data in static.contents.items():
@@ -453,18 +482,37 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     return pages
 
 
-def _index_township(opts: Options, staging: Path, county: County, town: Township,
-                    outs: list[VillageOutcome], services: ServicePool | None = None
-                    ) -> list[Problem]:
-    """The Pagefind bundle of one township (pagefind/<township>/), built from its villages'
+def search_shards(town_slug: str, outs: Sequence[VillageOutcome]
+                  ) -> list[tuple[str, list[VillageOutcome]]]:
+    """A township's search bundles as (name, villages): one, named after the township, while
+    its villages' search documents stay under ``SHARD_BYTES``; otherwise ``ceil(bytes /
+    SHARD_BYTES)`` runs of neighbouring villages (by slug) of equal count, named
+    ``<township>``, ``<township>.2``, … (``.`` is not allowed in a slug: no clash with a real
+    township). Equal counts rather than equal bytes: an edit that makes one village's text
+    longer re-indexes its own bundle, not every bundle after it."""
+    villages = sorted(outs, key=lambda o: o.source.slug)
+    total = sum(o.search_bytes for o in villages)
+    n = max(1, min(len(villages), -(-total // SHARD_BYTES)))
+    shards: list[tuple[str, list[VillageOutcome]]] = []
+    start = 0
+    for k in range(n):
+        size = len(villages) // n + (1 if k < len(villages) % n else 0)
+        shards.append((town_slug if k == 0 else f"{town_slug}.{k + 1}", villages[start:start + size]))
+        start += size
+    return shards
+
+
+def _index_shard(opts: Options, staging: Path, county: County, name: str,
+                 mine: list[VillageOutcome], services: ServicePool | None = None
+                 ) -> list[Problem]:
+    """One Pagefind bundle (pagefind/<name>/, see ``search_shards``), built from its villages'
     index-only search documents (generator.searchdocs) and cached by their content, so an
-    edit re-indexes only its township. A bundle built afresh is leak-scanned here (a cached
+    edit re-indexes only its bundle. A bundle built afresh is leak-scanned here (a cached
     one was scanned when it was built); returns the leaks found."""
-    mine = [o for o in outs if o.source.township == town.slug and o.totals is not None]
     digests = sorted(o.digest for o in mine)
     key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
-    target = staging / county.slug / "pagefind" / town.slug
-    entry = cache_dir(opts.out) / "search" / county.slug / town.slug / key
+    target = staging / county.slug / "pagefind" / name
+    entry = cache_dir(opts.out) / "search" / county.slug / name / key
     if opts.use_cache and (entry / "pagefind-entry.json").is_file():
         _link_tree(entry, target)
         return []
@@ -477,7 +525,7 @@ def _index_township(opts: Options, staging: Path, county: County, town: Township
             raise ToolError(f"缓存中的搜索文档无法读取（{o.search_file}）：{e}；请加 --no-cache 重新构建") from e
         docs.extend((path.removeprefix(prefix), data) for path, data in village_docs)
     if not docs:  # a township without villages still gets an (empty) bundle
-        docs.append((f"{town.slug}/index.html",
+        docs.append((f"{name.partition('.')[0]}/index.html",
                      b'<!doctype html><html lang="zh-CN"><body></body></html>'))
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
@@ -519,7 +567,7 @@ def _guard_county_files(staging: Path, loaded: Loaded) -> None:
     """Leak guard over what was not scanned before: the county-level pages, feeds and
     sitemaps. Village pages and downloads were scanned in the village workers (the county-wide
     CSVs are those downloads' rows behind 乡镇 and 村 names that the village pages show too);
-    each search bundle was scanned by ``_index_township`` when it was built."""
+    each search bundle was scanned by ``_index_shard`` when it was built."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
     files: list[Path] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,7 +161,10 @@ class Renderer:
 
     # -- county level ------------------------------------------------------------------
     def county_pages(self, summaries: dict[str, dict[str, views.VillageTotals]],
-                     names: dict[str, dict[str, str]]) -> Iterator[Page]:
+                     names: dict[str, dict[str, str]],
+                     shards: Sequence[str] | None = None) -> Iterator[Page]:
+        """The county's own pages; ``shards``: its search bundles (pipeline.search_shards),
+        by default one per township."""
         towns = []
         for t in self.county.townships:
             vs = summaries.get(t.slug, {})
@@ -181,7 +184,8 @@ class Renderer:
         yield self._page("county.html", "", towns=towns, head=head,
                          crumbs=[(self.county.name, None)])
         yield self._page("search.html", "search/",
-                         shards=[t.slug for t in self.county.townships],
+                         shards=list(shards) if shards is not None else
+                         [t.slug for t in self.county.townships],
                          crumbs=[(self.county.name, ""), ("搜索", None)])
         for t in towns:
             town: Township = t["town"]

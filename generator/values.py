@@ -136,15 +136,13 @@ _CURRENCY_PREFIX = ("￥", "¥", "RMB")
 
 def parse_money(v: Value) -> Decimal:
     """A 金额 in yuan, quantized to 2 places: ``1,234.50``, ``￥1234``, ``1234.50元``."""
-    bad = BadValue(f'"{_show(v)}" 不是有效金额')
-    negative = BadValue(f'"{_show(v)}" 金额不能为负数')
     if _is_number(v):
         assert isinstance(v, int | float)
         d = decimal_from_number(v)
         if d is None:
-            raise bad
+            raise BadValue(f'"{_show(v)}" 不是有效金额')
         if d < 0:
-            raise negative
+            raise BadValue(f'"{_show(v)}" 金额不能为负数')
     elif isinstance(v, str):
         text = _norm(v)
         sign = False
@@ -158,12 +156,12 @@ def parse_money(v: Value) -> Decimal:
             text = text[:-1].strip()
         parsed = _parse_decimal_text(text)
         if parsed is None:
-            raise bad
+            raise BadValue(f'"{_show(v)}" 不是有效金额')
         d = parsed
         if sign and d != 0:
-            raise negative
+            raise BadValue(f'"{_show(v)}" 金额不能为负数')
     else:
-        raise bad
+        raise BadValue(f'"{_show(v)}" 不是有效金额')
     if decimal_places(d) > 2:
         raise BadValue(f'"{_show(v)}" 金额最多保留两位小数')
     return d.quantize(Decimal("0.01"))

@@ -34,3 +34,33 @@ def test_a_hung_pagefind_is_stopped_with_a_message(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(index, "TIMEOUT", 0.01)
     with pytest.raises(ToolError, match="超时"):
         index.index_documents(_docs(3000), tmp_path / "out")
+
+
+def _outcome(slug: str, search_bytes: int):
+    from generator.load import VillageSource
+    from generator.pipeline import VillageOutcome
+
+    return VillageOutcome(VillageSource("xian", "zhen", slug, Path("/nowhere") / slug), slug, None,
+                          (), frozenset(), 0, slug, search_bytes=search_bytes)
+
+
+def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A township under the limit is one bundle named after it; above it, runs of neighbouring
+    villages of equal count, so a village whose text grows changes only its own bundle."""
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "SHARD_BYTES", 1000)
+    small = [_outcome(f"v{i:02d}", 90) for i in range(10)]
+    assert [(n, [o.source.slug for o in part]) for n, part in pipeline.search_shards("zhen", small)] \
+        == [("zhen", [f"v{i:02d}" for i in range(10)])]
+    big = [_outcome(f"v{i:02d}", 280) for i in reversed(range(10))]  # 2,800 bytes: 3 bundles
+    shards = pipeline.search_shards("zhen", big)
+    assert [(n, [o.source.slug for o in part]) for n, part in shards] == [
+        ("zhen", ["v00", "v01", "v02", "v03"]), ("zhen.2", ["v04", "v05", "v06"]),
+        ("zhen.3", ["v07", "v08", "v09"])]
+    # v05 grows; the township stays under 3 × SHARD_BYTES: the same bundles (only
+    # crossing a multiple of SHARD_BYTES re-cuts the township, once)
+    grown = [_outcome(o.source.slug, 450 if o.source.slug == "v05" else 280) for o in big]
+    assert [[o.source.slug for o in p] for _, p in pipeline.search_shards("zhen", grown)] \
+        == [[o.source.slug for o in p] for _, p in shards]
+    assert pipeline.search_shards("zhen", []) == [("zhen", [])]  # an empty township: one bundle

@@ -6,6 +6,7 @@ the results do not reveal."""
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib.util
 import io
 import re
@@ -117,7 +118,13 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     exe = chromium_or_skip()
     tmp = tmp_path_factory.mktemp("search")
     info = _make_data(tmp / "data")
-    build(tmp / "data", tmp / "site")
+    # Every township split into one search bundle per village (pipeline.SHARD_BYTES, what a
+    # township with a lot of text gets): every search below goes through the merged bundles.
+    from generator import pipeline
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "SHARD_BYTES", 1)
+        build(tmp / "data", tmp / "site")
     from playwright.sync_api import sync_playwright
 
     with serve(tmp / "site") as base, sync_playwright() as pw:
@@ -126,6 +133,21 @@ def site(tmp_path_factory: pytest.TempPathFactory):
             yield {**info, "out": tmp / "site", "base": base, "browser": browser}
         finally:
             browser.close()
+
+
+def test_a_township_with_much_text_is_split_into_bundles_the_search_page_merges(site) -> None:
+    """An edit re-indexes only its bundle: a township's search text is split into bundles of
+    neighbouring villages, and the county's search page loads all of them."""
+    county = site["out"] / site["county"]
+    bundles = sorted(p.parent.name for p in (county / "pagefind").glob("*/pagefind-entry.json"))
+    assert bundles == ["town-01", "town-01.2", "town-02", "town-02.2"]
+    page = (county / "search" / "index.html").read_text("utf-8")
+    assert 'data-shards="town-01 town-01.2 town-02 town-02.2"' in page
+    # the hand-placed records are in the last village: its own bundle, the second of town-02
+    fragments = (county / "pagefind" / "town-02.2" / "fragment").iterdir()
+    zwsp = "\u200b".encode()  # Pagefind marks its word breaks in the stored text
+    assert any(COMPOUND.encode() in gzip.decompress(f.read_bytes()).replace(zwsp, b"")
+               for f in fragments)
 
 
 def _search(site, q: str, width: int = 375):

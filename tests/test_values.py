@@ -388,6 +388,8 @@ _MONEY_TEXT = st.one_of(
     st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,3})?", fullmatch=True),
     st.from_regex(r"[0-9,.]{1,12}", fullmatch=True),
     st.from_regex(r"0[0-9]{0,3},[0-9]{3}(\.[0-9]{1,2})?", fullmatch=True),
+    # currency sign or unit around it: ￥1,234.50, ¥ 12, RMB1234, 1234.50元, ￥-5
+    st.from_regex(r"(￥|¥|RMB)? ?-?[0-9]{1,4}(,[0-9]{3}){0,2}(\.[0-9]{0,3})? ?元?", fullmatch=True),
 )
 _DATE_TEXT = st.one_of(
     st.from_regex(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}", fullmatch=True),
@@ -440,9 +442,11 @@ def test_column_fast_paths_take_the_forms_clerks_write() -> None:
     from generator.validate import _fast_column
 
     money = _fast_column(S.Field("金额", "amount", S.MONEY),
-                         ["1234.5", "1,234.50", "12,345,678", 1234.5, 3, ""], False)
+                         ["1234.5", "1,234.50", "12,345,678", 1234.5, 3, "",
+                          "￥1,234.50", "¥12", "1234.50元", "RMB 0.5"], False)
     assert money == [Decimal("1234.50"), Decimal("1234.50"), Decimal("12345678.00"),
-                     Decimal("1234.50"), Decimal("3.00"), None]
+                     Decimal("1234.50"), Decimal("3.00"), None,
+                     Decimal("1234.50"), Decimal("12.00"), Decimal("1234.50"), Decimal("0.50")]
     dates = _fast_column(S.Field("日期", "date", S.DATE),
                          ["2025-03-05", "2025/3/5", "2025.3.5", "2025-3-5", "2025年3月5日",
                           dt.datetime(2025, 3, 5, 8, 0), dt.date(2025, 3, 5)], False)
