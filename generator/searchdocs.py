@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator, Sequence
 
 from . import views
@@ -24,7 +25,9 @@ from .views import esc as escape  # markupsafe's escaping, without a Markup obje
 log = logging.getLogger(__name__)
 
 Doc = tuple[str, bytes]
-Line = tuple[str, str]  # (text shown in excerpts, text also indexed one character per word)
+# (text shown in excerpts, text also indexed one character per word); text None: a memo,
+# indexed only one character per word (``memo_copy``)
+Line = tuple[str | None, str]
 Section = tuple[str, str, list[Line]]  # (anchor, heading, lines)
 
 
@@ -32,10 +35,32 @@ def _j(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+# What templates/static/search.js ``compact()`` removes from a query before splitting it:
+# nothing written with these characters can be asked for, so copies leave them out too.
+_SEP = re.compile(r"""[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》\-—_/\\|]+""")
+# search.js ``splitWords()``: an ASCII letter-or-digit run is one word, any other character
+# (each Chinese character) a word of its own.
+_WORD = re.compile(r"[A-Za-z0-9]+|.", re.S)
+
+
+def split_words(text: str) -> list[str]:
+    """The words of ``text`` as search.js splits a query: separators dropped, each Chinese
+    character alone, ASCII letter/digit runs whole (``LED``, ``403``)."""
+    return _WORD.findall(_SEP.sub("", text))
+
+
 def char_split(text: str) -> str:
-    """The index-only copy of a name or title: one character per word, middle dots dropped
-    (templates/static/search.js searches for the query written the same way)."""
-    return "〔" + " ".join(text.replace("·", "").replace("・", "")) + "〕"
+    """The index-only copy of a name or title, next to its text: one character per word
+    (see ``split_words``), in 〔…〕, which search.js leaves out of excerpts."""
+    return "〔" + " ".join(split_words(text)) + "〕"
+
+
+def memo_copy(text: str) -> str:
+    """A memo written only one character per word, in 〖…〗: the memo's sole indexed form
+    (search.js shows it in excerpts with the spaces taken out). Punctuation stays, so the
+    excerpt reads as written; a query never holds it, so it matches nothing."""
+    words = _WORD.findall(" ".join(text.split()))
+    return "〖" + " ".join(w for w in words if w != " ") + "〗"
 
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
@@ -58,6 +83,12 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
             out.append(f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>\n')
         text_lines = []
         for text, split in body:
+            if text is None:  # a memo: its one-character copy only
+                if split in seen or not split:
+                    continue
+                seen.add(split)
+                text_lines.append(escape(memo_copy(split)))
+                continue
             if (text in seen or not text) and not split:
                 continue
             seen.add(text)
@@ -117,10 +148,11 @@ class SearchDocs:
             yield self._doc(base + views.notice_page(n.slug), f"{n.title} · {v.name}",
                             f("三务公开", n.date.year),
                             [(n.title, n.title), (n.category + "公开", ""), (n.body_text, "")])
-        # A text's one-character-per-word copy is what makes any part of it findable (a name
-        # inside a memo); it is also most of Pagefind's work. Each distinct memo and name gets
-        # it once per village, on the newest page that has it; the repeats (monthly payees,
-        # 电费 every month) are still found by their words.
+        # A name's one-character-per-word copy is what makes it findable whatever the
+        # browser's segmenter does with it; it is also much of Pagefind's work. Each distinct
+        # name gets it once per village, on the newest page that has it; the repeats (monthly
+        # payees) are still found by their words. (A memo is written only as such a copy,
+        # once per year document: see ``memo_copy``.)
         split_done: set[str] = set()
 
         def once(text: str) -> str:
@@ -143,9 +175,11 @@ class SearchDocs:
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                # memos one per line; who and which 科目 once per page (they repeat on every
-                # row), sorted: the same set on the next page is the same line, written once
-                lines = [(r.memo, once(r.memo)) for r in rows]
+                # memos one per line, one character per word only (a memo is most of the
+                # index: written twice, as text and as a copy, it cost Pagefind 40 % more);
+                # who and which 科目 once per page (they repeat on every row), sorted: the
+                # same set on the next page is the same line, written once
+                lines: list[Line] = [(None, r.memo) for r in rows]
                 lines.append((_j(*sorted({x for r in rows for x in (r.kind, r.subject)})), ""))
                 lines.append((_j(*sorted({x for r in rows for x in (r.handler, r.approver) if x})), ""))
                 section(views.ledger_page(m.month, i), "财务收支", m.label, lines)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Measure how often residents' queries find the right village in a built site.
 
-Collects every published recipient name (welfare month pages) and every project
-name (projects pages) of one county of a built site, types each one in full into
+Collects every published recipient name (welfare month pages), every project
+name (projects pages) and four Chinese characters from every 200th ledger memo
+(month pages) of one county of a built site, types each one into
 Pagefind's own ``pagefind.js`` (run in Node, all township bundles merged as the
 search page does), and counts how often a page of the record's own village is
 among the first five results::
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "templates" / "static" / "search.js"
 TOP = 5
+MEMO_QUERY = 4  # Chinese characters typed to find a ledger memo
 MODES = ("before", "after", "after-no-segmenter")
 
 _PEOPLE = re.compile(r'<table class="people">(.*?)</table>', re.S)
@@ -93,9 +95,10 @@ for (const q of queries) {
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # "recipient" or "project"
+    kind: str  # "recipient", "project" or "memo"
     query: str
     village: str  # "<township>/<village>/"
+    villages: int = 1  # how many villages of the county have it (of its kind)
 
 
 @dataclass(frozen=True)
@@ -125,11 +128,39 @@ def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", visible)).strip()
 
 
-def collect_cases(county_dir: Path) -> list[Case]:
-    """Every published recipient name and project name, with its village folder."""
+_LEDGER = re.compile(r'<table class="ledger">(.*?)</table>', re.S)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{" + str(MEMO_QUERY) + ",}")
+
+
+def _memo_query(memo: str) -> str | None:
+    """What a resident might type to find a ledger row: MEMO_QUERY Chinese characters from the
+    middle of the memo's longest run of them (a name, a place, a piece of work)."""
+    runs = _CJK_RUN.findall(memo)
+    if not runs:
+        return None
+    run = max(runs, key=len)
+    start = (len(run) - MEMO_QUERY) // 2
+    return run[start:start + MEMO_QUERY]
+
+
+def collect_cases(county_dir: Path, memo_every: int = 200) -> list[Case]:
+    """Every published recipient name and project name, and every ``memo_every``-th ledger
+    memo's ``_memo_query``, with its village folder and how many villages have it."""
     cases: set[Case] = set()
+    ledgers: dict[str, str] = {}  # village → all its memos
+    n_memo = 0
     for village in sorted(p for p in county_dir.glob("*/*") if (p / "index.html").is_file()):
         vrel = f"{village.parent.name}/{village.name}/"
+        memos = []
+        for page in sorted(village.glob("affairs/ledger/*.html")):
+            for table in _LEDGER.findall(page.read_text("utf-8")):
+                memos += [_text(m) for m in _ROW_NAME.findall(table)]
+        ledgers[vrel] = "\n".join(memos)
+        for memo in memos:
+            n_memo += 1
+            query = _memo_query(memo) if n_memo % memo_every == 0 else None
+            if query:
+                cases.add(Case("memo", query, vrel))
         for page in village.glob("welfare/**/*.html"):  # welfare/<month>.html, …/<month>/2/…
             for table in _PEOPLE.findall(page.read_text("utf-8")):
                 for name in _ROW_NAME.findall(table):
@@ -141,7 +172,13 @@ def collect_cases(county_dir: Path) -> list[Case]:
                 for name in _H2.findall(block):
                     if _text(name):
                         cases.add(Case("project", _text(name), vrel))
-    return sorted(cases, key=lambda c: (c.kind, c.village, c.query))
+    places: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in cases:
+        places[(c.kind, c.query)].add(c.village)
+    for kind, query in [k for k in places if k[0] == "memo"]:
+        places[(kind, query)] = {v for v, text in ledgers.items() if query in text}
+    return sorted((Case(c.kind, c.query, c.village, len(places[(c.kind, c.query)]))
+                   for c in cases), key=lambda c: (c.kind, c.village, c.query))
 
 
 def run_queries(county_dir: Path, queries: Sequence[str], mode: str,
@@ -174,24 +211,21 @@ def score(cases: Iterable[Case], answers: dict[str, list[str]], mode: str) -> li
     by_kind: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
         by_kind[c.kind].append(c)
-    villages: dict[tuple[str, str], int] = defaultdict(int)
-    for items in by_kind.values():
-        for c in items:
-            villages[(c.kind, c.query)] += 1
     scores = []
     for kind, items in sorted(by_kind.items()):
         misses = tuple(c for c in items
                        if not any(u.startswith(c.village) for u in answers.get(c.query, [])))
-        distinct = [c for c in items if villages[(c.kind, c.query)] <= TOP]
-        missed_distinct = sum(1 for c in misses if villages[(c.kind, c.query)] <= TOP)
+        # counted over the whole county, not only the cases sampled (--limit)
+        distinct = [c for c in items if c.villages <= TOP]
+        missed_distinct = sum(1 for c in misses if c.villages <= TOP)
         scores.append(Score(mode, kind, len(items) - len(misses), len(items), misses,
                             len(distinct) - missed_distinct, len(distinct)))
     return scores
 
 
 def evaluate(county_dir: Path, modes: Sequence[str] = MODES, limit: int | None = None,
-             search_js: Path = SEARCH_JS) -> list[Score]:
-    cases = collect_cases(county_dir)
+             search_js: Path = SEARCH_JS, memo_every: int = 200) -> list[Score]:
+    cases = collect_cases(county_dir, memo_every)
     if not cases:
         raise SystemExit(f"{county_dir} 中没有找到已公开的姓名或项目名称")
     if limit:

@@ -5,26 +5,30 @@
 // Intl.Segmenter (or not at all on old WebViews), and the two disagree
 // (Pagefind #1237: index 梁华明 / 高标准, browser 梁 华 明 / 高 标 准). The
 // index-only search documents (generator/searchdocs.py) add, next to every name,
-// project, title and memo, a copy written one character per word inside 〔…〕.
+// project and title, a copy written one character per word inside 〔…〕; a ledger
+// memo is written only that way, inside 〖…〗 (cleanExcerpt() shows it as written).
 // findPages() asks Pagefind twice — the query as typed, and the query split into
 // single characters — and puts first the pages where those characters sit next
-// to each other, i.e. where the full name or title really appears.
+// to each other, i.e. where the full name, title or phrase really appears.
 //
 // The functions above the DOM part are exported so tools/search_eval.py and the
 // tests can run the exact same logic in Node against pagefind.js.
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
-const SEP = /[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕《》\-—_/\\|]+/gu;
+const SEP = /[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》\-—_/\\|]+/gu;
 
 /** The query with separators and middle dots removed ("阿卜杜拉·艾买提" → "阿卜杜拉艾买提"). */
 export function compact(q) {
   return String(q).replace(SEP, "");
 }
 
-/** One word per character, as the templates' index-only copies are written. */
+/** The query's words as the index-only copies are written (generator/searchdocs.py
+ * split_words): each Chinese character alone, an ASCII letter/digit run (LED, 403) whole. */
 export function charSplit(q) {
-  return Array.from(compact(q));
+  return compact(q).match(/[A-Za-z0-9]+|./gsu) || [];
 }
+
+const unspace = (s) => s.replace(/ /g, "");
 
 function longestRun(words) {
   let best = 0, cur = 0, prev = -2;
@@ -43,13 +47,40 @@ export function villageOf(url) {
   return String(url).replace(MODULE_DIR, "");
 }
 
-/** Remove the index-only 〔…〕 copies from a Pagefind excerpt (also when cut off). */
+/** A Pagefind excerpt as a resident should read it (also when cut off mid-copy): the
+ * index-only 〔…〕 copies of names and titles removed, and a memo — indexed only as a
+ * 〖…〗 copy, one character per word — written back without its spaces. */
 export function cleanExcerpt(html) {
   return String(html)
     .replace(/〔[^〔〕]*〕/gu, "")
     .replace(/^[^〔〕]*〕/u, "")
     .replace(/〔[^〔〕]*$/u, "")
+    .replace(/〖([^〖〗]*)〗/gu, (_, m) => unspace(m))
+    .replace(/^([^〖〗]*)〗/u, (_, m) => unspace(m))
+    .replace(/〖([^〖〗]*)$/u, (_, m) => unspace(m))
     .trim();
+}
+
+const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** For a page whose memo (a 〖…〗 copy in its Pagefind ``content``) holds the query's
+ * words side by side, that memo as the excerpt with the query marked — Pagefind centres
+ * its own excerpt on the most matched single characters, often a neighbouring row.
+ * "" when no memo holds them. */
+export function memoExcerpt(content, parts, around = 20) {
+  if (parts.length < 2) return "";
+  const needle = " " + parts.join(" ") + " ";
+  for (const m of String(content).replace(/\u200b/g, "").matchAll(/〖([^〖〗]*)〗/gu)) {
+    const memo = " " + m[1].trim().replace(/\s+/g, " ") + " ";
+    const at = memo.indexOf(needle);
+    if (at < 0) continue;
+    const before = Array.from(unspace(memo.slice(0, at)));
+    const after = Array.from(unspace(memo.slice(at + needle.length)));
+    const head = before.length > around ? "…" + before.slice(-around).join("") : before.join("");
+    const tail = after.length > around ? after.slice(0, around).join("") + "…" : after.join("");
+    return escapeHtml(head) + "<mark>" + escapeHtml(unspace(needle)) + "</mark>" + escapeHtml(tail);
+  }
+  return "";
 }
 
 /**
@@ -77,7 +108,8 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
     // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
     const needle = "〔" + parts.join(" ") + "〕";
-    const villages = new Set(), firsts = [], later = [], rest = [];
+    const villages = new Set(), firsts = [], later = [];
+    const others = new Set(), otherFirsts = [], otherLater = []; // side by side, not the whole
     let done = 0;
     // Fragments are small; check more only while fewer than five villages have turned up.
     while (done < strong.length && done < verify * 3 && (done === 0 || villages.size < 5)) {
@@ -85,16 +117,21 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
       done += batch.length;
       const pages = await Promise.all(batch.map(load));
       batch.forEach((r, i) => {
-        if (!(pages[i].content || "").includes(needle)) { rest.push(r); return; }
         // The same name may be someone else in another village: one page from each
         // village first, so a name paid in many months does not push the others out.
+        // The same for words inside memos (垃圾清运 in several villages' ledgers).
         const v = villageOf(pages[i].url);
+        if (!(pages[i].content || "").includes(needle)) {
+          (others.has(v) ? otherLater : otherFirsts).push(r);
+          others.add(v);
+          return;
+        }
         (villages.has(v) ? later : firsts).push(r);
         villages.add(v);
       });
     }
     exact = firsts.concat(later);
-    strong = rest.concat(strong.slice(done));
+    strong = otherFirsts.concat(otherLater, strong.slice(done));
   }
   const seen = new Set();
   const ordered = [];
@@ -107,7 +144,7 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     return {
       url: sub ? yearPageUrl(sub.url) : yearFallback(d.url),
       title: (sub && sub.title) || (d.meta && d.meta.title) || d.url,
-      excerpt: cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
+      excerpt: memoExcerpt(d.content, parts) || cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
     };
   });
   return { items, total: ordered.length };
