@@ -55,6 +55,28 @@ def char_split(text: str) -> str:
     return "〔" + " ".join(split_words(text)) + "〕"
 
 
+_CLAUSE = re.compile(r"([，,；;。])")
+
+
+def new_clauses(memo: str, seen: set[str]) -> str:
+    """``memo`` with each clause (between ， ； 。) that ``seen`` already holds written as …,
+    and its new clauses added to ``seen``; "" when none is new. Clerks append the same
+    procedure to many memos (经村民代表会议研究同意…): a document indexes it once, and a
+    word inside it still finds the page."""
+    parts = _CLAUSE.split(memo)
+    fresh = False
+    for i in range(0, len(parts), 2):
+        clause = parts[i].strip()
+        if not clause:
+            continue
+        if clause in seen:
+            parts[i] = "…"
+        else:
+            seen.add(clause)
+            fresh = True
+    return "".join(parts) if fresh else ""
+
+
 def memo_copy(text: str) -> str:
     """A memo written only one character per word, in 〖…〗: the memo's sole indexed form
     (search.js shows it in excerpts with the spaces taken out). Punctuation stays, so the
@@ -78,16 +100,16 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
     seen: set[str] = set()
+    clauses: set[str] = set()
     for anchor, heading, body in [("", "", lines), *sections]:
         if anchor:
             out.append(f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>\n')
         text_lines = []
         for text, split in body:
-            if text is None:  # a memo: its one-character copy only
-                if split in seen or not split:
-                    continue
-                seen.add(split)
-                text_lines.append(escape(memo_copy(split)))
+            if text is None:  # a memo: its one-character copy only, clauses new to this page
+                memo = new_clauses(split, clauses)
+                if memo:
+                    text_lines.append(escape(memo_copy(memo)))
                 continue
             if (text in seen or not text) and not split:
                 continue

@@ -64,3 +64,17 @@ def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyP
     assert [[o.source.slug for o in p] for _, p in pipeline.search_shards("zhen", grown)] \
         == [[o.source.slug for o in p] for _, p in shards]
     assert pipeline.search_shards("zhen", []) == [("zhen", [])]  # an empty township: one bundle
+
+
+def test_a_page_indexes_a_repeated_memo_clause_once() -> None:
+    """Clerks append the same procedure to many memos: a search document writes it once (the
+    first memo that has it), later memos keep their own words and show … in its place."""
+    from generator.searchdocs import document
+
+    memos = ["购买水泥，经村民代表会议研究同意", "支付电费，经村民代表会议研究同意",
+             "支付电费，经村民代表会议研究同意"]
+    html = document("村 · 财务收支 · 2025年", [], [(None, m) for m in memos])
+    assert html.count("经 村 民") == 1
+    assert "〖购 买 水 泥 ， 经 村 民 代 表 会 议 研 究 同 意〗" in html
+    assert "〖支 付 电 费 ， …〗" in html
+    assert html.count("支 付 电 费") == 1  # the same memo again adds nothing

@@ -185,11 +185,14 @@ def _parse_maxrss(text: str) -> int:
 
 
 def run_timed(label: str, cmd: Sequence[str], *, cwd: Path = REPO, check: bool = True) -> Measurement:
-    """Run ``cmd`` under ``/usr/bin/time -v`` with a process-tree memory sampler."""
+    """Run ``cmd`` under ``/usr/bin/time -v`` with a process-tree memory sampler. The
+    previous step's written files are flushed to disk first (not timed): each tool is timed
+    on a quiet disk, not while the kernel writes back what the step before it wrote."""
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
         time_file = Path(tf.name)
     full = [GNU_TIME, "-v", "-o", str(time_file), *cmd]
     logger.info("run %s: %s", label, " ".join(cmd))
+    os.sync()
     started = time.monotonic()
     with tempfile.TemporaryFile("w+b") as err:
         proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
