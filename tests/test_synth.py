@@ -319,3 +319,25 @@ def test_village_cpu_reports_every_stage(tiny: Path) -> None:
     assert "2 个村" in lines[0]
     for stage in ("load", "pages", "downloads", "leak guard", "search documents", "total"):
         assert any(line.split()[0:len(stage.split())] == stage.split() for line in lines[1:]), stage
+
+
+def test_clerk_style_generator_writes_data_the_checker_accepts(tmp_path: Path) -> None:
+    """tools/synth_clerk.py (written from DATA-FORMAT.md alone: GB18030, BOM, CRLF, .xlsx,
+    every money/date/month style) is valid data: ``check`` passes with no warning, and the
+    same seed gives the same bytes."""
+    out = []
+    for name in ("a", "b"):
+        data = tmp_path / name
+        gen = subprocess.run([sys.executable, str(ROOT / "tools" / "synth_clerk.py"), "--out", str(data),
+                              "--villages", "6", "--records", "6000"],
+                             capture_output=True, text=True, check=False)
+        assert gen.returncode == 0, gen.stderr
+        out.append(_tree(data))
+    assert out[0] == out[1]
+    names = set(out[0])
+    assert any(n.endswith(".xlsx") for n in names) and any("/notices/" in n for n in names)
+    check = subprocess.run([sys.executable, "build.py", "check", "--data", str(tmp_path / "a"),
+                            "--as-of", "2026-11-28"], cwd=ROOT, capture_output=True, text=True,
+                           check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "警告" not in check.stdout + check.stderr
