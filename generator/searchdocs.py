@@ -38,7 +38,7 @@ def _j(*parts: str | None) -> str:
 # What templates/static/search.js ``compact()`` removes from a query before splitting it:
 # nothing written with these characters can be asked for, so copies leave them out too.
 _SEP = re.compile(r"""[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》\-—_/\\|]+""")
-# search.js ``splitWords()``: an ASCII letter-or-digit run is one word, any other character
+# search.js ``charSplit()``: an ASCII letter-or-digit run is one word, any other character
 # (each Chinese character) a word of its own.
 _WORD = re.compile(r"[A-Za-z0-9]+|.", re.S)
 
@@ -53,6 +53,16 @@ def char_split(text: str) -> str:
     """The index-only copy of a name or title, next to its text: one character per word
     (see ``split_words``), in 〔…〕, which search.js leaves out of excerpts."""
     return "〔" + " ".join(split_words(text)) + "〕"
+
+
+# 〔〕 and 〖〗 mark the index-only copies, which search.js takes out of excerpts or joins up;
+# a document number typed with them (豫财农〔2024〕12号) is shown with ［］ instead.
+_MARKERS = str.maketrans("〔〕〖〗", "［］［］")
+
+
+def shown(text: str) -> str:
+    """``text`` as it may appear in an excerpt: without the copies' markers."""
+    return text.translate(_MARKERS)
 
 
 _CLAUSE = re.compile(r"([，,；;。])")
@@ -96,25 +106,26 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     t = escape(title)
     out = ['<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
            f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
-           f'<h1 data-pagefind-meta="title:{t}">{t}</h1>\n']
+           f'<h1 data-pagefind-meta="title:{t}">{escape(shown(title))}</h1>\n']
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
     seen: set[str] = set()
     clauses: set[str] = set()
     for anchor, heading, body in [("", "", lines), *sections]:
         if anchor:
-            out.append(f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>\n')
+            out.append(f'<h2 id="{escape(anchor)}">{escape(shown(heading))}</h2>\n')
         text_lines = []
         for text, split in body:
             if text is None:  # a memo: its one-character copy only, clauses new to this page
-                memo = new_clauses(split, clauses)
+                memo = new_clauses(shown(split), clauses)
                 if memo:
                     text_lines.append(escape(memo_copy(memo)))
                 continue
             if (text in seen or not text) and not split:
                 continue
             seen.add(text)
-            text_lines.append(f"{escape(text)} {escape(char_split(split))}" if split else escape(text))
+            text_lines.append(f"{escape(shown(text))} {escape(char_split(split))}" if split
+                              else escape(shown(text)))
         if text_lines:
             out.append("<p>" + "\n".join(text_lines) + "</p>\n")
     out.append("</main></body></html>\n")

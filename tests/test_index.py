@@ -78,3 +78,17 @@ def test_a_page_indexes_a_repeated_memo_clause_once() -> None:
     assert "〖购 买 水 泥 ， 经 村 民 代 表 会 议 研 究 同 意〗" in html
     assert "〖支 付 电 费 ， …〗" in html
     assert html.count("支 付 电 费") == 1  # the same memo again adds nothing
+
+
+def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> None:
+    """〔〕 and 〖〗 mark index-only copies (search.js drops or joins them in excerpts); a
+    document number written with them (豫财农〔2024〕12号, common in memos and notices) must
+    not lose its year: it is indexed with ［］."""
+    from generator.searchdocs import document
+
+    html = document("关于豫财农〔2024〕12号的公示", [],
+                    [("依据豫财农〔2024〕12号文件", ""), (None, "拨付〖2025〗3号补助")])
+    body = html.split("<body>", 1)[1]
+    assert body.count("〔2024〕") == 1 and body.count("［2024］") == 2  # only the meta title
+    assert "〖拨 付 ［ 2025 ］ 3 号 补 助〗" in body
+    assert 'title:关于豫财农〔2024〕12号的公示' in body  # the result's title stays as typed
