@@ -97,9 +97,10 @@ def memo_copy(text: str) -> str:
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
              sections: Sequence[Section] = ()) -> str:
-    """One index-only HTML document for Pagefind. A line is written once per document: a
-    repeat (the same payee every month of a year) adds nothing a resident can find, only
-    indexing time; the first one — the newest month — is the section a hit opens. Each
+    """One index-only HTML document for Pagefind. A line, and a name's one-character copy, is
+    written once per document: a repeat (the same payee every month of a year, five assets
+    called 村卫生室) adds nothing a resident can find, only indexing time; the first one — the
+    newest month — is the section a hit opens. Each
     section starts with an ``<h2 id>`` (Pagefind reports hits per section, ``sub_results``)
     and holds its lines as one paragraph, one per text line, with the one-character-per-word
     copy inline: Pagefind's work grows with the elements it walks as well as the words."""
@@ -110,6 +111,7 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
     seen: set[str] = set()
+    copied: set[str] = set()  # names and titles whose one-character copy is written already
     clauses: set[str] = set()
     for anchor, heading, body in [("", "", lines), *sections]:
         if anchor:
@@ -121,9 +123,12 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
                 if memo:
                     text_lines.append(escape(memo_copy(memo)))
                 continue
+            if split in copied:  # the same name on another line (assets of one kind …)
+                split = ""
             if (text in seen or not text) and not split:
                 continue
             seen.add(text)
+            copied.add(split)
             text_lines.append(f"{escape(shown(text))} {escape(char_split(split))}" if split
                               else escape(shown(text)))
         if text_lines:

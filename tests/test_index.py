@@ -92,3 +92,14 @@ def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> N
     assert body.count("〔2024〕") == 1 and body.count("［2024］") == 2  # only the meta title
     assert "〖拨 付 ［ 2025 ］ 3 号 补 助〗" in body
     assert 'title:关于豫财农〔2024〕12号的公示' in body  # the result's title stays as typed
+
+
+def test_a_name_is_copied_once_per_page() -> None:
+    """Five assets called 村卫生室: each line is on the page, the name's one-character copy
+    once (a search for it still finds the page and its exact copy)."""
+    from generator.searchdocs import document
+
+    lines = [(f"村卫生室 非经营性资产 {g}组", "村卫生室") for g in "一二三"]
+    html = document("村 · 三资公开", [], lines)
+    assert all(f"村卫生室 非经营性资产 {g}组" in html for g in "一二三")
+    assert html.count("〔村 卫 生 室〕") == 1
