@@ -39,14 +39,16 @@ def _j(*parts: str | None) -> str:
 # nothing written with these characters can be asked for, so copies leave them out too.
 _SEP = re.compile(r"""[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》\-—_/\\|]+""")
 # search.js ``charSplit()``: an ASCII letter-or-digit run is one word, any other character
-# (each Chinese character) a word of its own.
-_WORD = re.compile(r"[A-Za-z0-9]+|.", re.S)
+# (each Chinese character) a word of its own
+# (written as: one space between all characters, then the spaces inside ASCII runs removed)
+_JOINED = re.compile(r"(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])")
 
 
 def split_words(text: str) -> list[str]:
     """The words of ``text`` as search.js splits a query: separators dropped, each Chinese
     character alone, ASCII letter/digit runs whole (``LED``, ``403``)."""
-    return _WORD.findall(_SEP.sub("", text))
+    t = _SEP.sub("", text)
+    return _JOINED.sub("", " ".join(t)).split(" ") if t else []
 
 
 def char_split(text: str) -> str:
@@ -60,9 +62,12 @@ def char_split(text: str) -> str:
 _MARKERS = str.maketrans("〔〕〖〗", "［］［］")
 
 
+_MARKER = re.compile("[〔〕〖〗]")
+
+
 def shown(text: str) -> str:
     """``text`` as it may appear in an excerpt: without the copies' markers."""
-    return text.translate(_MARKERS)
+    return text.translate(_MARKERS) if _MARKER.search(text) else text
 
 
 _CLAUSE = re.compile(r"([，,；;。])")
@@ -73,6 +78,12 @@ def new_clauses(memo: str, seen: set[str]) -> str:
     and its new clauses added to ``seen``; "" when none is new. Clerks append the same
     procedure to many memos (经村民代表会议研究同意…): a document indexes it once, and a
     word inside it still finds the page."""
+    if _CLAUSE.search(memo) is None:  # one clause: most memos
+        clause = memo.strip()
+        if not clause or clause in seen:
+            return ""
+        seen.add(clause)
+        return memo
     parts = _CLAUSE.split(memo)
     fresh = False
     for i in range(0, len(parts), 2):
@@ -91,8 +102,7 @@ def memo_copy(text: str) -> str:
     """A memo written only one character per word, in 〖…〗: the memo's sole indexed form
     (search.js shows it in excerpts with the spaces taken out). Punctuation stays, so the
     excerpt reads as written; a query never holds it, so it matches nothing."""
-    words = _WORD.findall(" ".join(text.split()))
-    return "〖" + " ".join(w for w in words if w != " ") + "〗"
+    return "〖" + " ".join(_JOINED.sub("", " ".join(chunk)) for chunk in text.split()) + "〗"
 
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],

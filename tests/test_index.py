@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import index
 from generator.errors import ToolError
@@ -103,3 +105,21 @@ def test_a_name_is_copied_once_per_page() -> None:
     html = document("村 · 三资公开", [], lines)
     assert all(f"村卫生室 非经营性资产 {g}组" in html for g in "一二三")
     assert html.count("〔村 卫 生 室〕") == 1
+
+
+@given(st.lists(st.sampled_from([*"张王三村A B z9 0·（），〔〕\t\n", "LED", "403"]), max_size=30)
+       .map("".join))
+@settings(max_examples=300, deadline=None)
+def test_copies_split_as_the_query_is(text: str) -> None:
+    """The fast splitting of copies (spaces between all characters, joined again inside ASCII
+    runs) gives what its definition gives: separators dropped, an ASCII letter/digit run one
+    word, any other character one word; a memo's copy keeps punctuation and its own spaces
+    as word breaks."""
+    import re
+
+    from generator.searchdocs import _SEP, memo_copy, split_words
+
+    word = re.compile(r"[A-Za-z0-9]+|.", re.S)
+    assert split_words(text) == word.findall(_SEP.sub("", text))
+    words = [w for w in word.findall(" ".join(text.split())) if w != " "]
+    assert memo_copy(text) == "〖" + " ".join(words) + "〗"
