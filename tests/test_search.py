@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import importlib.util
 import io
 import re
 import sys
@@ -25,6 +24,7 @@ from browser_util import (  # noqa: E402
     chromium_or_skip,
     serve,
 )
+from tool_loader import load_tool  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -278,11 +278,7 @@ def test_without_webassembly_the_page_says_so(site) -> None:
 
 def test_every_published_name_and_project_hits_in_node(site) -> None:
     """tools/search_eval.py: the search page's own findPages() in Node over pagefind.js."""
-    spec = importlib.util.spec_from_file_location("search_eval", ROOT / "tools" / "search_eval.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["search_eval"] = mod
-    spec.loader.exec_module(mod)
+    mod = load_tool("search_eval")
     county = site["out"] / site["county"]
     cases = mod.collect_cases(county)
     names = {c.query for c in cases if c.kind == "recipient"}

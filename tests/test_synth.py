@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import importlib.util
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tool_loader import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = ROOT / "tools" / "synth.py"
@@ -20,16 +20,7 @@ RECORD_FILES = ("finance", "welfare", "assets", "resources", "contracts", "proje
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("synth", SYNTH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synth"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+synth = load_tool("synth")
 
 
 def _tree(root: Path) -> dict[str, str]:
