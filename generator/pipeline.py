@@ -282,8 +282,6 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
                 ok = staging is not None and c is not None and town is not None
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
                                          staging if ok else None, cache, tdigest, opts.use_cache))
-    if staging is not None:
-        tasks = _big_townships_first(tasks)
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
@@ -316,8 +314,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         outs = waiting.pop((county_slug, town_slug), [])
         if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors: no index needed
-        mine = [o for o in outs if o.source.township == town.slug and o.totals is not None]
-        for name, part in search_shards(town.slug, mine):
+        for name, part in search_shards(town.slug, outs):
             jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
                 _index_shard, opts, staging, c, name, part, services)))
 
@@ -346,25 +343,6 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     for o in outcomes:
         problems.extend(o.problems)
     return Loaded(counties, outcomes, problems, jobs, county_jobs)
-
-
-def _big_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
-    """Townships with the most data first. A township's search bundles are built once its
-    last village is done, while the next township's villages are processed; whatever
-    township comes last is indexed with nothing else left to do, so it had better be the
-    smallest. (The output does not depend on the order.)"""
-    size: dict[tuple[str, str], int] = {}
-    for t in tasks:
-        key = (t.source.county, t.source.township)
-        try:
-            with os.scandir(t.source.path) as it:
-                n = sum(e.stat().st_size for e in it if e.is_file())
-        except OSError:
-            n = 0
-        size[key] = size.get(key, 0) + n
-    # stable: counties and the villages inside a township keep the data folder's order
-    return sorted(tasks, key=lambda t: (t.source.county, -size[(t.source.county, t.source.township)],
-                                        t.source.township))
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -447,8 +425,7 @@ def _finish_county(opts: Options, staging: Path, static: Static, county: County,
         if o.totals is not None and o.name is not None:
             summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
             names.setdefault(o.source.township, {})[o.source.slug] = o.name
-    shards = [name for t in county.townships for name, _ in search_shards(
-        t.slug, [o for o in outs if o.source.township == t.slug and o.totals is not None])]
+    shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     renderer = Renderer(county, opts.as_of, static, env=make_env())  # one env per thread
     county_pages = list(renderer.county_pages(summaries, names, shards))
     for path, data in county_pages:
@@ -484,13 +461,15 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
 
 def search_shards(town_slug: str, outs: Sequence[VillageOutcome]
                   ) -> list[tuple[str, list[VillageOutcome]]]:
-    """A township's search bundles as (name, villages): one, named after the township, while
+    """A township's search bundles as (name, villages) — its villages that built, taken from
+    ``outs`` (any villages): one, named after the township, while
     its villages' search documents stay under ``SHARD_BYTES``; otherwise ``ceil(bytes /
     SHARD_BYTES)`` runs of neighbouring villages (by slug) of equal count, named
     ``<township>``, ``<township>.2``, … (``.`` is not allowed in a slug: no clash with a real
     township). Equal counts rather than equal bytes: an edit that makes one village's text
     longer re-indexes its own bundle, not every bundle after it."""
-    villages = sorted(outs, key=lambda o: o.source.slug)
+    villages = sorted((o for o in outs if o.source.township == town_slug and o.totals is not None),
+                      key=lambda o: o.source.slug)
     total = sum(o.search_bytes for o in villages)
     n = max(1, min(len(villages), -(-total // SHARD_BYTES)))
     shards: list[tuple[str, list[VillageOutcome]]] = []

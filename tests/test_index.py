@@ -41,9 +41,11 @@ def test_a_hung_pagefind_is_stopped_with_a_message(tmp_path: Path, monkeypatch) 
 def _outcome(slug: str, search_bytes: int):
     from generator.load import VillageSource
     from generator.pipeline import VillageOutcome
+    from generator.views import ZERO, VillageTotals
 
-    return VillageOutcome(VillageSource("xian", "zhen", slug, Path("/nowhere") / slug), slug, None,
-                          (), frozenset(), 0, slug, search_bytes=search_bytes)
+    totals = VillageTotals(1, ZERO, ZERO, ZERO, ZERO, 0, None)
+    return VillageOutcome(VillageSource("xian", "zhen", slug, Path("/nowhere") / slug), slug,
+                          totals, (), frozenset(), 0, slug, search_bytes=search_bytes)
 
 
 def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyPatch) -> None:
