@@ -33,12 +33,12 @@ log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
 _PLAIN_MONEY = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
-_GROUPED_MONEY = re.compile(r"^[1-9]\d{0,2}(?:,\d{3}){1,4}(?:\.\d{1,2})?$", re.ASCII)  # 1,234.50
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # 2025/3/5, 2025.3.5, 2025-3-5, 2025年3月5日: what clerks and Excel's "text" dates look like
 _OTHER_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$",
                          re.ASCII)
-# ￥1,234.50, ¥1234, 1234.50元: the currency sign or unit around plain or grouped money
+# 1,234.50, ￥1,234.50, ¥1234, 1234.50元: grouped money, or a currency sign or unit around
+# plain or grouped money
 _DECORATED_MONEY = re.compile(
     r"^(?:￥|¥|RMB)?\s*(\d{1,15}|[1-9]\d{0,2}(?:,\d{3}){1,4})(\.\d{1,2})?\s*(?:元)?$", re.ASCII)
 _CENT = Decimal("0.01")
@@ -319,12 +319,10 @@ def _iso_column(raws: list[Any]) -> list[Any] | None:
 
 
 def _fast_money(raw: Any) -> Any:
-    """``parse_money`` for grouped text (``1,234.50``) and Excel numbers; ``_SLOW`` otherwise
-    (plain text is handled in the column comprehension)."""
+    """``parse_money`` for grouped or decorated text (``1,234.50``, ``￥12``, ``12元``) and
+    Excel numbers; ``_SLOW`` otherwise (plain text is handled in the column comprehension)."""
     t = type(raw)
     if t is str:
-        if _GROUPED_MONEY.match(raw):
-            return Decimal(raw.replace(",", "")).quantize(_CENT)
         m = _DECORATED_MONEY.match(raw)
         if m is not None:
             return Decimal(m.group(1).replace(",", "") + (m.group(2) or "")).quantize(_CENT)

@@ -134,15 +134,23 @@ def decimal_places(d: Decimal) -> int:
 _CURRENCY_PREFIX = ("￥", "¥", "RMB")
 
 
+def _not_money(v: Value) -> BadValue:
+    return BadValue(f'"{_show(v)}" 不是有效金额')
+
+
+def _negative_money(v: Value) -> BadValue:
+    return BadValue(f'"{_show(v)}" 金额不能为负数')
+
+
 def parse_money(v: Value) -> Decimal:
     """A 金额 in yuan, quantized to 2 places: ``1,234.50``, ``￥1234``, ``1234.50元``."""
     if _is_number(v):
         assert isinstance(v, int | float)
         d = decimal_from_number(v)
         if d is None:
-            raise BadValue(f'"{_show(v)}" 不是有效金额')
+            raise _not_money(v)
         if d < 0:
-            raise BadValue(f'"{_show(v)}" 金额不能为负数')
+            raise _negative_money(v)
     elif isinstance(v, str):
         text = _norm(v)
         sign = False
@@ -156,12 +164,12 @@ def parse_money(v: Value) -> Decimal:
             text = text[:-1].strip()
         parsed = _parse_decimal_text(text)
         if parsed is None:
-            raise BadValue(f'"{_show(v)}" 不是有效金额')
+            raise _not_money(v)
         d = parsed
         if sign and d != 0:
-            raise BadValue(f'"{_show(v)}" 金额不能为负数')
+            raise _negative_money(v)
     else:
-        raise BadValue(f'"{_show(v)}" 不是有效金额')
+        raise _not_money(v)
     if decimal_places(d) > 2:
         raise BadValue(f'"{_show(v)}" 金额最多保留两位小数')
     return d.quantize(Decimal("0.01"))
