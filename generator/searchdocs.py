@@ -44,11 +44,16 @@ _SEP = re.compile(r"""[\s·・•．.,，、;；:：!！?？"'“”‘’()（�
 _JOINED = re.compile(r"(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])")
 
 
+def _spaced(text: str) -> str:
+    """``text`` (no whitespace in it) one word per character, ASCII runs kept whole."""
+    return _JOINED.sub("", " ".join(text))
+
+
 def split_words(text: str) -> list[str]:
     """The words of ``text`` as search.js splits a query: separators dropped, each Chinese
     character alone, ASCII letter/digit runs whole (``LED``, ``403``)."""
     t = _SEP.sub("", text)
-    return _JOINED.sub("", " ".join(t)).split(" ") if t else []
+    return _spaced(t).split(" ") if t else []
 
 
 def char_split(text: str) -> str:
@@ -60,9 +65,7 @@ def char_split(text: str) -> str:
 # 〔〕 and 〖〗 mark the index-only copies, which search.js takes out of excerpts or joins up;
 # a document number typed with them (豫财农〔2024〕12号) is shown with ［］ instead.
 _MARKERS = str.maketrans("〔〕〖〗", "［］［］")
-
-
-_MARKER = re.compile("[〔〕〖〗]")
+_MARKER = re.compile("[" + "".join(map(chr, _MARKERS)) + "]")
 
 
 def shown(text: str) -> str:
@@ -102,7 +105,7 @@ def memo_copy(text: str) -> str:
     """A memo written only one character per word, in 〖…〗: the memo's sole indexed form
     (search.js shows it in excerpts with the spaces taken out). Punctuation stays, so the
     excerpt reads as written; a query never holds it, so it matches nothing."""
-    return "〖" + " ".join(_JOINED.sub("", " ".join(chunk)) for chunk in text.split()) + "〗"
+    return "〖" + " ".join(_spaced(chunk) for chunk in text.split()) + "〗"
 
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
@@ -138,7 +141,8 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
             if (text in seen or not text) and not split:
                 continue
             seen.add(text)
-            copied.add(split)
+            if split:
+                copied.add(split)
             text_lines.append(f"{escape(shown(text))} {escape(char_split(split))}" if split
                               else escape(shown(text)))
         if text_lines:
