@@ -921,33 +921,37 @@ _PLAIN_MONTH = re.compile(r"\d{4}-\d{2}")
 _PLAIN_MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
 
 
-def _written_by_this_tool(folder: Path) -> bool:
-    """True when finance.csv and balances.csv are UTF-8 with the plain dates, months and money
-    this tool writes, so ``edit_village`` can add rows and recompute the balances. Data from
-    elsewhere (GB18030, ``2025/3/5``, ``￥1,234.50``, .xlsx …) gets ``correct_summaries``."""
+Tables = tuple[list[str], list[list[str]], list[str], list[list[str]]]
+
+
+def _written_by_this_tool(folder: Path) -> Tables | None:
+    """finance.csv's and balances.csv's headers and rows when both are UTF-8 with the plain
+    dates, months and money this tool writes, so ``edit_village`` can add rows and recompute
+    the balances; None for data from elsewhere (GB18030, ``2025/3/5``, ``￥1,234.50``, .xlsx …),
+    which gets ``correct_summaries``."""
     try:
         f_header, f_rows = _read_csv(folder / "finance.csv")
         b_header, b_rows = _read_csv(folder / "balances.csv")
     except (OSError, UnicodeDecodeError, ValueError):
-        return False
+        return None
     need_f, need_b = {"日期", "类型", "科目", "摘要", "金额"}, set(BALANCES_HEADER)
     if not need_f <= set(f_header) or not need_b <= set(b_header) or not b_rows:
-        return False
+        return None
     fi = {name: i for i, name in enumerate(f_header)}
     bi = {name: i for i, name in enumerate(b_header)}
     for row in f_rows:
         if len(row) != len(f_header):
-            return False
+            return None
         if not (_PLAIN_DATE.fullmatch(row[fi["日期"]].strip())
                 and _PLAIN_MONEY.fullmatch(row[fi["金额"]].strip())
                 and row[fi["类型"]].strip() in ("收入", "支出")):
-            return False
+            return None
     for row in b_rows:
         if len(row) != len(b_header) or not _PLAIN_MONTH.fullmatch(row[bi["月份"]].strip()):
-            return False
+            return None
         if not all(_PLAIN_MONEY.fullmatch(row[bi[k]].strip()) for k in BALANCES_HEADER[1:]):
-            return False
-    return True
+            return None
+    return f_header, f_rows, b_header, b_rows
 
 
 def correct_summaries(folder: Path, count: int = 3) -> EditResult:
@@ -996,12 +1000,12 @@ def edit_village(folder: Path) -> EditResult:
     A finance.csv this tool did not write (other encodings, date or money formats)
     gets the format-keeping ``correct_summaries`` instead.
     """
-    if not _written_by_this_tool(folder):
+    tables = _written_by_this_tool(folder)
+    if tables is None:
         return correct_summaries(folder)
     finance_path = folder / "finance.csv"
     balances_path = folder / "balances.csv"
-    f_header, f_rows = _read_csv(finance_path)
-    b_header, b_rows = _read_csv(balances_path)
+    f_header, f_rows, b_header, b_rows = tables
     fi = {name: i for i, name in enumerate(f_header)}
     bi = {name: i for i, name in enumerate(b_header)}
     r = random.Random(stable_seed("edit", hashlib.sha256(finance_path.read_bytes()).hexdigest()))
