@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import ToolError
 from .pagefind_canon import canonicalize
+from .searchdocs import INDEX_LANG
 from .write import OutputWriter
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def pagefind_executable() -> Path:
     try:
         from pagefind_bin_extended import get_executable
     except ImportError as e:
-        raise ToolError("找不到 Pagefind 扩展版（中文分词需要它）。请运行：python -m pip install 'pagefind[extended]'") from e
+        raise ToolError("找不到 Pagefind 扩展版。请运行：python -m pip install 'pagefind[extended]'") from e
     return Path(get_executable())
 
 
@@ -121,10 +122,9 @@ def doc_url(path: str) -> str:
 
 
 class ServicePool:
-    """Pagefind services kept for the whole build: starting one (and loading its Chinese
-    dictionary) costs ~0.2 s of CPU, which a county's ten township bundles — or a seed
-    scale's 160 — would otherwise pay each time. ``warm()`` starts one early, so that the
-    first bundle of a small edit does not wait for it."""
+    """Pagefind services kept for the whole build: starting one costs CPU, which a county's
+    ten township bundles — or a seed scale's 160 — would otherwise pay each time. ``warm()``
+    starts one early, so that the first bundle of a small edit does not wait for it."""
 
     def __init__(self) -> None:
         self._idle: list[_Service] = []
@@ -137,7 +137,7 @@ class ServicePool:
                 service = _Service()
                 index_id = service.call({"type": "NewIndex", "config": None})["index_id"]
                 service.call({"type": "AddFile", "index_id": index_id, "url": "/",
-                              "file_contents": '<html lang="zh-CN"><body>预热</body></html>',
+                              "file_contents": f'<html lang="{INDEX_LANG}"><body>预 热</body></html>',
                               "file_path": None})
                 service.call({"type": "DeleteIndex", "index_id": index_id})
             except (ToolError, OSError) as e:  # the real indexing reports the problem

@@ -36,7 +36,7 @@ from .load import (
 )
 from .model import County, Township
 from .render import Renderer, Static, build_static, make_env, render_root, template_digest
-from .searchdocs import SearchDocs
+from .searchdocs import INDEX_LANG, SearchDocs
 from .views import VillageTotals, village_totals
 from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 
@@ -505,7 +505,7 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
         docs.extend((path.removeprefix(prefix), data) for path, data in village_docs)
     if not docs:  # a township without villages still gets an (empty) bundle
         docs.append((f"{name.partition('.')[0]}/index.html",
-                     b'<!doctype html><html lang="zh-CN"><body></body></html>'))
+                     f'<!doctype html><html lang="{INDEX_LANG}"><body></body></html>'.encode()))
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
     hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()

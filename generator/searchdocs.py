@@ -5,9 +5,16 @@ carry layout, navigation, charts and money columns that nobody types into a
 search box, so the index is built from these documents instead: the same path
 as the page they stand for (so results link to the real page), its title and
 filters, and only the words residents search for — names, programs, memos,
-project and asset names, notice text — each name or title also written one
-character per word (see templates/static/search.js, Pagefind issue #1237).
-Withdrawn welfare rows (个人信息公示天数) have no document at all.
+project and asset names, notice text. Withdrawn welfare rows (个人信息公示天数)
+have no document at all.
+
+All text is written one character per word (``spaced_text``), in a language
+Pagefind does not segment (``INDEX_LANG``): the query side splits a query the
+same way (templates/static/search.js), so index and query always agree
+(Pagefind issue #1237: jieba on one side, the browser's segmenter on the
+other, did not), and Pagefind skips its Chinese segmenter, a third of its time.
+Each name or title is also written as a copy without separators, in 〔…〕,
+which search.js uses to tell the whole name from a part of a longer one.
 """
 
 from __future__ import annotations
@@ -44,8 +51,27 @@ _SEP = re.compile(r"""[\s·・•．.,，、;；:：!！?？"'“”‘’()（�
 _JOINED = re.compile(r"(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])")
 
 
+# The documents' <html lang>: a language Pagefind neither segments nor stems (anything
+# but zh/ja …), so each word is what the document spells out between spaces. The search
+# page (lang zh-CN) finds no index of its own language and loads the bundle's only one.
+INDEX_LANG = "und"
+# Written, as a word of its own, where the text had whitespace: no query holds it (so the
+# words on either side are not side by side), and search.js shows it as a space.
+GAP = "\u2063"  # INVISIBLE SEPARATOR
+
+
+# Full-width letters and digits (２０２４, ＬＥＤ) are written, and asked for (search.js
+# ``compact()``), as ASCII: one spelling in the index, and a number stays one word, which
+# the leak guard reads as digits.
+_WIDE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_NARROW = {c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                   *range(0xFF41, 0xFF5B))}
+
+
 def _spaced(text: str) -> str:
     """``text`` (no whitespace in it) one word per character, ASCII runs kept whole."""
+    if _WIDE.search(text):
+        text = text.translate(_NARROW)
     return _JOINED.sub("", " ".join(text))
 
 
@@ -54,6 +80,12 @@ def split_words(text: str) -> list[str]:
     character alone, ASCII letter/digit runs whole (``LED``, ``403``)."""
     t = _SEP.sub("", text)
     return _spaced(t).split(" ") if t else []
+
+
+def spaced_text(text: str) -> str:
+    """``text`` as the index holds it: one word per character (ASCII letter/digit runs
+    whole, each punctuation mark a word of its own), its whitespace written as ``GAP``."""
+    return f" {GAP} ".join(_spaced(chunk) for chunk in text.split())
 
 
 def char_split(text: str) -> str:
@@ -102,10 +134,10 @@ def new_clauses(memo: str, seen: set[str]) -> str:
 
 
 def memo_copy(text: str) -> str:
-    """A memo written only one character per word, in 〖…〗: the memo's sole indexed form
-    (search.js shows it in excerpts with the spaces taken out). Punctuation stays, so the
-    excerpt reads as written; a query never holds it, so it matches nothing."""
-    return "〖" + " ".join(_spaced(chunk) for chunk in text.split()) + "〗"
+    """A memo as the index holds it (``spaced_text``), in 〖…〗, which search.js looks in for
+    a memo holding the query side by side. Punctuation stays, so the excerpt reads as
+    written; a query never holds it, so it matches nothing."""
+    return "〖" + spaced_text(text) + "〗"
 
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
@@ -118,9 +150,9 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     and holds its lines as one paragraph, one per text line, with the one-character-per-word
     copy inline: Pagefind's work grows with the elements it walks as well as the words."""
     t = escape(title)
-    out = ['<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+    out = [f'<!doctype html>\n<html lang="{INDEX_LANG}"><head><meta charset="utf-8">'
            f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
-           f'<h1 data-pagefind-meta="title:{t}">{escape(shown(title))}</h1>\n']
+           f'<h1 data-pagefind-meta="title:{t}">{escape(spaced_text(shown(title)))}</h1>\n']
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
     seen: set[str] = set()
@@ -128,7 +160,8 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     clauses: set[str] = set()
     for anchor, heading, body in [("", "", lines), *sections]:
         if anchor:
-            out.append(f'<h2 id="{escape(anchor)}">{escape(shown(heading))}</h2>\n')
+            # Pagefind shows a section's heading as its title (search.js: readable())
+            out.append(f'<h2 id="{escape(anchor)}">{escape(spaced_text(shown(heading)))}</h2>\n')
         text_lines = []
         for text, split in body:
             if text is None:  # a memo: its one-character copy only, clauses new to this page
@@ -143,10 +176,12 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
             seen.add(text)
             if split:
                 copied.add(split)
-            text_lines.append(f"{escape(shown(text))} {escape(char_split(split))}" if split
-                              else escape(shown(text)))
+            words = spaced_text(shown(text))
+            text_lines.append(escape(f"{words} {GAP} {char_split(split)}" if split else words))
         if text_lines:
-            out.append("<p>" + "\n".join(text_lines) + "</p>\n")
+            # a GAP between lines and before the first: nothing of two lines (or of the
+            # heading and a line) sits side by side
+            out.append(f"<p>{GAP} " + f" {GAP}\n".join(text_lines) + "</p>\n")
     out.append("</main></body></html>\n")
     return "".join(out)
 

@@ -93,7 +93,8 @@ def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> N
     html = document("关于豫财农〔2024〕12号的公示", [],
                     [("依据豫财农〔2024〕12号文件", ""), (None, "拨付〖2025〗3号补助")])
     body = html.split("<body>", 1)[1]
-    assert body.count("〔2024〕") == 1 and body.count("［2024］") == 2  # only the meta title
+    assert body.count("〔2024〕") == 1 and body.count("［ 2024 ］") == 2  # only the meta title
+    assert "依 据 豫 财 农 ［ 2024 ］ 12 号 文 件" in body
     assert "〖拨 付 ［ 2025 ］ 3 号 补 助〗" in body
     assert 'title:关于豫财农〔2024〕12号的公示' in body  # the result's title stays as typed
 
@@ -101,27 +102,29 @@ def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> N
 def test_a_name_is_copied_once_per_page() -> None:
     """Five assets called 村卫生室: each line is on the page, the name's one-character copy
     once (a search for it still finds the page and its exact copy)."""
-    from generator.searchdocs import document
+    from generator.searchdocs import document, spaced_text
 
     lines = [(f"村卫生室 非经营性资产 {g}组", "村卫生室") for g in "一二三"]
     html = document("村 · 三资公开", [], lines)
-    assert all(f"村卫生室 非经营性资产 {g}组" in html for g in "一二三")
+    assert all(spaced_text(f"村卫生室 非经营性资产 {g}组") in html for g in "一二三")
     assert html.count("〔村 卫 生 室〕") == 1
 
 
-@given(st.lists(st.sampled_from([*"张王三村A B z9 0·（），〔〕\t\n", "LED", "403"]), max_size=30)
+@given(st.lists(st.sampled_from([*"张王三村A B z9 0·（），〔〕\t\n２Ｌｅ．", "LED", "403"]), max_size=30)
        .map("".join))
 @settings(max_examples=300, deadline=None)
 def test_copies_split_as_the_query_is(text: str) -> None:
     """The fast splitting of copies (spaces between all characters, joined again inside ASCII
     runs) gives what its definition gives: separators dropped, an ASCII letter/digit run one
-    word, any other character one word; a memo's copy keeps punctuation and its own spaces
-    as word breaks."""
+    word, full-width letters and digits as ASCII, any other character one word; a memo's
+    copy keeps punctuation and its own spaces (written as GAP) as word breaks."""
     import re
 
-    from generator.searchdocs import _SEP, memo_copy, split_words
+    from generator.searchdocs import _SEP, GAP, memo_copy, split_words
 
     word = re.compile(r"[A-Za-z0-9]+|.", re.S)
-    assert split_words(text) == word.findall(_SEP.sub("", text))
-    words = [w for w in word.findall(" ".join(text.split())) if w != " "]
-    assert memo_copy(text) == "〖" + " ".join(words) + "〗"
+    # full-width letters and digits are written as ASCII
+    narrow = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c).isalnum()}
+    assert split_words(text) == word.findall(_SEP.sub("", text).translate(narrow))
+    chunks = [" ".join(word.findall(c.translate(narrow))) for c in text.split()]
+    assert memo_copy(text) == "〖" + f" {GAP} ".join(chunks) + "〗"

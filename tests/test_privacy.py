@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, CASES, tree_bytes
 
+from generator.searchdocs import GAP
 from generator.values import id_check_digit, mask_card, mask_id
 
 VILLAGE = "qinghe-xian/dongguan-zhen/liuzhuang-cun"
@@ -122,7 +123,9 @@ EXPECTED_WARNINGS = (
 
 
 def published_text(out: Path) -> dict[str, str]:
-    """Every output file as text: gzip (Pagefind) decompressed, zero-width spaces removed."""
+    """Every output file as text: gzip (Pagefind) decompressed, zero-width spaces removed,
+    and in the search index (which holds text one character per word) the spaces and GAPs
+    between words removed too, so that a name or number reads as typed."""
     texts = {}
     for p in sorted(out.rglob("*")):
         if not p.is_file():
@@ -131,7 +134,10 @@ def published_text(out: Path) -> dict[str, str]:
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         text = data.decode("utf-8", "replace")
-        texts[p.relative_to(out).as_posix()] = _ZERO_WIDTH.sub("", text)
+        text = _ZERO_WIDTH.sub("", text)
+        if p.suffix.startswith(".pf_"):
+            text = text.replace(" ", "").replace(GAP, "")
+        texts[p.relative_to(out).as_posix()] = text
     return texts
 
 

@@ -26,6 +26,8 @@ from browser_util import (  # noqa: E402
 )
 from tool_loader import load_tool  # noqa: E402
 
+from generator.searchdocs import char_split  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 COMPOUND = "欧阳秀英"
@@ -145,9 +147,8 @@ def test_a_township_with_much_text_is_split_into_bundles_the_search_page_merges(
     assert 'data-shards="town-01 town-01.2 town-02 town-02.2"' in page
     # the hand-placed records are in the last village: its own bundle, the second of town-02
     fragments = (county / "pagefind" / "town-02.2" / "fragment").iterdir()
-    zwsp = "\u200b".encode()  # Pagefind marks its word breaks in the stored text
-    assert any(COMPOUND.encode() in gzip.decompress(f.read_bytes()).replace(zwsp, b"")
-               for f in fragments)
+    stored = char_split(COMPOUND).encode()  # the name's copy, one character per word
+    assert any(stored in gzip.decompress(f.read_bytes()) for f in fragments)
 
 
 def _search(site, q: str, width: int = 375):
@@ -294,10 +295,9 @@ def test_every_published_name_and_project_hits_in_node(site) -> None:
 
 
 
-def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
-    """search.js's excerpt helpers: name/title copies (〔…〕) removed, memo copies (〖…〗)
-    written back without spaces, also when Pagefind cut them off; a memo that holds the query
-    side by side becomes the excerpt, the query marked and escaped."""
+def _node_search_js(tmp_path: Path, body: str):
+    """Run ``body`` (JavaScript; ``s`` is templates/static/search.js) in Node and return
+    what it printed, parsed as JSON."""
     import json
     import shutil
     import subprocess
@@ -308,30 +308,63 @@ def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
     core = tmp_path / "search.mjs"
     shutil.copyfile(ROOT / "templates" / "static" / "search.js", core)
     script = tmp_path / "t.mjs"
-    script.write_text(
-        'const s = await import(process.argv[2]);\n'
-        'console.log(JSON.stringify([\n'
-        '  s.cleanExcerpt("欧阳秀英 低保 〔欧 阳 秀 英〕 李四"),\n'
-        '  s.cleanExcerpt("〖收 到 <mark>欧</mark> <mark>阳</mark> 款〗 支出 〖支 付 电"),\n'
-        '  s.cleanExcerpt("付 电 费〗 管理费用"),\n'
-        '  s.charSplit("LED路灯 403袋·（二期）"),\n'
-        '  s.memoExcerpt("〖支\\u200b 付 电 费〗 〖收 到 欧 阳 秀 英 <b> 鱼 塘 承 包 费〗",'
-        ' s.charSplit("欧阳秀英")),\n'
-        '  s.memoExcerpt("〖支 付 电 费〗", s.charSplit("欧阳")),\n'
-        ']));\n', "utf-8")
+    script.write_text("const s = await import(process.argv[2]);\n" + body, "utf-8")
     out = subprocess.run([node, str(script), core.as_uri()], capture_output=True, text=True,
                          check=True).stdout
-    assert json.loads(out) == [
-        "欧阳秀英 低保  李四",
-        "收到<mark>欧</mark><mark>阳</mark>款 支出 支付电",
+    return json.loads(out)
+
+
+def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
+    """search.js's excerpt helpers: name/title copies (〔…〕) removed, memo copies (〖…〗)
+    written back without spaces, also when Pagefind cut them off; a memo that holds the query
+    side by side becomes the excerpt, the query marked and escaped."""
+    out = _node_search_js(
+        tmp_path,
+        'console.log(JSON.stringify([\n'
+        '  s.cleanExcerpt("欧 阳 秀 英 \\u2063 低 保 \\u2063 〔欧 阳 秀 英〕 \\u2063 李 四"),\n'
+        '  s.cleanExcerpt("〖收 到 <mark>欧</mark> <mark>阳</mark> 款〗 \\u2063 支 出 \\u2063 〖支 付 电"),\n'
+        '  s.cleanExcerpt("付 电 费〗 \\u2063 管 理 费 用 \\u2063 〔管 理"),\n'
+        '  s.charSplit("LED路灯 403袋·（二期）"),\n'
+        '  s.memoExcerpt("〖支 付 电 费〗 \\u2063 〖收 到 欧 阳 秀 英 \\u2063 <b> 鱼 塘 承 包 费〗",'
+        ' s.charSplit("欧阳秀英")),\n'
+        '  s.memoExcerpt("〖支 付 电 费〗", s.charSplit("欧阳")),\n'
+        '  s.readable("古 家 村 \\u2063 · \\u2063 财 务 收 支 \\u2063 · \\u2063 2024 年 12 月"),\n'
+        '  s.charSplit("ＬＥＤ灯２０２４盏"),\n'
+        ']));\n')
+    assert out == [
+        "欧阳秀英 低保 李四",
+        "收到<mark>欧阳</mark>款 支出 支付电",
         "付电费 管理费用",
         ["LED", "路", "灯", "403", "袋", "二", "期"],
-        "收到<mark>欧阳秀英</mark>&lt;b&gt;鱼塘承包费",
+        "收到<mark>欧阳秀英</mark> &lt;b&gt;鱼塘承包费",
         "",
+        "古家村 · 财务收支 · 2024年12月",
+        ["LED", "灯", "2024", "盏"],
     ]
-    # the index's copies are split exactly as the query is
-    from generator.searchdocs import char_split, memo_copy, split_words
+    # the index's text and copies are split exactly as the query is
+    from generator.searchdocs import GAP, char_split, memo_copy, spaced_text, split_words
 
-    assert split_words("LED路灯 403袋·（二期）") == json.loads(out)[3]
+    assert split_words("LED路灯 403袋·（二期）") == out[3]
+    assert split_words("ＬＥＤ灯２０２４盏") == out[7]
     assert char_split("阿依努尔·买买提明（二期）") == "〔阿 依 努 尔 买 买 提 明 二 期〕"
-    assert memo_copy("购买LED路灯 403盏（二期）") == "〖购 买 LED 路 灯 403 盏 （ 二 期 ）〗"
+    assert memo_copy("购买LED路灯 403盏（二期）") == f"〖购 买 LED 路 灯 {GAP} 403 盏 （ 二 期 ）〗"
+    # what readable() turned back above
+    assert spaced_text("古家村 · 财务收支 · 2024年12月") == \
+        f"古 家 村 {GAP} · {GAP} 财 务 收 支 {GAP} · {GAP} 2024 年 12 月"
+
+
+def test_a_memo_holding_the_name_in_order_comes_before_repeated_characters(tmp_path: Path) -> None:
+    """吴信宝 asked for: a memo with 吴信信 also has 吴 and 信 side by side (信 twice); the memo
+    that holds 吴信宝 in this order comes first, whatever Pagefind's own order."""
+    out = _node_search_js(
+        tmp_path,
+        'const page = (id, url, content, words) => ({ id, words,\n'
+        '  data: async () => ({ url, content, meta: { title: id }, sub_results: [] }) });\n'
+        'const split = [\n'
+        '  page("a", "/t/v1/affairs/ledger/2024.html", "〖支 付 吴 信 信 意 外 伤 害 救 助 金〗", [2, 3, 4]),\n'
+        '  page("b", "/t/v2/affairs/ledger/2026.html", "〖收 到 吴 信 宝 交 回 补 助 款〗", [2, 3, 4]),\n'
+        '];\n'
+        'const pf = { search: async (q) => ({ results: q.includes(" ") ? split : [] }) };\n'
+        'const r = await s.findPages(pf, "吴信宝");\n'
+        'console.log(JSON.stringify(r.items.map((i) => i.url)));\n')
+    assert out == ["/t/v2/affairs/#ledger", "/t/v1/affairs/#ledger"]

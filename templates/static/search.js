@@ -1,15 +1,17 @@
-// 一点通 search page: Pagefind (extended build, Chinese segmentation), one bundle
-// per township merged at query time.
+// 一点通 search page: Pagefind (extended build), one or more bundles per township
+// merged at query time.
 //
-// Pagefind segments the index with jieba but the query with the browser's
-// Intl.Segmenter (or not at all on old WebViews), and the two disagree
-// (Pagefind #1237: index 梁华明 / 高标准, browser 梁 华 明 / 高 标 准). The
-// index-only search documents (generator/searchdocs.py) add, next to every name,
-// project and title, a copy written one character per word inside 〔…〕; a ledger
-// memo is written only that way, inside 〖…〗 (cleanExcerpt() shows it as written).
-// findPages() asks Pagefind twice — the query as typed, and the query split into
-// single characters — and puts first the pages where those characters sit next
-// to each other, i.e. where the full name, title or phrase really appears.
+// The index-only search documents (generator/searchdocs.py) hold all text one
+// character per word (an ASCII letter/digit run whole), in a language Pagefind
+// does not segment; charSplit() splits a query the same way, so index and query
+// agree whatever the browser's segmenter would do (Pagefind #1237: jieba on the
+// index side, Intl.Segmenter on the query side, disagreed on 梁华明 / 高标准).
+// Next to every name, project and title the documents also hold a copy without
+// separators inside 〔…〕; a ledger memo is wrapped in 〖…〗. findPages() asks
+// Pagefind twice — the query as typed (an ASCII word, one character), and split
+// into single characters — and puts first the pages where those characters sit
+// next to each other, i.e. where the full name, title or phrase really appears;
+// readable() writes the stored text back as it was typed.
 //
 // The functions above the DOM part are exported so tools/search_eval.py and the
 // tests can run the exact same logic in Node against pagefind.js.
@@ -17,9 +19,11 @@
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 const SEP = /[\s·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》\-—_/\\|]+/gu;
 
-/** The query with separators and middle dots removed ("阿卜杜拉·艾买提" → "阿卜杜拉艾买提"). */
+/** The query with separators and middle dots removed ("阿卜杜拉·艾买提" → "阿卜杜拉艾买提"),
+ * full-width letters and digits written as ASCII (２０２４ → 2024), as the index holds them. */
 export function compact(q) {
-  return String(q).replace(SEP, "");
+  return String(q).replace(SEP, "")
+    .replace(/[０-９Ａ-Ｚａ-ｚ]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
 /** The query's words as the index-only copies are written (generator/searchdocs.py
@@ -28,7 +32,15 @@ export function charSplit(q) {
   return compact(q).match(/[A-Za-z0-9]+|./gsu) || [];
 }
 
-const unspace = (s) => s.replace(/ /g, "");
+// generator/searchdocs.py GAP: written where the text had whitespace
+const GAP = /\u2063+/gu;
+
+/** Stored text as it was typed: the spaces between its words taken out, a GAP shown as a
+ * space, and neighbouring marks joined ("<mark>欧</mark> <mark>阳</mark>" → one mark). */
+export function readable(s) {
+  return String(s).replace(/ /g, "").replace(/<\/mark><mark>|<mark><\/mark>/g, "")
+    .replace(GAP, " ").replace(/ {2,}/g, " ");
+}
 
 function longestRun(words) {
   let best = 0, cur = 0, prev = -2;
@@ -48,17 +60,14 @@ export function villageOf(url) {
 }
 
 /** A Pagefind excerpt as a resident should read it (also when cut off mid-copy): the
- * index-only 〔…〕 copies of names and titles removed, and a memo — indexed only as a
- * 〖…〗 copy, one character per word — written back without its spaces. */
+ * 〔…〕 copies of names and titles removed, the 〖〗 around memos dropped, the rest
+ * readable(). */
 export function cleanExcerpt(html) {
-  return String(html)
+  return readable(String(html)
     .replace(/〔[^〔〕]*〕/gu, "")
     .replace(/^[^〔〕]*〕/u, "")
     .replace(/〔[^〔〕]*$/u, "")
-    .replace(/〖([^〖〗]*)〗/gu, (_, m) => unspace(m))
-    .replace(/^([^〖〗]*)〗/u, (_, m) => unspace(m))
-    .replace(/〖([^〖〗]*)$/u, (_, m) => unspace(m))
-    .trim();
+    .replace(/[〖〗]/gu, "")).trim();
 }
 
 const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -70,15 +79,15 @@ const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace
 export function memoExcerpt(content, parts, around = 20) {
   if (parts.length < 2) return "";
   const needle = " " + parts.join(" ") + " ";
-  for (const m of String(content).replace(/\u200b/g, "").matchAll(/〖([^〖〗]*)〗/gu)) {
+  for (const m of String(content).matchAll(/〖([^〖〗]*)〗/gu)) {
     const memo = " " + m[1].trim().replace(/\s+/g, " ") + " ";
     const at = memo.indexOf(needle);
     if (at < 0) continue;
-    const before = Array.from(unspace(memo.slice(0, at)));
-    const after = Array.from(unspace(memo.slice(at + needle.length)));
+    const before = Array.from(readable(memo.slice(0, at)));
+    const after = Array.from(readable(memo.slice(at + needle.length)));
     const head = before.length > around ? "…" + before.slice(-around).join("") : before.join("");
     const tail = after.length > around ? after.slice(0, around).join("") + "…" : after.join("");
-    return escapeHtml(head) + "<mark>" + escapeHtml(unspace(needle)) + "</mark>" + escapeHtml(tail);
+    return escapeHtml(head) + "<mark>" + escapeHtml(readable(needle)) + "</mark>" + escapeHtml(tail);
   }
   return "";
 }
@@ -108,11 +117,14 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
     // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
     const needle = "〔" + parts.join(" ") + "〕";
-    const villages = new Set(), firsts = [], later = [];
-    const others = new Set(), otherFirsts = [], otherLater = []; // side by side, not the whole
+    // the characters in this order somewhere in the text (a memo, a notice), not merely
+    // next to each other in some order (吴信信 for 吴信宝: 信 matches twice)
+    const inOrder = " " + parts.join(" ").toLowerCase() + " ";
+    // tiers: the whole copy, the words in order, side by side only; each one village first
+    const tiers = [0, 1, 2].map(() => ({ villages: new Set(), firsts: [], later: [] }));
     let done = 0;
     // Fragments are small; check more only while fewer than five villages have turned up.
-    while (done < strong.length && done < verify * 3 && (done === 0 || villages.size < 5)) {
+    while (done < strong.length && done < verify * 3 && (done === 0 || tiers[0].villages.size < 5)) {
       const batch = strong.slice(done, done + verify);
       done += batch.length;
       const pages = await Promise.all(batch.map(load));
@@ -121,17 +133,16 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
         // village first, so a name paid in many months does not push the others out.
         // The same for words inside memos (垃圾清运 in several villages' ledgers).
         const v = villageOf(pages[i].url);
-        if (!(pages[i].content || "").includes(needle)) {
-          (others.has(v) ? otherLater : otherFirsts).push(r);
-          others.add(v);
-          return;
-        }
-        (villages.has(v) ? later : firsts).push(r);
-        villages.add(v);
+        const content = pages[i].content || "";
+        const tier = content.includes(needle) ? 0
+          : (" " + content.replace(/[〔〕〖〗]/gu, " ").toLowerCase() + " ").includes(inOrder) ? 1 : 2;
+        const t = tiers[tier];
+        (t.villages.has(v) ? t.later : t.firsts).push(r);
+        t.villages.add(v);
       });
     }
-    exact = firsts.concat(later);
-    strong = otherFirsts.concat(otherLater, strong.slice(done));
+    exact = tiers[0].firsts.concat(tiers[0].later);
+    strong = tiers[1].firsts.concat(tiers[1].later, tiers[2].firsts, tiers[2].later, strong.slice(done));
   }
   const seen = new Set();
   const ordered = [];
@@ -143,7 +154,7 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } =
     const sub = monthSection(d);
     return {
       url: sub ? yearPageUrl(sub.url) : yearFallback(d.url),
-      title: (sub && sub.title) || (d.meta && d.meta.title) || d.url,
+      title: (sub && sub.title && readable(sub.title)) || (d.meta && d.meta.title) || d.url,
       excerpt: memoExcerpt(d.content, parts) || cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
     };
   });
@@ -225,7 +236,7 @@ function page() {
   async function load() {
     if (!pagefind) {
       const pf = await import(base + "pagefind/" + shards[0] + "/pagefind.js");
-      await pf.options({ baseUrl: base, excerptLength: 24 });
+      await pf.options({ baseUrl: base, excerptLength: 32 });  // words: characters
       for (const s of shards.slice(1)) {
         await pf.mergeIndex(base + "pagefind/" + s + "/", { baseUrl: base });
       }
