@@ -13,10 +13,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import segno
-
-from . import qrmask
+if TYPE_CHECKING:
+    import segno
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +173,8 @@ def progress_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int | No
 def _qr(data: str) -> segno.QRCode:
     # choosing the mask is most of the cost: a village's page and poster show the same
     # code, and every poster shows the county's 举报 code
+    from . import qrmask  # numpy and segno: imported by the first page with a code (0.13 s)
+
     return qrmask.make(data, error="m")
 
 

@@ -33,7 +33,6 @@ from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from . import schema as S
 from . import views
@@ -294,13 +293,15 @@ def csv_bytes(table: Table, lines: list[str], prefix: tuple[str, ...] = ()) -> b
 
 def county_rows(village_csv: bytes, place: tuple[str, str]) -> bytes:
     """The rows of a village download (BOM and header line dropped) with 乡镇 and 村 in
-    front: its part of the county-wide CSV. Each row is prefixed without parsing when the
-    file has no quoted cell (then every CRLF ends a row); otherwise it is read as CSV."""
+    front: its part of the county-wide CSV. Each row is prefixed without parsing when every
+    CRLF ends a row: no quoted cell, or none that holds a CRLF (a line cut inside a quoted
+    cell has an odd number of ``"``: the opening one, and the doubled ones come in pairs);
+    otherwise it is read as CSV."""
     _header, sep, body = village_csv.partition(b"\r\n")
     if not sep or not body:
         return b""
     place_cells = _csv_guard(S.TEXT, list(place))
-    if b'"' not in body:
+    if b'"' not in body or not any(line.count(b'"') & 1 for line in body.split(b"\r\n")):
         lead = _LINE_WRITER.writerow([*place_cells, ""])[:-2].encode()  # "乡镇,村,"
         return lead + body[:-2].replace(b"\r\n", b"\r\n" + lead) + b"\r\n"
     rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
@@ -406,6 +407,12 @@ def village_entries(county: County, town: Township, v: Village, as_of: dt.date) 
 
 def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
+
+
+def escape(s: str) -> str:
+    """``&``, ``<`` and ``>`` escaped (what xml.sax.saxutils.escape does, without importing
+    urllib and http.client at startup)."""
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _xml_escape(s: str) -> str:

@@ -336,10 +336,15 @@ def test_county_rows_keep_quoted_cells_whole() -> None:
     village = ("\ufeff日期,摘要,金额\r\n2025-03-01,修路,10.00\r\n"
                '2025-03-02,"买笔, ""好""\r\n第二行",20.00\r\n').encode()
     plain = "\ufeff日期,摘要,金额\r\n2025-03-01,修路,10.00\r\n".encode()
+    quoted = ("\ufeff日期,摘要,金额\r\n2025-03-01,\"修路, \"\"东沟\"\"\n二期\",10.00\r\n"
+              '2025-03-02,"""好""",20.00\r\n').encode()
     for data, expect in (
         (village, [["东岗镇", "林白村", "2025-03-01", "修路", "10.00"],
                    ["东岗镇", "林白村", "2025-03-02", '买笔, "好"\r\n第二行', "20.00"]]),
         (plain, [["东岗镇", "林白村", "2025-03-01", "修路", "10.00"]]),
+        # quoted cells without a CRLF in them (the fast path): a bare line feed stays inside
+        (quoted, [["东岗镇", "林白村", "2025-03-01", '修路, "东沟"\n二期', "10.00"],
+                  ["东岗镇", "林白村", "2025-03-02", '"好"', "20.00"]]),
     ):
         out = county_rows(data, ("东岗镇", "林白村")).decode()
         assert out.endswith("\r\n")
