@@ -513,14 +513,35 @@ def _village_order(county: County) -> Iterator[tuple[str, str]]:
             yield t.slug, s
 
 
+def county_parts(town: Township, v: Village, pages: Iterable[tuple[str, bytes]]
+                 ) -> list[tuple[str, bytes]]:
+    """A village's share of each county-wide CSV (``county_rows`` of its downloads in
+    ``pages``), as (file name, bytes): made where the village is built, in a worker, so that
+    joining the county's files is only copying."""
+    base = f"{town.slug}/{v.slug}/"
+    wanted = {f"{base}{t.module}/{t.csv}": t.csv for t in TABLES}
+    out = []
+    for path, data in pages:
+        name = wanted.get(path.partition("/")[2])
+        if name is not None:
+            part = county_rows(data, (town.name, v.name))
+            if part:
+                out.append((name, part))
+    return out
+
+
 def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
-                       names: dict[str, dict[str, str]], entries: Iterable[Entry] = ()) -> int:
-    """County-wide CSVs (joined from the village downloads in ``staging``; ``names``: township
-    slug → village slug → 村 name), the 数据下载 page, and (with 网址) the county feed (from
-    the villages' feed ``entries``), sitemap.xml and robots.txt. Call after every other page of
-    the county is in ``staging``. Returns the number of HTML pages written."""
+                       names: dict[str, dict[str, str]], entries: Iterable[Entry] = (),
+                       parts: dict[tuple[str, str], Path] | None = None) -> int:
+    """County-wide CSVs (joined from the villages' ``parts``: (township slug, village slug) →
+    the folder of its ``county_parts`` files; a village without that folder is read from its
+    downloads in ``staging``; ``names``: township slug → village slug → 村 name), the
+    数据下载 page, and (with 网址) the county feed (from the villages' feed ``entries``),
+    sitemap.xml and robots.txt. Call after every other page of the county is in ``staging``.
+    Returns the number of HTML pages written."""
     county = renderer.county
     towns = {t.slug: t.name for t in county.townships}
+    parts = parts or {}
     files = []
     for t in TABLES:
         rel = f"{county.slug}/{county_file_name(t)}"
@@ -529,8 +550,16 @@ def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
             out.write(csv_bytes(t, [], PLACE_COLUMNS))
             for town, village in _village_order(county):
                 name = names.get(town, {}).get(village)
+                if name is None:
+                    continue
+                folder = parts.get((town, village))
+                if folder is not None and folder.is_dir():  # (no file: no rows)
+                    part = folder / t.csv
+                    if part.is_file():
+                        out.write(part.read_bytes())
+                    continue
                 src = staging / county.slug / town / village / t.module / t.csv
-                if name is not None and src.is_file():
+                if src.is_file():
                     out.write(county_rows(src.read_bytes(), (towns[town], name)))
         files.append(CountyFile(t, county_file_name(t), target.stat().st_size))
     path, data = renderer._page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,

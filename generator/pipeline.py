@@ -43,6 +43,7 @@ from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
+COUNTY_PARTS = "county"  # in a village's cache entry: opendata.county_parts, one file each
 # Search text per Pagefind bundle: about 1 CPU-second of indexing on the 2-core reference
 # machine, which bounds what a one-village edit re-indexes (BENCHMARKS.md).
 SHARD_BYTES = 2_000_000
@@ -72,6 +73,7 @@ class VillageOutcome:
     search_file: str = ""  # the village's search documents: a pickle in its cache entry
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
+    county_parts: str = ""  # its shares of the county-wide CSVs: a folder in its cache entry
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
-                             search_bytes=sum(len(data) for _, data in docs), feed=entries)
+                             search_bytes=sum(len(data) for _, data in docs), feed=entries,
+                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "")
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -201,6 +204,9 @@ def process_village(task: VillageTask) -> VillageOutcome:
         for rel, p in attachments:
             cw.link_or_copy(rel, p)
         write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
+        (tmp / COUNTY_PARTS).mkdir()
+        for name, part in opendata.county_parts(task.town, v, pages):  # type: ignore[arg-type]
+            write_bytes(tmp / COUNTY_PARTS / name, part)
         manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
         (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
@@ -432,8 +438,10 @@ def _finish_county(opts: Options, staging: Path, static: Static, county: County,
         writer.write(path, data)
     for rel, data in static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
+    parts = {(o.source.township, o.source.slug): Path(o.county_parts)
+             for o in outs if o.county_parts}
     return len(county_pages) + opendata.write_county_files(
-        staging, writer, renderer, names, [e for o in outs for e in o.feed])
+        staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
 def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int:

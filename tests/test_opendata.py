@@ -317,6 +317,8 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
     data = make_data(tmp_path / "data")
     out = tmp_path / "site"
     assert _build(data, out, capsys)[0] == 0  # --no-cache: compare against a cached pair below
+    fresh = {f.name: f.read_bytes() for f in (out / "qinghe-xian" / "data").glob("*.csv")}
+    assert len(fresh) >= 10
     for _ in range(2):
         capsys.readouterr()
         assert main(["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
@@ -325,6 +327,20 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
         (sites["a"] / VILLAGE / "welfare" / "welfare.csv").read_bytes()
     assert (out / "qinghe-xian" / "data" / "welfare.csv").read_bytes() == \
         (sites["a"] / "qinghe-xian" / "data" / "welfare.csv").read_bytes()
+    for name, data_ in fresh.items():  # joined from the villages' cached shares
+        assert (out / "qinghe-xian" / "data" / name).read_bytes() == data_, name
+    # cache entries written before villages kept their shares: joined from the downloads
+    from generator.pipeline import COUNTY_PARTS, cache_dir
+
+    parts = list(cache_dir(out).rglob(COUNTY_PARTS))
+    assert parts
+    for folder in parts:
+        shutil.rmtree(folder)
+    capsys.readouterr()
+    assert main(["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
+                 "--jobs", "1"]) == 0
+    for name, data_ in fresh.items():
+        assert (out / "qinghe-xian" / "data" / name).read_bytes() == data_, name
     shutil.rmtree(out)
 
 
