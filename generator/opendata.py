@@ -409,12 +409,6 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
 
 
-def escape(s: str) -> str:
-    """``&``, ``<`` and ``>`` escaped (what xml.sax.saxutils.escape does, without importing
-    urllib and http.client at startup)."""
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _xml_escape(s: str) -> str:
     """Text content as ElementTree writes it (``&``, ``<``, ``>``)."""
     s = _xml_text(s)
@@ -542,25 +536,29 @@ def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
     county = renderer.county
     towns = {t.slug: t.name for t in county.townships}
     parts = parts or {}
+    # each built village once, in county order: (its parts folder or None, where it is, 村)
+    villages = []
+    for town, village in _village_order(county):
+        name = names.get(town, {}).get(village)
+        if name is not None:
+            folder = parts.get((town, village))
+            villages.append((folder if folder is not None and folder.is_dir() else None,
+                             staging / county.slug / town / village, (towns[town], name)))
     files = []
     for t in TABLES:
         rel = f"{county.slug}/{county_file_name(t)}"
         target = writer.target(rel)
         with open(target, "wb") as out:
             out.write(csv_bytes(t, [], PLACE_COLUMNS))
-            for town, village in _village_order(county):
-                name = names.get(town, {}).get(village)
-                if name is None:
-                    continue
-                folder = parts.get((town, village))
-                if folder is not None and folder.is_dir():  # (no file: no rows)
+            for folder, place_dir, place in villages:
+                if folder is not None:  # its share made when it was built (no file: no rows)
                     part = folder / t.csv
                     if part.is_file():
                         out.write(part.read_bytes())
                     continue
-                src = staging / county.slug / town / village / t.module / t.csv
+                src = place_dir / t.module / t.csv
                 if src.is_file():
-                    out.write(county_rows(src.read_bytes(), (towns[town], name)))
+                    out.write(county_rows(src.read_bytes(), place))
         files.append(CountyFile(t, county_file_name(t), target.stat().st_size))
     path, data = renderer._page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
                                 crumbs=[(county.name, ""), ("数据下载", None)])
@@ -595,7 +593,7 @@ def html_paths(site: Path) -> list[str]:
 def sitemap_files(base_url: str, paths: list[str]) -> list[Page]:
     """sitemap.xml (an index of sitemap-N.xml when there are more than 50,000 pages)."""
     def urlset(chunk: list[str]) -> bytes:
-        body = "".join(f"<url><loc>{escape(base_url + p)}</loc></url>\n" for p in chunk)
+        body = "".join(f"<url><loc>{_xml_escape(base_url + p)}</loc></url>\n" for p in chunk)
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
                 f"{body}</urlset>\n").encode()
 
@@ -603,7 +601,7 @@ def sitemap_files(base_url: str, paths: list[str]) -> list[Page]:
         return [("sitemap.xml", urlset(paths))]
     chunks = [paths[i:i + SITEMAP_MAX] for i in range(0, len(paths), SITEMAP_MAX)]
     out = [(f"sitemap-{i}.xml", urlset(c)) for i, c in enumerate(chunks, 1)]
-    body = "".join(f"<sitemap><loc>{escape(base_url + name)}</loc></sitemap>\n" for name, _ in out)
+    body = "".join(f"<sitemap><loc>{_xml_escape(base_url + name)}</loc></sitemap>\n" for name, _ in out)
     index = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
              f"{body}</sitemapindex>\n").encode()
     return [("sitemap.xml", index), *out]

@@ -32,8 +32,8 @@ from .views import esc as escape  # markupsafe's escaping, without a Markup obje
 log = logging.getLogger(__name__)
 
 Doc = tuple[str, bytes]
-# (text shown in excerpts, text also indexed one character per word); text None: a memo,
-# indexed only one character per word (``memo_copy``)
+# (text, name or title in it also written as a 〔…〕 copy, or ""); text None: the second is
+# a memo, written as ``memo_copy``
 Line = tuple[str | None, str]
 Section = tuple[str, str, list[Line]]  # (anchor, heading, lines)
 
@@ -142,13 +142,13 @@ def memo_copy(text: str) -> str:
 
 def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
              sections: Sequence[Section] = ()) -> str:
-    """One index-only HTML document for Pagefind. A line, and a name's one-character copy, is
+    """One index-only HTML document for Pagefind. A line, and a name's 〔…〕 copy, is
     written once per document: a repeat (the same payee every month of a year, five assets
     called 村卫生室) adds nothing a resident can find, only indexing time; the first one — the
     newest month — is the section a hit opens. Each
     section starts with an ``<h2 id>`` (Pagefind reports hits per section, ``sub_results``)
-    and holds its lines as one paragraph, one per text line, with the one-character-per-word
-    copy inline: Pagefind's work grows with the elements it walks as well as the words."""
+    and holds its lines as one paragraph, one per text line, with the 〔…〕 copy inline:
+    Pagefind's work grows with the elements it walks as well as the words."""
     t = escape(title)
     out = [f'<!doctype html>\n<html lang="{INDEX_LANG}"><head><meta charset="utf-8">'
            f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
@@ -164,7 +164,7 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
             out.append(f'<h2 id="{escape(anchor)}">{escape(spaced_text(shown(heading)))}</h2>\n')
         text_lines = []
         for text, split in body:
-            if text is None:  # a memo: its one-character copy only, clauses new to this page
+            if text is None:  # a memo: only the clauses new to this page
                 memo = new_clauses(shown(split), clauses)
                 if memo:
                     text_lines.append(escape(memo_copy(memo)))
@@ -235,11 +235,10 @@ class SearchDocs:
             yield self._doc(base + views.notice_page(n.slug), f"{n.title} · {v.name}",
                             f("三务公开", n.date.year),
                             [(n.title, n.title), (n.category + "公开", ""), (n.body_text, "")])
-        # A name's one-character-per-word copy is what makes it findable whatever the
-        # browser's segmenter does with it; it is also much of Pagefind's work. Each distinct
-        # name gets it once per village, on the newest page that has it; the repeats (monthly
-        # payees) are still found by their words. (A memo is written only as such a copy,
-        # once per year document: see ``memo_copy``.)
+        # A name's 〔…〕 copy is what tells search.js a page has the whole name (not a part
+        # of a longer one); it is also Pagefind's work. Each distinct name gets it once per
+        # village, on the newest page that has it; the repeats (monthly payees) are still
+        # found by their words.
         split_done: set[str] = set()
 
         def once(text: str) -> str:
@@ -262,10 +261,10 @@ class SearchDocs:
         for m in views.ledger_months(v.finance):
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
-                # memos one per line, one character per word only (a memo is most of the
-                # index: written twice, as text and as a copy, it cost Pagefind 40 % more);
-                # who and which 科目 once per page (they repeat on every row), sorted: the
-                # same set on the next page is the same line, written once
+                # memos one per line, without a 〔…〕 copy (a memo is most of the index:
+                # written twice, it cost Pagefind 40 % more); who and which 科目 once per page
+                # (they repeat on every row), sorted: the same set on the next page is the
+                # same line, written once
                 lines: list[Line] = [(None, r.memo) for r in rows]
                 lines.append((_j(*sorted({x for r in rows for x in (r.kind, r.subject)})), ""))
                 lines.append((_j(*sorted({x for r in rows for x in (r.handler, r.approver) if x})), ""))

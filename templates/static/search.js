@@ -32,14 +32,15 @@ export function charSplit(q) {
   return compact(q).match(/[A-Za-z0-9]+|./gsu) || [];
 }
 
-// generator/searchdocs.py GAP: written where the text had whitespace
+// generator/searchdocs.py GAP: written where the text had whitespace (a run of them, e.g.
+// around a removed 〔…〕 copy, is one space)
 const GAP = /\u2063+/gu;
 
 /** Stored text as it was typed: the spaces between its words taken out, a GAP shown as a
  * space, and neighbouring marks joined ("<mark>欧</mark> <mark>阳</mark>" → one mark). */
 export function readable(s) {
   return String(s).replace(/ /g, "").replace(/<\/mark><mark>|<mark><\/mark>/g, "")
-    .replace(GAP, " ").replace(/ {2,}/g, " ");
+    .replace(GAP, " ");
 }
 
 function longestRun(words) {
