@@ -329,7 +329,7 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
         (sites["a"] / "qinghe-xian" / "data" / "welfare.csv").read_bytes()
     for name, data_ in fresh.items():  # joined from the villages' cached shares
         assert (out / "qinghe-xian" / "data" / name).read_bytes() == data_, name
-    # cache entries written before villages kept their shares: joined from the downloads
+    # an entry whose folder of shares is gone (a cache pruned by hand): joined from the downloads
     from generator.pipeline import COUNTY_PARTS, cache_dir
 
     parts = list(cache_dir(out).rglob(COUNTY_PARTS))
