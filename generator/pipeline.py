@@ -198,11 +198,14 @@ def process_village(task: VillageTask) -> VillageOutcome:
     if entry is not None:
         tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
+        # the entry's files are numbered in manifest order, all in one folder: a village's
+        # output has a dozen folders, and making a folder costs more than writing a page
+        (tmp / "files").mkdir(parents=True)
         cw = OutputWriter(tmp / "files")
-        for path, data in pages:
-            cw.write(path, data)
-        for rel, p in attachments:
-            cw.link_or_copy(rel, p)
+        for i, (_path, data) in enumerate(pages):
+            cw.write(str(i), data)
+        for i, (_rel, p) in enumerate(attachments, len(pages)):
+            cw.link_or_copy(str(i), p)
         write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
         (tmp / COUNTY_PARTS).mkdir()
         for name, part in opendata.county_parts(task.town, v, pages):  # type: ignore[arg-type]
@@ -224,11 +227,12 @@ def process_village(task: VillageTask) -> VillageOutcome:
 
 
 def _link_entry(entry: Path, manifest: list[str], staging: Path) -> None:
-    """Hard-link a village's cached files (``manifest``: their output paths) into staging."""
+    """Hard-link a village's cached files into staging: file ``files/<i>`` of the entry is
+    the output path ``manifest[i]``."""
     writer = OutputWriter(staging)
     files = f"{entry}/files/"
-    for rel in manifest:
-        writer.link_or_copy(rel, files + rel)
+    for i, rel in enumerate(manifest):
+        writer.link_or_copy(rel, f"{files}{i}")
 
 
 def _worker_init() -> None:

@@ -4,7 +4,7 @@ A QR code is drawn with the one of eight data masks whose penalty score is lowes
 (ISO/IEC 18004:2015 7.8.3). segno scores the eight in pure Python, which was ~4 % of
 a village's build (its home page and poster show a code of the village's address).
 Here the same four scores (N1–N4, with segno's exact counting, including modules not
-yet set while masks are scored) are computed over whole rows and columns at once;
+yet set while masks are scored) are computed for all eight masks in the same numpy calls;
 segno then applies the chosen mask itself, so the symbol is the one segno would have
 made (tests/test_charts.py compares the choice for hundreds of addresses).
 """
@@ -25,14 +25,16 @@ _N3 = bytes((1, 0, 1, 1, 1, 0, 1))  # dark-light-dark-dark-dark-light-dark
 _N3_ARRAY = np.frombuffer(_N3, dtype=np.uint8)
 
 
-def _n1(a: np.ndarray) -> int:
-    """Runs of five or more equal modules along the rows of ``a``: 3 + (length - 5) each."""
-    starts = np.ones(a.shape, dtype=bool)
-    starts[:, 1:] = a[:, 1:] != a[:, :-1]
+def _n1(m: np.ndarray) -> np.ndarray:
+    """Per matrix of the stack ``m`` (k × size × size): runs of five or more equal modules
+    along its rows, 3 + (length - 5) each."""
+    k, size = m.shape[0], m.shape[1]
+    starts = np.ones(m.shape, dtype=bool)
+    starts[:, :, 1:] = m[:, :, 1:] != m[:, :, :-1]
     idx = np.flatnonzero(starts)  # every row starts a run, so no run spans two rows
-    lengths = np.diff(np.append(idx, a.size))
-    long = lengths[lengths >= 5]
-    return int((long - 2).sum())
+    lengths = np.diff(np.append(idx, m.size))
+    long = lengths >= 5
+    return np.bincount(idx[long] // (size * size), weights=lengths[long] - 2, minlength=k)
 
 
 def _n3(seq: bytes, size: int) -> int:
@@ -50,29 +52,36 @@ def _n3(seq: bytes, size: int) -> int:
     return count
 
 
-def penalty(m: np.ndarray) -> int:
-    """The penalty score of a square matrix (what ``segno.encoder.evaluate_mask`` returns)."""
-    size = m.shape[0]
-    n1 = _n1(m) + _n1(m.T)
-    c = m[1:, 1:]
-    n2 = 3 * int(((c == m[1:, :-1]) & (c == m[:-1, 1:]) & (c == m[:-1, :-1])).sum())
-    n3 = 0
-    for lines in (m, np.ascontiguousarray(m.T)):
+def penalties(m: np.ndarray) -> list[int]:
+    """The penalty score of each matrix of the stack ``m`` (k × size × size): what
+    ``segno.encoder.evaluate_mask`` returns for it, all k scored in the same numpy calls."""
+    size = m.shape[1]
+    t = np.ascontiguousarray(m.transpose(0, 2, 1))
+    n1 = _n1(m) + _n1(t)
+    c = m[:, 1:, 1:]
+    n2 = 3 * ((c == m[:, 1:, :-1]) & (c == m[:, :-1, 1:]) & (c == m[:, :-1, :-1])).sum(axis=(1, 2))
+    n3 = [0] * m.shape[0]
+    for lines in (m, t):
         # only the rows (columns) that hold the pattern at all are walked as segno walks them
-        windows = np.lib.stride_tricks.sliding_window_view(lines, 7, axis=1)
-        for i in np.flatnonzero((windows == _N3_ARRAY).all(axis=2).any(axis=1)):
-            n3 += _n3(lines[i].tobytes(), size)
-    percent = float(int(m.sum(dtype=np.int64))) / (size ** 2)
-    n4 = 10 * int(abs(percent * 100 - 50) / 5)
-    return n1 + n2 + n3 + n4
+        windows = np.lib.stride_tricks.sliding_window_view(lines, 7, axis=2)
+        for k, i in zip(*np.nonzero((windows == _N3_ARRAY).all(axis=3).any(axis=2)), strict=True):
+            n3[k] += _n3(lines[k, i].tobytes(), size)
+    dark = m.sum(axis=(1, 2), dtype=np.int64)
+    scores = []
+    for k in range(m.shape[0]):
+        percent = float(int(dark[k])) / (size ** 2)
+        n4 = 10 * int(abs(percent * 100 - 50) / 5)
+        scores.append(int(n1[k]) + int(n2[k]) + n3[k] + n4)
+    return scores
 
 
 @functools.lru_cache(maxsize=16)
-def _masks(size: int) -> tuple[np.ndarray, ...]:
-    """segno's eight mask functions evaluated over a ``size`` × ``size`` grid (i = row)."""
+def _masks(size: int) -> np.ndarray:
+    """segno's eight mask functions evaluated over a ``size`` × ``size`` grid (i = row),
+    stacked: 8 × size × size."""
     i, j = np.indices((size, size))
-    return tuple(np.asarray(fn(i, j), dtype=np.uint8)
-                 for fn in encoder.get_data_mask_functions(False))
+    return np.stack([np.asarray(fn(i, j), dtype=np.uint8)
+                     for fn in encoder.get_data_mask_functions(False)])
 
 
 @functools.lru_cache(maxsize=16)
@@ -95,13 +104,8 @@ _USABLE = _segno_best_mask is not None and all(
 def best_mask(matrix: tuple[bytearray, ...], size: int) -> int:
     """The mask segno would choose for ``matrix`` (before masking): the first lowest score."""
     base = np.array(matrix, dtype=np.uint8)
-    region = _region(size)
-    best_score, best = -1, 0
-    for k, pattern in enumerate(_masks(size)):
-        score = penalty(base ^ (pattern & region))
-        if best_score < 0 or score < best_score:
-            best_score, best = score, k
-    return best
+    scores = penalties(base ^ (_masks(size) & _region(size)))
+    return scores.index(min(scores))
 
 
 def _find_and_apply_best_mask(matrix, width, height, proposed_mask=None):  # segno's signature
