@@ -17,6 +17,7 @@ are skipped and :func:`missing_url_warning` reports it once per county.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -26,6 +27,7 @@ import json
 import logging
 import operator
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -528,38 +530,33 @@ def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
                        names: dict[str, dict[str, str]], entries: Iterable[Entry] = (),
                        parts: dict[tuple[str, str], Path] | None = None) -> int:
     """County-wide CSVs (joined from the villages' ``parts``: (township slug, village slug) →
-    the folder of its ``county_parts`` files; a village without that folder is read from its
-    downloads in ``staging``; ``names``: township slug → village slug → 村 name), the
-    数据下载 page, and (with 网址) the county feed (from the villages' feed ``entries``),
-    sitemap.xml and robots.txt. Call after every other page of the county is in ``staging``.
-    Returns the number of HTML pages written."""
+    the file of its ``county_parts``, a pickled {file name: bytes}; a village without that
+    file is read from its downloads in ``staging``; ``names``: township slug → village slug →
+    村 name), the 数据下载 page, and (with 网址) the county feed (from the villages' feed
+    ``entries``), sitemap.xml and robots.txt. Call after every other page of the county is in
+    ``staging``. Returns the number of HTML pages written."""
     county = renderer.county
     towns = {t.slug: t.name for t in county.townships}
     parts = parts or {}
-    # each built village once, in county order: (its parts folder or None, where it is, 村)
-    villages = []
-    for town, village in _village_order(county):
-        name = names.get(town, {}).get(village)
-        if name is not None:
-            folder = parts.get((town, village))
-            villages.append((folder if folder is not None and folder.is_dir() else None,
-                             staging / county.slug / town / village, (towns[town], name)))
-    files = []
-    for t in TABLES:
-        rel = f"{county.slug}/{county_file_name(t)}"
-        target = writer.target(rel)
-        with open(target, "wb") as out:
+    targets = [writer.target(f"{county.slug}/{county_file_name(t)}") for t in TABLES]
+    with contextlib.ExitStack() as stack:
+        outs = [stack.enter_context(open(target, "wb")) for target in targets]
+        for t, out in zip(TABLES, outs, strict=True):
             out.write(csv_bytes(t, [], PLACE_COLUMNS))
-            for folder, place_dir, place in villages:
-                if folder is not None:  # its share made when it was built (no file: no rows)
-                    part = folder / t.csv
-                    if part.is_file():
-                        out.write(part.read_bytes())
+        for town, village in _village_order(county):  # each built village once, in county order
+            name = names.get(town, {}).get(village)
+            if name is None:
+                continue
+            shares = _shares(parts.get((town, village)))
+            for t, out in zip(TABLES, outs, strict=True):
+                if shares is not None:  # made when it was built (no entry: no rows)
+                    out.write(shares.get(t.csv, b""))
                     continue
-                src = place_dir / t.module / t.csv
+                src = staging / county.slug / town / village / t.module / t.csv
                 if src.is_file():
-                    out.write(county_rows(src.read_bytes(), place))
-        files.append(CountyFile(t, county_file_name(t), target.stat().st_size))
+                    out.write(county_rows(src.read_bytes(), (towns[town], name)))
+    files = [CountyFile(t, county_file_name(t), target.stat().st_size)
+             for t, target in zip(TABLES, targets, strict=True)]
     path, data = renderer._page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
                                 crumbs=[(county.name, ""), ("数据下载", None)])
     writer.write(path, data)
@@ -571,6 +568,17 @@ def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
             writer.write(f"{county.slug}/{rel}", data)
         writer.write(f"{county.slug}/robots.txt", robots_txt(county.url))
     return 1
+
+
+def _shares(path: Path | None) -> dict[str, bytes] | None:
+    """A village's ``county_parts`` as its worker stored them, or None when the file is gone
+    (a cache pruned by hand) or unreadable: the caller joins its downloads instead."""
+    if path is None:
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+        return None
 
 
 def html_paths(site: Path) -> list[str]:

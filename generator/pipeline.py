@@ -43,7 +43,7 @@ from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
-COUNTY_PARTS = "county"  # in a village's cache entry: opendata.county_parts, one file each
+COUNTY_PARTS = "county.pickle"  # in a village's cache entry: opendata.county_parts, {name: bytes}
 # Search text per Pagefind bundle: about 1 CPU-second of indexing on the 2-core reference
 # machine, which bounds what a one-village edit re-indexes (BENCHMARKS.md).
 SHARD_BYTES = 2_000_000
@@ -73,7 +73,7 @@ class VillageOutcome:
     search_file: str = ""  # the village's search documents: a pickle in its cache entry
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
-    county_parts: str = ""  # its shares of the county-wide CSVs: a folder in its cache entry
+    county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
 
 
 @dataclass(frozen=True)
@@ -207,9 +207,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
         for i, (_rel, p) in enumerate(attachments, len(pages)):
             cw.link_or_copy(str(i), p)
         write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
-        (tmp / COUNTY_PARTS).mkdir()
-        for name, part in opendata.county_parts(task.town, v, pages):  # type: ignore[arg-type]
-            write_bytes(tmp / COUNTY_PARTS / name, part)
+        write_bytes(tmp / COUNTY_PARTS, pickle.dumps(
+            dict(opendata.county_parts(task.town, v, pages)), protocol=4))  # type: ignore[arg-type]
         manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
         (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
