@@ -115,18 +115,56 @@ def _search_docs(county: County, as_of: dt.date) -> SearchDocs:
     return sd  # type: ignore[return-value]
 
 
+# (county, township) objects → the digest of their pickle, for the village keys of one build
+_MODEL_DIGESTS: dict[tuple[int, int], tuple[County, Township, bytes]] = {}
+
+
+def _model_digest(county: County, town: Township) -> bytes:
+    """What a village's key takes from the county and township models (their settings and
+    names are on its pages), pickled once per township rather than once per village."""
+    hit = _MODEL_DIGESTS.get((id(county), id(town)))
+    if hit is not None and hit[0] is county and hit[1] is town:
+        return hit[2]
+    if len(_MODEL_DIGESTS) > 256:
+        _MODEL_DIGESTS.clear()
+    digest = hashlib.sha256(pickle.dumps((county, town), protocol=4)).digest()
+    _MODEL_DIGESTS[(id(county), id(town))] = (county, town, digest)
+    return digest
+
+
+def _input_files(root: str) -> list[tuple[str, str]]:
+    """(path relative to ``root``, path) of every file and symbolic link below ``root`` (not
+    into linked folders), in path order: os.scandir, with plain strings — a key is computed
+    for every village of every build, and pathlib's objects cost more than the hashing."""
+    out: list[tuple[str, str]] = []
+    stack = [("", root)]
+    while stack:
+        rel, path = stack.pop()
+        with os.scandir(path) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((f"{rel}{e.name}/", e.path))
+                elif e.is_symlink() or e.is_file():
+                    out.append((f"{rel}{e.name}", e.path))
+    out.sort(key=lambda f: f[0].split("/"))
+    return out
+
+
 def village_key(src: VillageSource, county: County, town: Township, as_of: dt.date,
                 tdigest: str) -> str:
+    """The cache key of a village's results: the generator (version, code and templates:
+    ``tdigest``), the date, the county and township settings, and the name and bytes of
+    every file in its folder."""
     h = hashlib.sha256()
     h.update(f"{__version__}\0{tdigest}\0{as_of.isoformat()}\0".encode())
-    h.update(pickle.dumps((county, town), protocol=4))
-    for p in sorted(src.path.rglob("*")):
-        if p.is_file() or p.is_symlink():
-            h.update(p.relative_to(src.path).as_posix().encode() + b"\0")
-            try:
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-            except OSError:
-                h.update(b"unreadable")
+    h.update(_model_digest(county, town))
+    for rel, path in _input_files(str(src.path)):
+        h.update(rel.encode() + b"\0")
+        try:
+            with open(path, "rb") as f:
+                h.update(hashlib.sha256(f.read()).digest())
+        except OSError:
+            h.update(b"unreadable")
     return h.hexdigest()
 
 
