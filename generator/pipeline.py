@@ -115,21 +115,10 @@ def _search_docs(county: County, as_of: dt.date) -> SearchDocs:
     return sd  # type: ignore[return-value]
 
 
-# (county, township) objects → the digest of their pickle, for the village keys of one build
-_MODEL_DIGESTS: dict[tuple[int, int], tuple[County, Township, bytes]] = {}
-
-
-def _model_digest(county: County, town: Township) -> bytes:
+def model_digest(county: County, town: Township) -> bytes:
     """What a village's key takes from the county and township models (their settings and
-    names are on its pages), pickled once per township rather than once per village."""
-    hit = _MODEL_DIGESTS.get((id(county), id(town)))
-    if hit is not None and hit[0] is county and hit[1] is town:
-        return hit[2]
-    if len(_MODEL_DIGESTS) > 256:
-        _MODEL_DIGESTS.clear()
-    digest = hashlib.sha256(pickle.dumps((county, town), protocol=4)).digest()
-    _MODEL_DIGESTS[(id(county), id(town))] = (county, town, digest)
-    return digest
+    names are on its pages): computed once per township, where the tasks are made."""
+    return hashlib.sha256(pickle.dumps((county, town), protocol=4)).digest()
 
 
 def _input_files(root: str) -> list[tuple[str, str]]:
@@ -150,14 +139,13 @@ def _input_files(root: str) -> list[tuple[str, str]]:
     return out
 
 
-def village_key(src: VillageSource, county: County, town: Township, as_of: dt.date,
-                tdigest: str) -> str:
+def village_key(src: VillageSource, model: bytes, as_of: dt.date, tdigest: str) -> str:
     """The cache key of a village's results: the generator (version, code and templates:
-    ``tdigest``), the date, the county and township settings, and the name and bytes of
-    every file in its folder."""
+    ``tdigest``), the date, the county and township settings (``model_digest``), and the
+    name and bytes of every file in its folder."""
     h = hashlib.sha256()
     h.update(f"{__version__}\0{tdigest}\0{as_of.isoformat()}\0".encode())
-    h.update(_model_digest(county, town))
+    h.update(model)
     for rel, path in _input_files(str(src.path)):
         h.update(rel.encode() + b"\0")
         try:
@@ -179,6 +167,7 @@ class VillageTask:
     tdigest: str
     read_cache: bool = True  # False with --no-cache: results are still written to the cache
     key: str | None = None  # the cache key, when the main process computed it already
+    model: bytes = b""  # model_digest(county, town), when the village is rendered
 
 
 def _cache_dir(cache: Path, src: VillageSource) -> Path:
@@ -190,7 +179,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     render = task.county is not None and task.staging is not None and task.town is not None
     key = entry = None
     if render and task.cache is not None:
-        key = task.key or village_key(src, task.county, task.town, task.as_of, task.tdigest)  # type: ignore[arg-type]
+        key = task.key or village_key(src, task.model, task.as_of, task.tdigest)
         entry = _cache_dir(task.cache, src) / key
         meta = entry / "meta.pickle"
         if task.read_cache and meta.is_file():
@@ -324,11 +313,13 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         counties.append((cs, c))
         towns = {t.slug: t for t in c.townships} if c else {}
         for ts in cs.townships:
+            town = towns.get(ts.slug)
+            ok = staging is not None and c is not None and town is not None
+            model = model_digest(c, town) if ok else b""  # type: ignore[arg-type]
             for vs in ts.villages:
-                town = towns.get(ts.slug)
-                ok = staging is not None and c is not None and town is not None
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
-                                         staging if ok else None, cache, tdigest, opts.use_cache))
+                                         staging if ok else None, cache, tdigest, opts.use_cache,
+                                         model=model))
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
@@ -401,7 +392,7 @@ def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
         if t.county is None or t.town is None or t.cache is None:
             keyed.append(t)
             continue
-        key = village_key(t.source, t.county, t.town, t.as_of, t.tdigest)
+        key = village_key(t.source, t.model, t.as_of, t.tdigest)
         keyed.append(dataclasses.replace(t, key=key))
         if not (_cache_dir(t.cache, t.source) / key / "meta.pickle").is_file():
             stale.add((t.source.county, t.source.township))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import discover, load_county
-from generator.pipeline import village_key
+from generator.pipeline import model_digest, village_key
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -40,8 +40,8 @@ def _keys(data: Path, tdigest: str = "t") -> dict[str, str]:
     sources, col = discover(data, ())
     county = load_county(sources[0], col)
     assert county is not None
-    town = county.townships[0]
-    return {v.slug: village_key(v, county, town, AS_OF, tdigest) for v in sources[0].townships[0].villages}
+    model = model_digest(county, county.townships[0])
+    return {v.slug: village_key(v, model, AS_OF, tdigest) for v in sources[0].townships[0].villages}
 
 
 def test_the_key_follows_every_file_of_the_village(data: Path) -> None:
@@ -70,7 +70,7 @@ def test_the_key_follows_the_date_and_the_generator(data: Path) -> None:
     sources, col = discover(data, ())
     county = load_county(sources[0], col)
     assert county is not None
-    src, town = sources[0].townships[0].villages[0], county.townships[0]
-    key = village_key(src, county, town, AS_OF, "t")
-    assert village_key(src, county, town, AS_OF + dt.timedelta(days=1), "t") != key
-    assert village_key(src, county, town, AS_OF, "templates changed") != key
+    src, model = sources[0].townships[0].villages[0], model_digest(county, county.townships[0])
+    key = village_key(src, model, AS_OF, "t")
+    assert village_key(src, model, AS_OF + dt.timedelta(days=1), "t") != key
+    assert village_key(src, model, AS_OF, "templates changed") != key
