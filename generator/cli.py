@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import (
+from generator.errors import (
     EXIT_DATA,
     EXIT_OK,
     EXIT_TOOL,
@@ -184,7 +184,7 @@ class Progress:
 
 
 def _options(args: argparse.Namespace):
-    from .pipeline import Options
+    from generator.pipeline import Options
 
     as_of = args.as_of or default_as_of()
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
@@ -193,7 +193,7 @@ def _options(args: argparse.Namespace):
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from .pipeline import load_site
+    from generator.pipeline import load_site
 
     cmd = args.command or "build"
     if cmd == "check":
@@ -207,7 +207,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "serve":
         return _serve(args)
     if cmd == "deploy":
-        from .deploy import deploy
+        from generator.publish.deploy import deploy
 
         if len(args.county) > 1:
             raise UsageError("deploy 一次只能指定一个 --county")
@@ -219,7 +219,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .pipeline import build_site
+    from generator.pipeline import build_site
 
     report = build_site(_options(args))
     print_problems(report.warnings, quiet=args.quiet)
@@ -250,7 +250,7 @@ def _serve(args: argparse.Namespace) -> int:
     import http.server
     import threading
 
-    from .render import CONTENT, TEMPLATES
+    from generator.site.render import CONTENT, TEMPLATES
 
     def rebuild() -> None:
         try:

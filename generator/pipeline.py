@@ -24,21 +24,30 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, leakguard, opendata
-from .errors import DataErrors, Problem, ToolError
-from .index import ServicePool, index_documents, pagefind_executable
-from .load import (
+from generator import __version__
+from generator.errors import DataErrors, Problem, ToolError
+from generator.model.records import County, Township
+from generator.model.views import VillageTotals, village_totals
+from generator.publish import leakguard
+from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
+from generator.read.load import (
     CountySource,
     VillageSource,
     discover,
     load_county,
     load_village,
 )
-from .model import County, Township
-from .render import Renderer, Static, build_static, make_env, render_root, template_digest
-from .searchdocs import INDEX_LANG, SearchDocs
-from .views import VillageTotals, village_totals
-from .write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
+from generator.search.index import ServicePool, index_documents, pagefind_executable
+from generator.search.searchdocs import INDEX_LANG, SearchDocs
+from generator.site import opendata
+from generator.site.render import (
+    Renderer,
+    Static,
+    build_static,
+    make_env,
+    render_root,
+    template_digest,
+)
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import discover, load_county
 from generator.pipeline import model_digest, village_key
+from generator.read.load import discover, load_county
 
 AS_OF = dt.date(2026, 11, 28)
 

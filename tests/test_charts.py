@@ -9,10 +9,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from generator import charts
-from generator.charts import Series, bar_chart, progress_chart, qr_svg, short_amount
-from generator.model import FinanceRow
-from generator.views import ProgramTotal, ledger_months
+from generator.model.records import FinanceRow
+from generator.model.views import ProgramTotal, ledger_months
+from generator.site import charts
+from generator.site.charts import Series, bar_chart, progress_chart, qr_svg, short_amount
 
 
 def _parse(svg: str) -> ET.Element:
@@ -111,7 +111,7 @@ def test_qr_mask_is_the_one_segno_chooses() -> None:
 
     import segno
 
-    from generator import qrmask
+    from generator.site import qrmask
 
     rng = random.Random(11)
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-./:"

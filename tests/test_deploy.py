@@ -23,15 +23,15 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from generator import deploy as deploy_module
-from generator.deploy import (
+from generator.errors import ToolError, UsageError
+from generator.publish import deploy as deploy_module
+from generator.publish.deploy import (
     LONG_CACHE,
     SHORT_CACHE,
     cache_control_for,
     content_type_for,
     deploy,
 )
-from generator.errors import ToolError, UsageError
 
 ACCESS = "ydtaccesskey"  # rclone ignores very short keys
 SECRET = "ydtsecretkey1234"

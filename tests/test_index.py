@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import index
 from generator.errors import ToolError
+from generator.search import index
 
 
 def _docs(n: int) -> list[tuple[str, bytes]]:
@@ -39,9 +39,9 @@ def test_a_hung_pagefind_is_stopped_with_a_message(tmp_path: Path, monkeypatch) 
 
 
 def _outcome(slug: str, search_bytes: int):
-    from generator.load import VillageSource
+    from generator.model.views import ZERO, VillageTotals
     from generator.pipeline import VillageOutcome
-    from generator.views import ZERO, VillageTotals
+    from generator.read.load import VillageSource
 
     totals = VillageTotals(1, ZERO, ZERO, ZERO, ZERO, 0, None)
     return VillageOutcome(VillageSource("xian", "zhen", slug, Path("/nowhere") / slug), slug,
@@ -73,7 +73,7 @@ def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyP
 def test_a_page_indexes_a_repeated_memo_clause_once() -> None:
     """Clerks append the same procedure to many memos: a search document writes it once (the
     first memo that has it), later memos keep their own words and show … in its place."""
-    from generator.searchdocs import document
+    from generator.search.searchdocs import document
 
     memos = ["购买水泥，经村民代表会议研究同意", "支付电费，经村民代表会议研究同意",
              "支付电费，经村民代表会议研究同意"]
@@ -88,7 +88,7 @@ def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> N
     """〔〕 and 〖〗 mark index-only copies (search.js drops or joins them in excerpts); a
     document number written with them (豫财农〔2024〕12号, common in memos and notices) must
     not lose its year: it is indexed with ［］."""
-    from generator.searchdocs import document
+    from generator.search.searchdocs import document
 
     html = document("关于豫财农〔2024〕12号的公示", [],
                     [("依据豫财农〔2024〕12号文件", ""), (None, "拨付〖2025〗3号补助")])
@@ -102,7 +102,7 @@ def test_document_numbers_typed_with_the_copy_markers_survive_in_excerpts() -> N
 def test_a_name_is_copied_once_per_page() -> None:
     """Five assets called 村卫生室: each line is on the page, the name's one-character copy
     once (a search for it still finds the page and its exact copy)."""
-    from generator.searchdocs import document, spaced_text
+    from generator.search.searchdocs import document, spaced_text
 
     lines = [(f"村卫生室 非经营性资产 {g}组", "村卫生室") for g in "一二三"]
     html = document("村 · 三资公开", [], lines)
@@ -120,7 +120,7 @@ def test_copies_split_as_the_query_is(text: str) -> None:
     copy keeps punctuation and its own spaces (written as GAP) as word breaks."""
     import re
 
-    from generator.searchdocs import _SEP, GAP, memo_copy, split_words
+    from generator.search.searchdocs import _SEP, GAP, memo_copy, split_words
 
     word = re.compile(r"[A-Za-z0-9]+|.", re.S)
     # full-width letters and digits are written as ASCII

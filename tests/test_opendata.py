@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.values import id_check_digit
+from generator.read.values import id_check_digit
 
 URL = "https://ydt.example.gov.cn/qinghe/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -349,7 +349,7 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
 def test_county_rows_keep_quoted_cells_whole() -> None:
     """The county-wide CSV joins village downloads: a cell with a comma, a quote or a line
     break (quoted, spanning lines) stays one cell behind the 乡镇 and 村 columns."""
-    from generator.opendata import county_rows
+    from generator.site.opendata import county_rows
 
     village = ("\ufeff日期,摘要,金额\r\n2025-03-01,修路,10.00\r\n"
                '2025-03-02,"买笔, ""好""\r\n第二行",20.00\r\n').encode()
@@ -374,7 +374,7 @@ def test_county_rows_keep_quoted_cells_whole() -> None:
 
 def _feed_by_elementtree(feed_id, title, self_url, alt_url, author, entries, as_of):
     """The reference: the same Atom document built with ElementTree."""
-    from generator.opendata import ATOM_NS, _stamp, _xml_text
+    from generator.site.opendata import ATOM_NS, _stamp, _xml_text
 
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-CN"})
 
@@ -413,7 +413,7 @@ def test_feed_is_written_exactly_as_elementtree_writes_it(rows, title) -> None:
     ElementTree writes for the same document, whatever the text holds."""
     import datetime as dt
 
-    from generator.opendata import Entry, feed_bytes
+    from generator.site.opendata import Entry, feed_bytes
 
     entries = [Entry(f"https://x.cn/{i}", t, "2026-01-01T00:00:00+08:00", f"https://x.cn/{i}?{link}",
                      summary, category) for i, (t, link, summary, category) in enumerate(rows)]
@@ -436,7 +436,7 @@ def test_csv_rows_are_what_csv_writer_writes(rows) -> None:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     columns = [list(c) for c in zip(*rows, strict=True)] if rows else []
-    from generator.opendata import csv_rows
+    from generator.site.opendata import csv_rows
 
     assert "".join(csv_rows(columns)) == buf.getvalue()
 
@@ -447,8 +447,8 @@ def test_csv_rows_are_what_csv_writer_writes(rows) -> None:
 def test_json_text_cells_are_what_json_dumps_writes(texts) -> None:
     """A text column's JSON literals are what json.dumps(ensure_ascii=False) writes; an
     empty cell is null."""
-    from generator import schema
-    from generator.opendata import _json_values
+    from generator.read import schema
+    from generator.site.opendata import _json_values
 
     assert _json_values(schema.TEXT, texts, texts) == [
         "null" if t == "" else json.dumps(t, ensure_ascii=False) for t in texts]

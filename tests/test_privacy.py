@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, CASES, tree_bytes
 
-from generator.searchdocs import GAP
-from generator.values import id_check_digit, mask_card, mask_id
+from generator.read.values import id_check_digit, mask_card, mask_id
+from generator.search.searchdocs import GAP
 
 VILLAGE = "qinghe-xian/dongguan-zhen/liuzhuang-cun"
 
@@ -177,7 +177,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, st
 
 
 def test_fixture_ids_are_what_they_claim() -> None:
-    from generator.values import id_check_ok
+    from generator.read.values import id_check_ok
 
     assert all(id_check_ok(i) for i in ALL_IDS)
     assert ID_RECENT_X.endswith("X") and ID_FIN.endswith("X") and ID_NOTICE.endswith("X")
@@ -272,9 +272,9 @@ def test_leak_guard_fails_build_and_keeps_previous_site(built, cli, tmp_path: Pa
     out = tmp_path / "site"
     shutil.copytree(good, out)
     before = tree_bytes(out)
-    import generator.values
+    import generator.read.values
 
-    monkeypatch.setattr(generator.values, "mask_id", lambda s: s.upper())  # the "bug"
+    monkeypatch.setattr(generator.read.values, "mask_id", lambda s: s.upper())  # the "bug"
     run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1",
               "--no-cache")
     assert run.code == 1, run.err
@@ -311,8 +311,8 @@ def test_leak_guard_reads_attachments_that_are_text(cli, tmp_path: Path) -> None
 def test_leak_guard_sees_ids_split_by_pagefind(tmp_path: Path) -> None:
     """Pagefind's Chinese segmenter puts a zero-width space before a final X and stores
     the 17 digits as their own word: the guard must still see the ID."""
-    from generator import leakguard
-    from generator.index import index_documents
+    from generator.publish import leakguard
+    from generator.search.index import index_documents
 
     site = tmp_path / "site"
     site.mkdir()
@@ -346,7 +346,7 @@ dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(21
 @PROP
 @given(dates)
 def test_date_forms_round_trip(d) -> None:
-    from generator.values import parse_date
+    from generator.read.values import parse_date
 
     for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}",
                  f"{d.year}年{d.month}月{d.day}日"):
@@ -356,7 +356,7 @@ def test_date_forms_round_trip(d) -> None:
 @PROP
 @given(dates)
 def test_month_forms_round_trip(d) -> None:
-    from generator.values import parse_month
+    from generator.read.values import parse_month
 
     want = f"{d.year:04d}-{d.month:02d}"
     for text in (want, f"{d.year}/{d.month}", f"{d.year}年{d.month}月"):
@@ -366,7 +366,7 @@ def test_month_forms_round_trip(d) -> None:
 @PROP
 @given(ids)
 def test_lower_case_x_is_the_same_id(idno) -> None:
-    from generator.values import parse_id
+    from generator.read.values import parse_id
 
     assert parse_id(idno.lower()) == idno.upper() == parse_id(idno)
 
@@ -374,8 +374,8 @@ def test_lower_case_x_is_the_same_id(idno) -> None:
 @PROP
 @given(ids, st.text(alphabet="abc张*_[]` \n", max_size=10), st.text(alphabet="abc张*_ \n", max_size=10))
 def test_markdown_mask_survives_rendering(idno, before, after) -> None:
-    from generator.markup import html_to_text, render_markdown
-    from generator.values import scrub_text
+    from generator.read.markup import html_to_text, render_markdown
+    from generator.read.values import scrub_text
 
     text, kinds = scrub_text(f"{before} {idno} {after}", markdown=True)
     assert kinds == ["身份证号"]
@@ -386,7 +386,7 @@ def test_markdown_mask_survives_rendering(idno, before, after) -> None:
 @PROP
 @given(ids, st.text(max_size=20), st.text(max_size=20), st.sampled_from(["", "\u200b", "\u200d"]))
 def test_guard_sees_ids_through_zero_width_spaces(idno, before, after, zw) -> None:
-    from generator import leakguard
+    from generator.publish import leakguard
 
     data = f"{before}|{idno[:17]}{zw}{idno[17]}|{after}".encode()
     assert leakguard.scan_bytes(data, frozenset())
@@ -404,7 +404,7 @@ def test_guard_precheck_never_misses_a_hidden_digit_run(text, hidden) -> None:
     """The one-pass precheck may say "maybe" for text without an ID, never "no" for text
     where 17 digits appear once zero-width characters are dropped and full-width digits
     read as digits (the form an ID is hidden in)."""
-    from generator import leakguard
+    from generator.publish import leakguard
 
     for idno, how, zw in hidden:  # an ID spelt with full-width digits or split by a hider
         spelt = idno.translate(str.maketrans("0123456789", FULL_WIDTH)) if how == 1 else idno
@@ -419,8 +419,8 @@ def test_guard_precheck_never_misses_a_hidden_digit_run(text, hidden) -> None:
 def test_mask_in_an_indented_code_block_shows_plainly() -> None:
     """Four leading spaces make a Markdown code block, which shows text literally: the mask
     must still read 100000********0005, not with Markdown escapes."""
-    from generator.markup import html_to_text, render_markdown
-    from generator.values import scrub_text
+    from generator.read.markup import html_to_text, render_markdown
+    from generator.read.values import scrub_text
 
     for src in ("    100000000000000005", "x `100000000000000005` y"):
         text, kinds = scrub_text(src, markdown=True)
@@ -433,8 +433,8 @@ def test_markdown_that_would_lose_a_digit_is_shown_as_typed() -> None:
     """Python-Markdown drops the "1" of "_*[** 100 _*_" (unbalanced emphasis): a notice must
     never lose a digit of an amount or a mask, so such text is shown as it was typed; normal
     Markdown with numbers (headings, lists, links, tables, images) still renders."""
-    from generator.markup import render_markdown
-    from generator.values import scrub_text
+    from generator.read.markup import render_markdown
+    from generator.read.values import scrub_text
 
     assert render_markdown("_*[** 100 _*_") == "<p>_*[** 100 _*_</p>"
     text, _ = scrub_text("_*[** 100000000000000005 _*_", markdown=True)

@@ -26,7 +26,7 @@ from browser_util import (  # noqa: E402
 )
 from tool_loader import load_tool  # noqa: E402
 
-from generator.searchdocs import char_split  # noqa: E402
+from generator.search.searchdocs import char_split  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -342,7 +342,7 @@ def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
         ["LED", "灯", "2024", "盏"],
     ]
     # the index's text and copies are split exactly as the query is
-    from generator.searchdocs import GAP, char_split, memo_copy, spaced_text, split_words
+    from generator.search.searchdocs import GAP, char_split, memo_copy, spaced_text, split_words
 
     assert split_words("LED路灯 403袋·（二期）") == out[3]
     assert split_words("ＬＥＤ灯２０２４盏") == out[7]

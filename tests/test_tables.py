@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from generator.errors import Problem
-from generator.tables import read_table
+from generator.read.tables import read_table
 
 REL = "qinghe-xian/dongguan-zhen/liuzhuang-cun/finance.csv"
 REL_X = "qinghe-xian/dongguan-zhen/liuzhuang-cun/finance.xlsx"
@@ -357,7 +357,7 @@ def _reference_records(text: str) -> list[tuple[int, list[str]]]:
 def test_quote_free_csv_is_read_as_csv_reader_reads_it(text) -> None:
     """The quote-free fast path gives the records, cells and line numbers csv.reader gives
     (blank records, which the reader skips, aside)."""
-    from generator.tables import _records
+    from generator.read.tables import _records
 
     assert [r for r in _records(text) if any(r[1])] == [
         r for r in _reference_records(text) if any(r[1])]
@@ -366,7 +366,7 @@ def test_quote_free_csv_is_read_as_csv_reader_reads_it(text) -> None:
 def test_csv_with_quotes_or_lone_cr_keeps_its_line_numbers(tmp_path: Path) -> None:
     """A quoted cell spanning lines, and a lone CR as a line end, still number rows by the
     physical line they start on."""
-    from generator.tables import _records
+    from generator.read.tables import _records
 
     for text in ('a,b\n"x\ny",1\nz,2\n', "a,b\rx,1\r\ry,2\r", 'a,"b"\r\nc,d\r\n'):
         assert [r for r in _records(text) if any(r[1])] == [

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import BadValue
-from generator.values import (
+from generator.read.values import (
     cells_that_could_hold_numbers,
     could_hold_number,
     find_full_ids,
@@ -377,7 +377,7 @@ def test_column_precheck_never_skips_a_cell_with_a_number_to_mask(cells):
 
 
 def _convert_alone(fld, raw):
-    from generator.validate import Collector, FileContext, convert
+    from generator.read.validate import Collector, FileContext, convert
 
     col = Collector()
     value = convert(fld, raw, "x.csv", 2, col, FileContext(None, "files"))
@@ -409,8 +409,8 @@ def test_column_fast_paths_agree_with_the_cell_converter(raw) -> None:
     for any cell it either leaves the cell to ``convert`` or gives exactly what ``convert``
     gives without a problem — held-out data written as clerks write it (1,234.50, 2025/3/5,
     Excel numbers and dates) must not change a value."""
-    from generator import schema as S
-    from generator.validate import _SLOW, _fast_column
+    from generator.read import schema as S
+    from generator.read.validate import _SLOW, _fast_column
 
     for fld in (S.Field("金额", "amount", S.MONEY), S.Field("日期", "date", S.DATE),
                 S.Field("户数", "households", S.INT, lo=0, hi=10**6)):
@@ -427,7 +427,7 @@ def test_column_fast_paths_agree_with_the_cell_converter(raw) -> None:
                 max_size=8))
 def test_date_column_at_once_is_cell_by_cell(raws) -> None:
     """A date column converted at once (all YYYY-MM-DD) gives what each cell gives alone."""
-    from generator.validate import _SLOW, _fast_date, _iso_column
+    from generator.read.validate import _SLOW, _fast_date, _iso_column
 
     whole = _iso_column(raws)
     if whole is not None:
@@ -438,8 +438,8 @@ def test_date_column_at_once_is_cell_by_cell(raws) -> None:
 def test_column_fast_paths_take_the_forms_clerks_write() -> None:
     import datetime as dt
 
-    from generator import schema as S
-    from generator.validate import _fast_column
+    from generator.read import schema as S
+    from generator.read.validate import _fast_column
 
     money = _fast_column(S.Field("金额", "amount", S.MONEY),
                          ["1234.5", "1,234.50", "12,345,678", 1234.5, 3, "",

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from generator.errors import Problem
-from generator.yamltext import (
+from generator.read.yamltext import (
     YList,
     YMap,
     front_matter_unclosed,

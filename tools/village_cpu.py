@@ -37,8 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     sys.path.insert(0, str(args.code.resolve()))
-    from generator import leakguard, opendata, pipeline
-    from generator.load import discover, load_county, load_village
+    from generator import pipeline
+    from generator.publish import leakguard
+    from generator.read.load import discover, load_county, load_village
+    from generator.site import opendata
 
     as_of = dt.date.fromisoformat(args.as_of)
     sources, col = discover(args.data, ())

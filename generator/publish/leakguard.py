@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .values import find_full_ids, id_check_digit, mask_id
+from generator.read.values import find_full_ids, id_check_digit, mask_id
 
 log = logging.getLogger(__name__)
 

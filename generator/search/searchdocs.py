@@ -24,10 +24,12 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 
-from . import views
-from .markup import html_to_text
-from .model import County, Township, Village
-from .views import esc as escape  # markupsafe's escaping, without a Markup object per line
+from generator.model import views
+from generator.model.records import County, Township, Village
+from generator.model.views import (
+    esc as escape,  # markupsafe's escaping, without a Markup object per line
+)
+from generator.read.markup import html_to_text
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ToolError
-from .pagefind_canon import canonicalize
-from .searchdocs import INDEX_LANG
-from .write import OutputWriter
+from generator.errors import ToolError
+from generator.publish.write import OutputWriter
+from generator.search.pagefind_canon import canonicalize
+from generator.search.searchdocs import INDEX_LANG
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import markupsafe
 
-from .model import Asset, Contract, FinanceRow, Resource, Village, WelfareRow
+from generator.model.records import Asset, Contract, FinanceRow, Resource, Village, WelfareRow
 
 T = TypeVar("T")
 ZERO = Decimal("0.00")

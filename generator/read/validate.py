@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import schema as S
-from . import values
-from .errors import BadValue, Problem
-from .values import (
+from generator.errors import BadValue, Problem
+from generator.read import schema as S
+from generator.read import values
+from generator.read.values import (
     parse_date,
     parse_id,
     parse_int,

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema as S
-from .errors import Problem, UsageError
-from .markup import has_raw_html, html_to_text, render_markdown
-from .model import (
+from generator.errors import Problem, UsageError
+from generator.model.records import (
     Asset,
     BalanceRow,
     Cadre,
@@ -31,8 +29,10 @@ from .model import (
     WelfareRow,
     rows_of,
 )
-from .tables import read_table
-from .validate import (
+from generator.read import schema as S
+from generator.read.markup import has_raw_html, html_to_text, render_markdown
+from generator.read.tables import read_table
+from generator.read.validate import (
     SLUG,
     Collector,
     FileContext,
@@ -43,7 +43,7 @@ from .validate import (
     validate_records,
     validate_table,
 )
-from .yamltext import front_matter_unclosed, load_yaml, split_front_matter
+from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
 
 log = logging.getLogger(__name__)
 

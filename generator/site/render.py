@@ -10,22 +10,20 @@ import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import charts, views
-from .markup import link_allowed, render_markdown
-from .model import County, Notice, Township, Village
-from .opendata import TABLES, TABLES_BY_MODULE
-from .schema import ALL_SPECS, KIND_LABELS
+from generator.model import views
+from generator.model.records import County, Notice, Township, Village
+from generator.read.markup import link_allowed, render_markdown
+from generator.read.schema import ALL_SPECS, KIND_LABELS
+from generator.site import charts
+from generator.site.opendata import TABLES, TABLES_BY_MODULE
+from generator.site.theme import CONTENT, PACKAGE, TEMPLATES
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-CONTENT = ROOT / "content"
 
 MODULES = (
     # slug, title, short description, data files that make the module non-empty
@@ -95,8 +93,8 @@ def template_digest() -> str:
         if p.is_file():
             h.update(p.relative_to(TEMPLATES).as_posix().encode())
             h.update(p.read_bytes())
-    for p in sorted(Path(__file__).resolve().parent.glob("*.py")):  # the generator's own code
-        h.update(p.name.encode())
+    for p in sorted(PACKAGE.rglob("*.py")):  # the generator's own code
+        h.update(p.relative_to(PACKAGE).as_posix().encode())
         h.update(p.read_bytes())
     for p in sorted(CONTENT.rglob("*.md")):
         h.update(p.name.encode())
@@ -144,7 +142,7 @@ class Renderer:
             self._navs[key] = html
         return html
 
-    def _page(self, template: str, path: str, **ctx: object) -> Page:
+    def page(self, template: str, path: str, **ctx: object) -> Page:
         """Render a page at county-relative ``path`` (a folder ending in "/" or a file)."""
         file_path = path + "index.html" if path.endswith("/") or path == "" else path
         depth = file_path.count("/")
@@ -181,15 +179,15 @@ class Renderer:
             "welfare": sum((t.welfare for t in all_totals), views.ZERO),
             "projects": sum((t.projects_budget for t in all_totals), views.ZERO),
         }
-        yield self._page("county.html", "", towns=towns, head=head,
+        yield self.page("county.html", "", towns=towns, head=head,
                          crumbs=[(self.county.name, None)])
-        yield self._page("search.html", "search/",
+        yield self.page("search.html", "search/",
                          shards=list(shards) if shards is not None else
                          [t.slug for t in self.county.townships],
                          crumbs=[(self.county.name, ""), ("搜索", None)])
         for t in towns:
             town: Township = t["town"]
-            yield self._page("township.html", f"{town.slug}/", town=town, villages=t["villages"],
+            yield self.page("township.html", f"{town.slug}/", town=town, villages=t["villages"],
                              crumbs=[(self.county.name, ""), (town.name, None)])
         yield from self.info_pages()
 
@@ -198,10 +196,10 @@ class Renderer:
             text = p.read_text("utf-8")
             title, _, body = text.partition("\n")
             title = title.lstrip("# ").strip()
-            yield self._page("info.html", f"info/{p.stem}/", title=title,
+            yield self.page("info.html", f"info/{p.stem}/", title=title,
                              body_html=render_markdown(body),
                              crumbs=[(self.county.name, ""), (title, None)])
-        yield self._page("dictionary.html", "info/dictionary/", specs=ALL_SPECS,
+        yield self.page("dictionary.html", "info/dictionary/", specs=ALL_SPECS,
                          kind_labels=KIND_LABELS,
                          crumbs=[(self.county.name, ""), ("数据字典", None)])
 
@@ -216,12 +214,12 @@ class Renderer:
 
         home_crumbs = crumbs[:-1] + [(v.name, None)]
         totals = views.village_totals(v)
-        yield self._page("village.html", base, crumbs=home_crumbs, totals=totals,
+        yield self.page("village.html", base, crumbs=home_crumbs, totals=totals,
                          latest=v.notices[:5], module="home", **ctx)
-        yield self._page("powers.html", base + "powers/", crumbs=crumb(("权责清单", None)),
+        yield self.page("powers.html", base + "powers/", crumbs=crumb(("权责清单", None)),
                          module="powers", **ctx)
         asset_groups = views.group_by(v.assets, "category")
-        yield self._page("assets.html", base + "assets/", crumbs=crumb(("三资公开", None)),
+        yield self.page("assets.html", base + "assets/", crumbs=crumb(("三资公开", None)),
                          module="assets", balances=v.balances, asset_groups=asset_groups,
                          asset_lines=[views.asset_lines(items) for _cat, items in asset_groups],
                          resource_lines=views.resource_lines(v.resources),
@@ -233,7 +231,7 @@ class Renderer:
                          contract_total=views.total(v.contracts, "amount"), **ctx)
         months = views.ledger_months(v.finance)
         groups = [(c, [n for n in v.notices if n.category == c]) for c in ("党务", "村务", "财务")]
-        yield self._page("affairs.html", base + "affairs/", crumbs=crumb(("三务公开", None)),
+        yield self.page("affairs.html", base + "affairs/", crumbs=crumb(("三务公开", None)),
                          module="affairs", groups=groups, months=months,
                          income=sum((m.income for m in months), views.ZERO),
                          expense=sum((m.expense for m in months), views.ZERO), **ctx)
@@ -243,33 +241,33 @@ class Renderer:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
                 path = base + views.ledger_page(m.month, i)
-                yield self._page("ledger_month.html", path, module="affairs", m=m,
+                yield self.page("ledger_month.html", path, module="affairs", m=m,
                                  lines=views.ledger_lines(rows),
                                  pageno=i, pages=len(pages),
                                  crumbs=crumb(("三务公开", base + "affairs/"), (m.label + "收支", None)),
                                  **ctx)
         w = views.welfare_summary(v.welfare, self.as_of, self.county.privacy_days)
-        yield self._page("welfare.html", base + "welfare/", crumbs=crumb(("惠民资金", None)),
+        yield self.page("welfare.html", base + "welfare/", crumbs=crumb(("惠民资金", None)),
                          module="welfare", w=w, **ctx)
         for m in w.months:
             pages = views.paginate(m.rows)
             for i, rows in enumerate(pages, 1):
                 path = base + views.welfare_page(m.month, i)
-                yield self._page("welfare_month.html", path, module="welfare", m=m,
+                yield self.page("welfare_month.html", path, module="welfare", m=m,
                                  lines=views.welfare_lines(rows),
                                  pageno=i, pages=len(pages), w=w,
                                  crumbs=crumb(("惠民资金", base + "welfare/"), (m.label, None)),
                                  **ctx)
-        yield self._page("projects.html", base + "projects/", crumbs=crumb(("民生项目", None)),
+        yield self.page("projects.html", base + "projects/", crumbs=crumb(("民生项目", None)),
                          module="projects", budget=views.total(v.projects, "budget"),
                          paid=views.total(v.projects, "paid"), **ctx)
-        yield self._page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
+        yield self.page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
                          module="services", **ctx)
-        yield self._page("poster.html", base + "poster/", crumbs=crumb(("公开栏二维码海报", None)),
+        yield self.page("poster.html", base + "poster/", crumbs=crumb(("公开栏二维码海报", None)),
                          module="poster", village_url=self.abs_url(base), **ctx)
 
     def _notice(self, n: Notice, base: str, crumb, ctx: dict) -> Page:
-        return self._page("notice.html", base + views.notice_page(n.slug), module="affairs",
+        return self.page("notice.html", base + views.notice_page(n.slug), module="affairs",
                           n=n, status=n.status(self.as_of),
                           crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
 

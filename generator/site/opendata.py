@@ -34,16 +34,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from . import schema as S
-from . import views
-from .errors import Problem
-from .model import County, Township, Village
-
-if TYPE_CHECKING:
-    from .render import Renderer
-    from .write import OutputWriter
+from generator.errors import Problem
+from generator.model import views
+from generator.model.records import County, Township, Village
+from generator.read import schema as S
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +59,23 @@ _FORMULA_AFTER_NEWLINE = re.compile("\n[" + re.escape("".join(_FORMULA_START)) +
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_KINDS = {S.TEXT, S.ENUM, S.FILE, S.FILES, S.TEXTLIST, S.URL, S.MARKDOWN}
 URL_WARNING = "未填写网址，二维码、网站地图和订阅（Atom）将不生成"
+
+
+class PageRenderer(Protocol):
+    """What the county files need of the site renderer (site.render.Renderer)."""
+
+    county: County
+    as_of: dt.date
+
+    def page(self, template: str, path: str, **ctx: object) -> tuple[str, bytes]: ...
+
+
+class FileWriter(Protocol):
+    """What the county files need of the output writer (publish.write.OutputWriter)."""
+
+    def target(self, rel: str) -> Path: ...
+
+    def write(self, rel: str, data: bytes) -> None: ...
 
 
 def missing_url_warning(county_slug: str) -> Problem:
@@ -526,7 +539,7 @@ def county_parts(town: Township, v: Village, pages: Iterable[tuple[str, bytes]]
     return out
 
 
-def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
+def write_county_files(staging: Path, writer: FileWriter, renderer: PageRenderer,
                        names: dict[str, dict[str, str]], entries: Iterable[Entry] = (),
                        parts: dict[tuple[str, str], Path] | None = None) -> int:
     """County-wide CSVs (joined from the villages' ``parts``: (township slug, village slug) →
@@ -557,7 +570,7 @@ def write_county_files(staging: Path, writer: OutputWriter, renderer: Renderer,
                     out.write(county_rows(src.read_bytes(), (towns[town], name)))
     files = [CountyFile(t, county_file_name(t), target.stat().st_size)
              for t, target in zip(TABLES, targets, strict=True)]
-    path, data = renderer._page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
+    path, data = renderer.page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
                                 crumbs=[(county.name, ""), ("数据下载", None)])
     writer.write(path, data)
     if county.url:

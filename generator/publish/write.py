@@ -16,7 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .errors import ToolError
+from generator.errors import ToolError
 
 log = logging.getLogger(__name__)
 
