@@ -24,9 +24,9 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy")
+COMMANDS = ("build", "check", "serve", "deploy", "new", "template")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
-               "--max-deletes", "--port"}
+               "--max-deletes", "--port", "--name", "--code", "--type"}
 
 
 def _date(s: str) -> dt.date:
@@ -80,6 +80,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="只检查数据，不生成网站")
     sp = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览，数据改动后自动重新生成")
     sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--verbose", action="store_true", help="显示每个网页请求的记录")
     dp = sub.add_parser("deploy", parents=[common], help="把生成好的网站发布到对象存储（S3 兼容）")
     dp.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
     dp.add_argument("--endpoint-url", default=None)
@@ -87,6 +88,15 @@ def make_parser() -> argparse.ArgumentParser:
     g = dp.add_mutually_exclusive_group()
     g.add_argument("--max-deletes", type=_nonneg, default=256)
     g.add_argument("--force", action="store_true")
+    np_ = sub.add_parser("new", parents=[common], help="新建一个村的文件夹（village.yaml 已填好必填项）")
+    np_.add_argument("where", metavar="县/乡镇/村", help="例如 qinghe-xian/dongguan-zhen/liuzhuang-cun")
+    np_.add_argument("--name", required=True, metavar="名称", help="村（社区）名称，如 刘庄村")
+    np_.add_argument("--code", required=True, metavar="代码", help="12 位行政区划代码")
+    np_.add_argument("--type", choices=("村", "社区"), default=None,
+                     help="村 或 社区（默认按名称判断）")
+    tp = sub.add_parser("template", parents=[common],
+                        help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
+    tp.set_defaults(out=None)
     return p
 
 
@@ -215,6 +225,22 @@ def _dispatch(args: argparse.Namespace) -> int:
                endpoint_url=args.endpoint_url, dry_run=args.dry_run,
                max_deletes=args.max_deletes, force=args.force)
         return EXIT_OK
+    if cmd == "new":
+        from generator.clerk.scaffold import new_village
+
+        vdir = new_village(args.data, args.where, args.name, args.code, args.type)
+        print(f"已新建 {vdir}/village.yaml。请补充其中的内容，再运行 python build.py check 检查。",
+              file=sys.stderr)
+        return EXIT_OK
+    if cmd == "template":
+        from generator.clerk.workbook import write_templates
+
+        if args.out is None:
+            raise UsageError("请用 --out 指定模板放在哪个文件夹，例如 --out 模板")
+        files = write_templates(args.out)
+        print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
+              "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)
+        return EXIT_OK
     raise UsageError(f"未知命令 {cmd}")
 
 
@@ -245,22 +271,61 @@ def _snapshot(paths: list[Path]) -> dict[str, float]:
     return out
 
 
+def error_banner(problems: Sequence[Problem], limit: int = 30) -> bytes:
+    """The banner ``serve`` puts at the top of every page while the latest rebuild has
+    errors: the page below stays the last good one, the banner says why it is not updated."""
+    import html
+
+    errors = [p for p in problems if not p.warning]
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in errors[:limit])
+    more = f"<p>……共 {len(errors)} 处错误，完整列表见命令行窗口。</p>" if len(errors) > limit else ""
+    return (f'<div class="hot" role="alert" id="serve-errors"><p><strong>数据有 {len(errors)} 处错误，'
+            f"下面仍是上一次成功生成的网站。</strong>改好后保存，预览会自动更新。</p>"
+            f"<ol>{items}</ol>{more}</div>").encode()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import functools
     import http.server
+    import re
     import threading
 
     from generator.site.render import CONTENT, TEMPLATES
 
+    state: dict[str, bytes] = {"banner": b""}
+
     def rebuild() -> None:
         try:
             _build(args)
+            state["banner"] = b""
         except DataErrors as e:
             print_problems(e.problems)
             print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
+            state["banner"] = error_banner(e.problems)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            banner = state["banner"]
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if not banner or path.suffix != ".html" or not path.is_file():
+                return super().do_GET()
+            body = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + banner, path.read_bytes(),
+                          count=1)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *a: object) -> None:  # noqa: A002
+            if args.verbose:
+                super().log_message(format, *a)
 
     rebuild()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    handler = functools.partial(Handler, directory=str(args.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)

@@ -24,9 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "ledger": {"errors", "model", "read", "version"},
     "publish": {"errors", "model", "read", "search", "site", "ledger", "version"},
     "audit": {"errors", "model", "read"},
+    "clerk": {"errors", "model", "read"},
     "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version"},
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
-            "audit", "version"},
+            "audit", "clerk", "version"},
 }
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.model import views
 from generator.model.records import County, Notice, Township, Village
 from generator.read.markup import link_allowed, render_markdown
-from generator.read.schema import ALL_SPECS, KIND_LABELS
+from generator.read.schema import ACCEPTED, ALL_SPECS, KIND_LABELS, TEXT, column_help
 from generator.site import charts
 from generator.site.opendata import TABLES, TABLES_BY_MODULE
 from generator.site.theme import CONTENT, PACKAGE, TEMPLATES
@@ -56,7 +56,7 @@ def make_env() -> jinja2.Environment:
     )
     env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=views.iso_date,
                        cn_date=_cn_date, month_label=views.month_label,
-                       rows_html=views.rows_html)
+                       rows_html=views.rows_html, column_help=column_help)
     env.tests["safe_link"] = link_allowed
     env.globals.update(OPENDATA=TABLES_BY_MODULE, OPENDATA_TABLES=TABLES)
     env.globals.update(ledger_page=views.ledger_page, welfare_page=views.welfare_page,
@@ -200,7 +200,8 @@ class Renderer:
                              body_html=render_markdown(body),
                              crumbs=[(self.county.name, ""), (title, None)])
         yield self.page("dictionary.html", "info/dictionary/", specs=ALL_SPECS,
-                         kind_labels=KIND_LABELS,
+                         kind_labels=KIND_LABELS, accepted=ACCEPTED,
+                         accepted_kinds=[k for k in ACCEPTED if k != TEXT],
                          crumbs=[(self.county.name, ""), ("数据字典", None)])
 
     # -- village level -----------------------------------------------------------------
