@@ -195,3 +195,24 @@ def test_schema_table_tracks_a_changed_field() -> None:
     spec = S.FileSpec("finance", "x", "table", (S.Field("新列", "new", S.MONEY, required=True,
                                                         unit="元", help="说明"),))
     assert tool.table(spec).splitlines()[2] == "| 新列 | 是 | 金额（元） | 说明 |"
+
+
+def _cli_options() -> dict[str, set[str]]:
+    """command → its option strings, from the command line's own parser."""
+    import argparse
+
+    from generator.cli import make_parser
+
+    parser = make_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: {o for a in p._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
+            for name, p in sub.choices.items()}
+
+
+def test_every_command_and_option_is_in_the_cli_doc() -> None:
+    doc = (DOCS / "cli.md").read_text(encoding="utf-8")
+    commands = _cli_options()
+    assert set(commands) >= {"build", "check", "serve", "deploy"}
+    missing = [f"{cmd}: {opt}" for cmd, opts in commands.items()
+               for opt in sorted(opts | {cmd}) if f"`{opt}" not in doc]
+    assert missing == []
