@@ -216,3 +216,41 @@ def test_every_command_and_option_is_in_the_cli_doc() -> None:
     missing = [f"{cmd}: {opt}" for cmd, opts in commands.items()
                for opt in sorted(opts | {cmd}) if f"`{opt}" not in doc]
     assert missing == []
+
+
+_EXAMPLE = re.compile(r"<!-- example (?P<name>\S+) -->\n```[a-z]*\n(?P<body>.*?)\n```", re.S)
+
+
+def test_the_examples_in_the_data_format_doc_pass_check(tmp_path: Path) -> None:
+    """Every example file of docs/data-format.md, put together as one village, passes ``check``
+    without an error (attachments they name are created empty)."""
+    import datetime as dt
+
+    from generator.errors import DataErrors
+    from generator.pipeline import Options, load_site
+
+    doc = (DOCS / "data-format.md").read_text(encoding="utf-8")
+    examples = {m.group("name"): m.group("body") + "\n" for m in _EXAMPLE.finditer(doc)}
+    village_files = {f"{s.stem}.csv" for s in S.TABLES.values()} | {
+        "village.yaml", "powers.yaml", "services.yaml"}
+    assert set(examples) >= village_files | {"county.yaml", "township.yaml"}
+    assert any(name.startswith("notices/") for name in examples)
+    county = tmp_path / "data" / "qinghe-xian"
+    village = county / "dongguan-zhen" / "liuzhuang-cun"
+    (village / "files").mkdir(parents=True)
+    for name, body in examples.items():
+        if name == "county.yaml":
+            target = county / name
+        elif name == "township.yaml":
+            target = county / "dongguan-zhen" / name
+        else:
+            target = village / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body.encode("utf-8"))
+    # the attachments and photos the examples name
+    for name in re.findall(r"[\w-]+\.(?:pdf|png|jpg)", "".join(examples.values())):
+        (village / "files" / name).write_bytes(b"")
+    try:
+        load_site(Options(data=tmp_path / "data", out=tmp_path / "site", as_of=dt.date(2025, 6, 30)))
+    except DataErrors as e:
+        pytest.fail("\n".join(str(p) for p in e.problems if not p.warning))
