@@ -156,14 +156,14 @@ class Upload:
 @dataclass(frozen=True)
 class Plan:
     """What a deploy will do; ``phases`` run one after another, in order. ``known`` holds
-    the manifest entries of the objects that stay; ``manifest`` the manifest's bytes now."""
+    the manifest entries of the objects that stay; ``previous`` those of the manifest read."""
 
     target: Target
     phases: tuple[tuple[Upload, ...], ...]
     deletions: tuple[str, ...]
     unchanged: int
     known: tuple[tuple[str, _Known], ...] = ()
-    manifest: bytes = b""
+    previous: tuple[tuple[str, _Known], ...] = ()
 
     @property
     def uploads(self) -> tuple[Upload, ...]:
@@ -518,8 +518,8 @@ def _list_remote(client: Any, target: Target) -> tuple[dict[str, _Remote], bool]
     return remote, has_manifest
 
 
-def _read_manifest(client: Any, target: Target) -> tuple[dict[str, _Known], bytes]:
-    """The manifest's entries by relative path, and its bytes ({} when unreadable)."""
+def _read_manifest(client: Any, target: Target) -> dict[str, _Known]:
+    """The manifest's entries by relative path ({} when unreadable)."""
     raw = client.get_object(Bucket=target.bucket, Key=target.key(MANIFEST_NAME))["Body"].read()
     try:
         data = json.loads(gzip.decompress(raw))
@@ -530,8 +530,8 @@ def _read_manifest(client: Any, target: Target) -> tuple[dict[str, _Known], byte
                  for rel, (etag, size, h, sha) in data["objects"].items()}
     except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError) as exc:
         logger.warning("%s: 部署清单无法读取（%s），逐个核对对象", target.key(MANIFEST_NAME), exc)
-        return {}, b""
-    return known, raw
+        return {}
+    return known
 
 
 def manifest_bytes(entries: dict[str, _Known]) -> bytes:
@@ -542,7 +542,7 @@ def manifest_bytes(entries: dict[str, _Known]) -> bytes:
                for rel, k in sorted(entries.items())}
     text = json.dumps({"version": MANIFEST_VERSION, "headers": [list(h) for h in headers],
                        "objects": objects}, ensure_ascii=False, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), 9, mtime=0)
+    return gzip.compress(text.encode("utf-8"), 6, mtime=0)
 
 
 def _known(upload: Upload, etag: str) -> _Known:
@@ -674,7 +674,7 @@ def _group_phases(uploads: Iterable[Upload], *, whole_site: bool) -> tuple[tuple
 def plan_deploy(client: Any, root: Path, target: Target, *, whole_site: bool) -> Plan:
     """Compare ``root`` with the objects under ``target`` (reads only)."""
     remote, has_manifest = _list_remote(client, target)
-    known, manifest = _read_manifest(client, target) if has_manifest else ({}, b"")
+    known = _read_manifest(client, target) if has_manifest else {}
     local = [(rel, path) for rel, path in _walk(root) if not _is_manifest(rel)]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         results = list(
@@ -697,7 +697,7 @@ def plan_deploy(client: Any, root: Path, target: Target, *, whole_site: bool) ->
         deletions=deletions,
         unchanged=len(results) - len(uploads),
         known=staying,
-        manifest=manifest,
+        previous=tuple(sorted(known.items())),
     )
 
 
@@ -791,10 +791,10 @@ def _deploy(root: Path, target: Target, exceptions: ModuleType, *, whole_site: b
                              if etag)  # no ETag given: checked by a HEAD next time
         if plan.deletions:
             _delete(client, target.bucket, plan.deletions)
-        manifest = manifest_bytes(known)
-        if manifest != plan.manifest:
-            client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST_NAME), Body=manifest,
-                              ContentType="application/gzip", CacheControl="no-store")
+        if known != dict(plan.previous):
+            client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST_NAME),
+                              Body=manifest_bytes(known), ContentType="application/gzip",
+                              CacheControl="no-store")
     except sdk_errors as exc:
         err = _tool_error(exc, target, endpoint_url)
         raise ToolError(f"{err} 部署中断，线上网站仍可访问；问题解决后重新运行即可补全。") from exc
