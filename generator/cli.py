@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DATA
     except ToolError as e:
         if debug:
-            raise
+            _print_traceback()
         print(f"出错：{e}", file=sys.stderr)
         return EXIT_TOOL
     except KeyboardInterrupt:
@@ -160,15 +161,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(e.code or 0) if isinstance(e.code, int) else EXIT_USAGE
     except OSError as e:
         if debug:
-            raise
+            _print_traceback()
         print(f"出错：{e.strerror or e}（{e.filename or ''}）", file=sys.stderr)
         return EXIT_TOOL
     except Exception as e:  # noqa: BLE001 - no traceback for clerks
         if debug:
-            raise
+            _print_traceback()
         print(f"程序内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出发给县里的技术人员。",
               file=sys.stderr)
         return EXIT_TOOL
+
+
+def _print_traceback() -> None:
+    """With --debug: the traceback of the error being handled (the exit code stays that of
+    the error), without credentials when a deploy was under way."""
+    text = traceback.format_exc()
+    deploy = sys.modules.get("generator.publish.deploy")
+    if deploy is not None:
+        text = deploy.redact(text)
+    print(text, file=sys.stderr, end="")
 
 
 class Progress:

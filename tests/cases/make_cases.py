@@ -55,6 +55,15 @@ case(
     "missing-required-column",
     {f"{VP}/finance.csv": "日期,类型,科目,摘要\n2025-03-05,收入,补助收入,收到转移支付\n"},
 )
+# a required name of spaces only (ASCII, full-width) is empty, in YAML and in a table
+case(
+    "required-name-blank",
+    {
+        f"{VP}/village.yaml": VILLAGE.replace("名称: 刘庄村", '名称: "   "'),
+        f"{VP}/powers.yaml": '- 名称: "\u3000"\n  流程:\n    - 申请\n',
+        f"{VP}/assets.csv": "编号,名称,类别\nZC-001, ,非经营性\n",
+    },
+)
 case(
     "required-cell-empty",
     {f"{VP}/finance.csv": "日期,类型,科目,摘要,金额\n2025-03-05,收入,补助收入,,1000.00\n"},
