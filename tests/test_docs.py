@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from tool_loader import load_tool
 
 from generator.read import schema as S
-from tests.tool_loader import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
