@@ -16,17 +16,21 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 ALLOWED: dict[str, set[str]] = {
     "version": set(),
     "errors": set(),
-    "model": {"errors"},
-    "read": {"errors", "model"},
-    "site": {"errors", "model", "read", "version"},
+    # generator/compat.py: the operating-system differences and their selectable portable
+    # fallbacks (file flags, file-name comparison, worker start method); any stage may use it
+    "compat": set(),
+    "model": {"errors", "compat"},
+    "read": {"errors", "model", "compat"},
+    "site": {"errors", "model", "read", "version", "compat"},
     # the index writes Pagefind's files through the writer that refuses escaping paths
-    "search": {"errors", "model", "read", "publish.write"},
-    "ledger": {"errors", "model", "read", "version"},
-    "publish": {"errors", "model", "read", "search", "site", "ledger", "version"},
-    "audit": {"errors", "model", "read"},
-    "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version"},
+    "search": {"errors", "model", "read", "publish.write", "compat"},
+    "ledger": {"errors", "model", "read", "version", "compat"},
+    "publish": {"errors", "model", "read", "search", "site", "ledger", "version", "compat"},
+    "audit": {"errors", "model", "read", "compat"},
+    "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version",
+                 "compat"},
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
-            "audit", "version"},
+            "audit", "version", "compat"},
 }
 
 
@@ -42,7 +46,7 @@ def _stage(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "version"
-    if parts[1] in ("errors", "pipeline", "cli"):
+    if parts[1] in ("errors", "pipeline", "cli", "compat"):
         return parts[1]
     return parts[1]
 
