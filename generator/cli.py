@@ -189,7 +189,8 @@ def _options(args: argparse.Namespace):
     as_of = args.as_of or default_as_of()
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
                    jobs=args.jobs, use_cache=not args.no_cache,
-                   progress=None if args.quiet else Progress(sys.stderr))
+                   progress=None if args.quiet else Progress(sys.stderr),
+                   command=args.command or "build")
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -208,12 +209,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _serve(args)
     if cmd == "deploy":
         from generator.publish.deploy import deploy
+        from generator.publish.lock import BuildLock
 
         if len(args.county) > 1:
             raise UsageError("deploy 一次只能指定一个 --county")
-        deploy(args.out, args.to, county=args.county[0] if args.county else None,
-               endpoint_url=args.endpoint_url, dry_run=args.dry_run,
-               max_deletes=args.max_deletes, force=args.force)
+        with BuildLock(args.out, "deploy"):  # no build swaps the site while it is uploaded
+            deploy(args.out, args.to, county=args.county[0] if args.county else None,
+                   endpoint_url=args.endpoint_url, dry_run=args.dry_run,
+                   max_deletes=args.max_deletes, force=args.force)
         return EXIT_OK
     raise UsageError(f"未知命令 {cmd}")
 
@@ -252,14 +255,18 @@ def _serve(args: argparse.Namespace) -> int:
 
     from generator.site.render import CONTENT, TEMPLATES
 
-    def rebuild() -> None:
+    def rebuild(first: bool = False) -> None:
         try:
             _build(args)
         except DataErrors as e:
             print_problems(e.problems)
             print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
+        except ToolError as e:  # e.g. a build started by hand holds the lock: keep serving
+            if first:
+                raise
+            print(f"出错：{e}\n预览仍显示上一次成功生成的网站。", file=sys.stderr)
 
-    rebuild()
+    rebuild(first=True)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
