@@ -210,10 +210,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "deploy":
         from generator.publish.deploy import deploy
         from generator.publish.lock import BuildLock
+        from generator.publish.write import recover
 
         if len(args.county) > 1:
             raise UsageError("deploy 一次只能指定一个 --county")
         with BuildLock(args.out, "deploy"):  # no build swaps the site while it is uploaded
+            recover(args.out)  # a build that died while swapping: its old site is the site
             deploy(args.out, args.to, county=args.county[0] if args.county else None,
                    endpoint_url=args.endpoint_url, dry_run=args.dry_run,
                    max_deletes=args.max_deletes, force=args.force)

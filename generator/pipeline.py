@@ -293,6 +293,8 @@ class WorkerPool:
     with a ToolError instead of leaving it waiting for a result that never comes."""
 
     def __init__(self, jobs: int):
+        if compat.WINDOWS:
+            jobs = min(jobs, 61)  # the most processes Windows can wait for at once
         self.executor = ProcessPoolExecutor(jobs, mp_context=compat.worker_context(),
                                             initializer=_worker_init)
         try:  # start the workers now (a fork context starts them all at the first task)
