@@ -24,6 +24,7 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
+SERVE_LOCK_WAIT = 900.0  # seconds
 COMMANDS = ("build", "check", "serve", "deploy")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
                "--max-deletes", "--port"}
@@ -190,7 +191,9 @@ def _options(args: argparse.Namespace):
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
                    jobs=args.jobs, use_cache=not args.no_cache,
                    progress=None if args.quiet else Progress(sys.stderr),
-                   command=args.command or "build")
+                   command=args.command or "build",
+                   # serve's rebuilds wait for a build started by hand to finish
+                   lock_wait=SERVE_LOCK_WAIT if args.command == "serve" else None)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -257,18 +260,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     from generator.site.render import CONTENT, TEMPLATES
 
-    def rebuild(first: bool = False) -> None:
+    def rebuild() -> None:
         try:
             _build(args)
         except DataErrors as e:
             print_problems(e.problems)
             print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
-        except ToolError as e:  # e.g. a build started by hand holds the lock: keep serving
-            if first:
-                raise
-            print(f"出错：{e}\n预览仍显示上一次成功生成的网站。", file=sys.stderr)
 
-    rebuild(first=True)
+    rebuild()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
