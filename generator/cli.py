@@ -24,7 +24,6 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-SERVE_LOCK_WAIT = 900.0  # seconds
 COMMANDS = ("build", "check", "serve", "deploy")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
                "--max-deletes", "--port"}
@@ -182,6 +181,9 @@ class Progress:
         elif seconds - self.last >= self.every or done == total:
             self.last = seconds
             print(f"进度：{done}/{total} 个村，已用 {seconds:.1f} 秒", file=self.stream, flush=True)
+
+
+SERVE_LOCK_WAIT = 900.0  # seconds serve's rebuilds wait for another build
 
 
 def _options(args: argparse.Namespace):
