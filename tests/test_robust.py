@@ -305,3 +305,69 @@ def test_no_posix_only_call_without_a_fallback() -> None:
             if needle in text and word not in allowed.get(path.name, set()):
                 found.append(f"{path.relative_to(ROOT)}: {needle}")
     assert found == []
+
+
+# ----------------------------------------------------------------------------- serve, deploy
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_and_a_build_by_hand_take_turns(tmp_path: Path) -> None:
+    """serve's rebuilds (workers through the fork server: serve has a web server thread)
+    and a build started by hand on the same output, one after the other: each leaves the
+    complete site of its own data."""
+    import queue
+
+    mine = tmp_path / "mine"
+    shutil.copytree(MINIMAL, mine)
+    other = synth(tmp_path / "other", 8)
+    out = tmp_path / "work" / "site"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--data", str(mine), "--out", str(out),
+         "--as-of", AS_OF, "--jobs", "2", "--port", str(_free_port())],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env(),
+        start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
+
+    def wait_for(text: str) -> None:
+        while True:
+            try:
+                line = lines.get(timeout=180)
+            except queue.Empty:
+                raise AssertionError(f"serve never printed {text!r}") from None
+            assert "Traceback" not in line and "出错" not in line, line
+            if text in line:
+                return
+
+    try:
+        wait_for("预览地址")
+        r = run(other, out, "--jobs", "2")
+        assert r.returncode == 0, r.stderr
+        ref = tmp_path / "ref" / "site"
+        assert run(other, ref, "--no-cache").returncode == 0
+        assert tree_bytes(out) == tree_bytes(ref)
+        town = next(mine.glob("*/*/"))
+        shutil.copytree(next(p for p in town.iterdir() if p.is_dir()), town / "wangzhuang-cun")
+        wait_for("2 个村")
+        ref2 = tmp_path / "ref2" / "site"
+        assert run(mine, ref2, "--no-cache").returncode == 0
+        assert tree_bytes(out) == tree_bytes(ref2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def test_deploy_waits_for_a_build(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deploy does not upload a site that a build is swapping."""
+    out = tmp_path / "site"
+    out.mkdir()
+    monkeypatch.setenv(lockmod.WAIT_ENV, "0")
+    with BuildLock(out, "build", wait=0):
+        r = cli("deploy", "--out", out, "--to", "s3://bucket/x", "--endpoint-url", "http://127.0.0.1:9")
+    assert r.code == 3, r.err
+    assert f"进程号 {os.getpid()}" in r.err and "命令 build" in r.err
