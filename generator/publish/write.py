@@ -2,8 +2,8 @@
 
 The output folder is only ever the complete old site or the complete new one:
 the build writes into ``.<out>.staging-<pid>`` beside it and exchanges the two
-folders with one ``renameat2(RENAME_EXCHANGE)`` call. Where there is none (macOS, Windows,
-some network file systems) two renames do it: the old site first becomes
+folders with one ``renameat2(RENAME_EXCHANGE)`` call (``renamex_np(RENAME_SWAP)`` on macOS).
+Where there is none (Windows, some network file systems) two renames do it: the old site first becomes
 ``.<out>.previous``, and a build that died between the renames is repaired by the next
 one (``recover``), which puts the old site back. Builds on one output never overlap
 (``generator.publish.lock``), so whatever staging folder a build finds is a dead one's.
@@ -16,6 +16,7 @@ import ctypes.util
 import logging
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from generator.errors import ToolError
 log = logging.getLogger(__name__)
 
 _AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
+_RENAME_EXCHANGE = 2  # Linux renameat2
+_RENAME_SWAP = 2  # macOS renamex_np
 
 
 def write_bytes(path: Path | str, data: bytes) -> None:
@@ -136,11 +138,28 @@ def _exchange(a: Path, b: Path) -> bool:
         libc = ctypes.CDLL(libc_name, use_errno=True)
     except OSError:
         return False
+    if sys.platform == "darwin":  # macOS 10.12+: renamex_np(RENAME_SWAP) does the same
+        swap = getattr(libc, "renamex_np", None)
+        return swap is not None and swap(os.fsencode(a), os.fsencode(b), _RENAME_SWAP) == 0
     fn = getattr(libc, "renameat2", None)
     if fn is None:
         return False
     rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return rc == 0
+
+
+def _rename(src: Path, dst: Path) -> None:
+    """``os.rename``; on Windows retried for a few seconds while another program (a virus
+    scanner, the search indexer, a preview) still has a file of the folder open."""
+    tries = 15 if compat.WINDOWS else 1
+    for i in range(tries):
+        try:
+            os.rename(src, dst)
+            return
+        except PermissionError:
+            if i == tries - 1:
+                raise
+            time.sleep(0.2)
 
 
 def swap_in(staging: Path, out: Path) -> None:
@@ -161,14 +180,14 @@ def swap_in(staging: Path, out: Path) -> None:
     if prev.exists():  # recover() ran at the start, under the lock: nothing should be here
         shutil.rmtree(prev)
     try:
-        os.rename(out, prev)
+        _rename(out, prev)
     except OSError as e:
         raise ToolError(f"无法替换输出文件夹 {out}：{e.strerror}（是否有程序正打开其中的文件？）") from e
     compat.crash_point("swap")
     try:
-        os.rename(staging, out)
+        _rename(staging, out)
     except OSError as e:
-        os.rename(prev, out)  # put the old site back
+        _rename(prev, out)  # put the old site back
         raise ToolError(f"无法替换输出文件夹 {out}：{e.strerror}（是否有程序正打开其中的文件？）") from e
     _remove_later(prev)
 
