@@ -295,8 +295,9 @@ class WorkerPool:
     def __init__(self, jobs: int):
         if compat.WINDOWS:
             jobs = min(jobs, 61)  # the most processes Windows can wait for at once
-        self.executor = ProcessPoolExecutor(jobs, mp_context=compat.worker_context(),
-                                            initializer=_worker_init)
+        ctx = compat.worker_context()
+        log.debug("%d worker processes, started by %s", jobs, ctx.get_start_method())
+        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init)
         try:  # start the workers now (a fork context starts them all at the first task)
             self.executor.submit(_ready).result()
         except BrokenProcessPool as e:

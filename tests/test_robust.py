@@ -328,7 +328,7 @@ def test_serve_and_a_build_by_hand_take_turns(tmp_path: Path) -> None:
     out = tmp_path / "work" / "site"
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--data", str(mine), "--out", str(out),
-         "--as-of", AS_OF, "--jobs", "2", "--port", str(_free_port())],
+         "--as-of", AS_OF, "--jobs", "2", "--port", str(_free_port()), "--debug"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env(),
         start_new_session=True)
     lines: queue.Queue[str] = queue.Queue()
@@ -353,6 +353,7 @@ def test_serve_and_a_build_by_hand_take_turns(tmp_path: Path) -> None:
         assert tree_bytes(out) == tree_bytes(ref)
         town = next(mine.glob("*/*/"))
         shutil.copytree(next(p for p in town.iterdir() if p.is_dir()), town / "wangzhuang-cun")
+        wait_for("worker processes, started by forkserver")
         wait_for("2 个村")
         ref2 = tmp_path / "ref2" / "site"
         assert run(mine, ref2, "--no-cache").returncode == 0
