@@ -188,7 +188,6 @@ def _cache_dir(cache: Path, src: VillageSource) -> Path:
 
 def process_village(task: VillageTask) -> VillageOutcome:
     src = task.source
-    compat.crash_point(f"village:{src.slug}")  # test hook: a worker killed mid-build
     render = task.county is not None and task.staging is not None and task.town is not None
     key = entry = None
     if render and task.cache is not None:
@@ -286,6 +285,11 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _in_worker(task: VillageTask) -> VillageOutcome:
+    compat.crash_point(f"village:{task.source.slug}")  # test hook: a worker killed mid-build
+    return process_village(task)
+
+
 class WorkerPool:
     """The village worker processes. Made before the build starts any thread: on Linux
     they are forked (``compat.worker_context``), and a fork while another thread holds a
@@ -306,7 +310,7 @@ class WorkerPool:
 
     def map(self, tasks: list[VillageTask]) -> Iterator[VillageOutcome]:
         """``process_village`` over ``tasks`` in the workers; results in task order."""
-        futures = deque(self.executor.submit(process_village, t) for t in tasks)
+        futures = deque(self.executor.submit(_in_worker, t) for t in tasks)
         try:
             while futures:
                 try:
