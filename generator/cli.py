@@ -204,13 +204,19 @@ class Progress:
             print(f"进度：{done}/{total} 个村，已用 {seconds:.1f} 秒", file=self.stream, flush=True)
 
 
+SERVE_LOCK_WAIT = 900.0  # seconds serve's rebuilds wait for another build
+
+
 def _options(args: argparse.Namespace):
     from generator.pipeline import Options
 
     as_of = args.as_of or default_as_of()
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
                    jobs=args.jobs, use_cache=not args.no_cache,
-                   progress=None if args.quiet else Progress(sys.stderr))
+                   progress=None if args.quiet else Progress(sys.stderr),
+                   command=args.command or "build",
+                   # serve's rebuilds wait for a build started by hand to finish
+                   lock_wait=SERVE_LOCK_WAIT if args.command == "serve" else None)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -229,12 +235,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _serve(args)
     if cmd == "deploy":
         from generator.publish.deploy import deploy
+        from generator.publish.lock import BuildLock
+        from generator.publish.write import recover
 
         if len(args.county) > 1:
             raise UsageError("deploy 一次只能指定一个 --county")
-        deploy(args.out, args.to, county=args.county[0] if args.county else None,
-               endpoint_url=args.endpoint_url, dry_run=args.dry_run,
-               max_deletes=args.max_deletes, force=args.force)
+        with BuildLock(args.out, "deploy"):  # no build swaps the site while it is uploaded
+            recover(args.out)  # a build that died while swapping: its old site is the site
+            deploy(args.out, args.to, county=args.county[0] if args.county else None,
+                   endpoint_url=args.endpoint_url, dry_run=args.dry_run,
+                   max_deletes=args.max_deletes, force=args.force)
         return EXIT_OK
     if cmd == "new":
         from generator.clerk.scaffold import new_village

@@ -13,22 +13,23 @@ import datetime as dt
 import gc
 import hashlib
 import logging
-import multiprocessing as mp
 import os
 import pickle
 import shutil
-import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, compat
 from generator.errors import DataErrors, Problem, ToolError
 from generator.model.records import County, Township
 from generator.model.views import VillageTotals, village_totals
 from generator.publish import leakguard
+from generator.publish.lock import BuildLock
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 from generator.read.load import (
     CountySource,
@@ -67,6 +68,8 @@ class Options:
     jobs: int = 1
     use_cache: bool = True
     progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
+    command: str = "build"  # named by the build lock to a second build that finds it held
+    lock_wait: float | None = None  # seconds to wait for another build (None: lock.WAIT)
 
 
 @dataclass(frozen=True)
@@ -278,14 +281,67 @@ def _worker_init() -> None:
     gc.set_threshold(20_000, 50, 50)
 
 
-def _map(tasks: list[VillageTask], jobs: int) -> Iterator[VillageOutcome]:
+def _ready() -> int:
+    return os.getpid()
+
+
+def _in_worker(task: VillageTask) -> VillageOutcome:
+    compat.crash_point(f"village:{task.source.slug}")  # test hook: a worker killed mid-build
+    return process_village(task)
+
+
+class WorkerPool:
+    """The village worker processes. Made before the build starts any thread: on Linux
+    they are forked (``compat.worker_context``), and a fork while another thread holds a
+    lock can deadlock the child. A worker that dies (killed, out of memory) fails the build
+    with a ToolError instead of leaving it waiting for a result that never comes."""
+
+    def __init__(self, jobs: int):
+        if compat.WINDOWS:
+            jobs = min(jobs, 61)  # the most processes Windows can wait for at once
+        ctx = compat.worker_context()
+        log.debug("%d worker processes, started by %s", jobs, ctx.get_start_method())
+        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init)
+        try:  # start the workers now (a fork context starts them all at the first task)
+            self.executor.submit(_ready).result()
+        except BrokenProcessPool as e:
+            self.close()
+            raise ToolError(f"无法启动工作进程：{e}") from e
+
+    def map(self, tasks: list[VillageTask]) -> Iterator[VillageOutcome]:
+        """``process_village`` over ``tasks`` in the workers; results in task order."""
+        futures = deque(self.executor.submit(_in_worker, t) for t in tasks)
+        try:
+            while futures:
+                try:
+                    yield futures.popleft().result()
+                except BrokenProcessPool:
+                    raise ToolError(
+                        "一个工作进程意外退出（可能是内存不足被系统结束，或被其他程序关闭），构建已停止，"
+                        "网站没有更新。请关闭其他占用内存的程序后重试，或加 --jobs 1 减少同时处理的村数"
+                    ) from None
+        finally:
+            for f in futures:
+                f.cancel()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _map(tasks: list[VillageTask], jobs: int,
+         workers: WorkerPool | None = None) -> Iterator[VillageOutcome]:
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield process_village(t)
         return
-    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
-    with ctx.Pool(min(jobs, len(tasks)), initializer=_worker_init) as pool:
-        yield from pool.imap(process_village, tasks, chunksize=1)
+    if workers is not None:
+        yield from workers.map(tasks)
+        return
+    pool = WorkerPool(min(jobs, len(tasks)))
+    try:
+        yield from pool.map(tasks)
+    finally:
+        pool.close()
 
 
 # ----------------------------------------------------------------------------- stages
@@ -309,7 +365,7 @@ def _progress(opts: Options, done: int, total: int, started: float, last: list[f
 
 def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = None,
          services: ServicePool | None = None, finisher: ThreadPoolExecutor | None = None,
-         static: Static | None = None) -> Loaded:
+         static: Static | None = None, workers: WorkerPool | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
@@ -373,7 +429,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
             if n == 0:
                 finish(slug)
     started, last = time.monotonic(), [time.monotonic()]
-    for i, o in enumerate(_map(tasks, opts.jobs), 1):
+    for i, o in enumerate(_map(tasks, opts.jobs, workers), 1):
         outcomes.append(o)
         _progress(opts, i, len(tasks), started, last)
         if indexing:
@@ -426,18 +482,24 @@ def cache_dir(out: Path) -> Path:
 def build_site(opts: Options) -> Report:
     started = time.monotonic()
     pagefind_executable()  # fail early (exit 3) when the search tool is missing
+    with BuildLock(opts.out, opts.command, opts.lock_wait):  # one build per --out and cache
+        return _build_locked(opts, started)
+
+
+def _build_locked(opts: Options, started: float) -> Report:
     clean_stale(opts.out)
     staging = staging_dir(opts.out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
-    finisher = ThreadPoolExecutor(max_workers=1)
-    services = ServicePool()
-    services.warm()
-    static = build_static()
     try:
+        workers = WorkerPool(opts.jobs) if opts.jobs > 1 else None  # before any thread starts
+        pool = ThreadPoolExecutor(max_workers=max(1, opts.jobs))
+        finisher = ThreadPoolExecutor(max_workers=1)
+        services = ServicePool()
         try:
-            loaded = _run(opts, staging, pool, services, finisher, static)
+            services.warm()
+            static = build_static()
+            loaded = _run(opts, staging, pool, services, finisher, static, workers)
             problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
@@ -446,6 +508,8 @@ def build_site(opts: Options) -> Report:
             finisher.shutdown(wait=True, cancel_futures=True)
             pool.shutdown(wait=True, cancel_futures=True)
             services.close()
+            if workers is not None:
+                workers.close()
         swap_in(staging, opts.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

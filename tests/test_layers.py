@@ -29,6 +29,12 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
             "audit", "clerk", "version"},
 }
+# generator/compat.py: the operating-system differences and their selectable portable
+# fallbacks (file flags, file-name comparison, worker start method); it imports no stage,
+# and every stage may use it
+for _deps in ALLOWED.values():
+    _deps.add("compat")
+ALLOWED["compat"] = set()
 
 
 def _module_name(path: Path) -> str:

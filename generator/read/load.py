@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.compat import canonical_name
 from generator.errors import Problem, UsageError
 from generator.model.records import (
     Asset,
@@ -104,6 +105,17 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     return True
 
 
+def _misnamed(rel: str, name: str, known: set[str] | frozenset[str], col: Collector) -> bool:
+    """Report a known file named in other letter case (``Finance.csv``): Windows and macOS
+    would read it as ``finance.csv`` and Linux would not, so it is an error everywhere,
+    naming the right name. Returns whether ``name`` was such a name."""
+    right = canonical_name(name, known)
+    if right is None:
+        return False
+    col.error(rel, 1, "文件", f"文件名应为 {right}（大小写不同），请改名")
+    return True
+
+
 def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     """A folder that is a symbolic link leading out of the data folder is refused."""
     if p.is_symlink() and not p.resolve().is_relative_to(root):
@@ -135,7 +147,8 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
         towns = []
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
             if not tdir.is_dir():
-                if tdir.name != "county.yaml":
+                if tdir.name != "county.yaml" and not _misnamed(
+                        f"{cdir.name}/{tdir.name}", tdir.name, {"county.yaml"}, col):
                     col.warn(f"{cdir.name}/{tdir.name}", 1, "文件", "未知的文件，不会使用")
                 continue
             trel = f"{cdir.name}/{tdir.name}/"
@@ -144,7 +157,8 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
             villages = []
             for vdir in sorted(p for p in tdir.iterdir() if _visible(p)):
                 if not vdir.is_dir():
-                    if vdir.name != "township.yaml":
+                    if vdir.name != "township.yaml" and not _misnamed(
+                            f"{trel}{vdir.name}", vdir.name, {"township.yaml"}, col):
                         col.warn(f"{trel}{vdir.name}", 1, "文件", "未知的文件，不会使用")
                     continue
                 vrel = f"{trel}{vdir.name}/"
@@ -284,7 +298,7 @@ def load_village(src: VillageSource) -> VillageResult:
     for p in sorted(vdir.iterdir()):
         if not _visible(p):
             continue
-        if p.name not in known:
+        if p.name not in known and not _misnamed(f"{rel}/{p.name}", p.name, known, col):
             col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
 
     # village.yaml

@@ -127,6 +127,8 @@ case(
         f"{VP}/files/ok.pdf": b"%PDF-1.4\n",
     },
 )
+# Windows and macOS would read Finance.csv as finance.csv, Linux would not: refused everywhere
+case("file-name-case", {f"{VP}/Finance.csv": FIN})
 case("csv-and-xlsx", {f"{VP}/finance.csv": FIN, f"{VP}/finance.xlsx": b"PK\x03\x04"})
 case(
     "contract-end-before-start",
