@@ -24,9 +24,9 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy")
+COMMANDS = ("build", "check", "serve", "deploy", "audit")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
-               "--max-deletes", "--port"}
+               "--max-deletes", "--port", "--reference"}
 
 
 def _date(s: str) -> dt.date:
@@ -87,7 +87,41 @@ def make_parser() -> argparse.ArgumentParser:
     g = dp.add_mutually_exclusive_group()
     g.add_argument("--max-deletes", type=_nonneg, default=256)
     g.add_argument("--force", action="store_true")
+    _add_audit_parser(sub)
     return p
+
+
+def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
+    """``audit``: the internal cross-check report (generator/audit/)."""
+    ap = sub.add_parser("audit", help="数据比对碰撞：把公开数据与参考资料比对，生成内部线索报告")
+    ap.add_argument("--data", type=Path, default=Path("villages"), help="数据文件夹（默认 villages/）")
+    ap.add_argument("--reference", type=Path, required=True, metavar="REFDIR",
+                    help="参考资料文件夹（死亡人员、财政供养人员、干部及亲属、企业登记、补助标准）")
+    ap.add_argument("--out", type=Path, required=True, metavar="REPORTS",
+                    help="报告文件夹（不能是网站文件夹，也不能在数据文件夹内）")
+    ap.add_argument("--county", action="append", default=[], metavar="SLUG", help="只比对这个县（可重复）")
+    ap.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                    help="报告上注明的比对日期（默认今天或 SOURCE_DATE_EPOCH）")
+    ap.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
+    ap.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    ap.add_argument("--quiet", action="store_true", help="只显示错误和结果")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from generator.audit.run import audit
+
+    result = audit(args.data, args.reference, args.out, tuple(args.county),
+                   args.as_of or default_as_of(), jobs=args.jobs)
+    print_problems(result.warnings, quiet=args.quiet)
+    for c in result.counties:
+        print(f"{c.name}（{c.slug}，{c.villages} 个村）：", file=sys.stderr)
+        for s in c.statuses:
+            print(f"  {s.rule}：{s.skipped if s.skipped else f'{s.count} 条'}", file=sys.stderr)
+        print(f"  共 {c.findings} 条线索 → {c.csv}、{c.html}", file=sys.stderr)
+    if result.data_warnings and not args.quiet:
+        print(f"数据有 {result.data_warnings} 处警告（运行 python build.py check 查看）。", file=sys.stderr)
+    print("比对报告是内部资料，含完整身份证号，请勿公开或上传到网站。", file=sys.stderr)
+    return EXIT_OK
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -206,6 +240,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _build(args)
     if cmd == "serve":
         return _serve(args)
+    if cmd == "audit":
+        return _audit(args)
     if cmd == "deploy":
         from generator.publish.deploy import deploy
 
