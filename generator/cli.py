@@ -110,8 +110,15 @@ def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
 def _audit(args: argparse.Namespace) -> int:
     from generator.audit.run import audit
 
-    result = audit(args.data, args.reference, args.out, tuple(args.county),
-                   args.as_of or default_as_of(), jobs=args.jobs)
+    try:
+        result = audit(args.data, args.reference, args.out, tuple(args.county),
+                       args.as_of or default_as_of(), jobs=args.jobs)
+    except DataErrors as e:
+        print_problems(e.problems)
+        errors = sum(not p.warning for p in e.problems)
+        print(f"数据或参考资料有 {errors} 处错误，请按上面的提示修改后重新运行。没有生成报告。",
+              file=sys.stderr)
+        return EXIT_DATA
     print_problems(result.warnings, quiet=args.quiet)
     for c in result.counties:
         print(f"{c.name}（{c.slug}，{c.villages} 个村）：", file=sys.stderr)

@@ -331,11 +331,11 @@ def missing_ledger_month(balances: pd.DataFrame, finance: pd.DataFrame,
     for r in b.itertuples(index=False):
         if (r.vrel, r.month) in months:
             continue
-        where = "finance.csv 中没有这个月的任何收支明细" if r.vrel in has_finance else \
+        where = " finance.csv 中没有这个月的任何收支明细" if r.vrel in has_finance else \
             "本村没有 finance.csv（财务收支明细）"
         out.append(_finding(MISSING_MONTH, r,
                             f"{r.month} 本月收入 {yuan(r.income)} 元、本月支出 {yuan(r.expense)} 元，"
-                            f"，但{where}",
+                            f"但{where}",
                             evidence=f"{r.vrel}/finance.csv 无 {r.month} 的记录"))
     return out
 

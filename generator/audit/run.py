@@ -117,10 +117,10 @@ def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of:
     check_out(out, data, refdir)
     ref = load_reference(refdir)
     loaded, problems = load_counties(data, counties, jobs)
-    everything = problems + ref.problems
-    if any(not p.warning for p in everything):
-        raise DataErrors(sorted(p for p in everything if not p.warning)
-                         + [p for p in ref.problems if p.warning])
+    if any(not p.warning for p in problems + ref.problems):
+        # the villages' errors (their warnings are for clerks: `check` lists them), then every
+        # problem of the reference files in file order
+        raise DataErrors([p for p in problems if not p.warning] + ref.problems)
     shown = refdir.name or "ref"
     result = AuditResult(warnings=[p for p in ref.problems if p.warning],
                          data_warnings=sum(p.warning for p in problems))
