@@ -375,3 +375,19 @@ def test_late_publication_with_first_seen_dates() -> None:
     # a county deadline of the 15th: 2025-04 is then on time
     assert [f.file for f in R.late_publication(finance, notices, ledger, seen, 15)] == [
         f"{LIU}/notices/b.md"]
+
+
+def test_synthetic_reference_tables_are_valid_and_match_the_data(tmp_path: Path, cli) -> None:
+    """tools/synth_reference.py writes files the audit accepts, some rows drawn from the data."""
+    from tool_loader import load_tool
+
+    synth_reference = load_tool("synth_reference")
+    ref = tmp_path / "ref"
+    counts = synth_reference.generate(DATA, ref, None, deaths=300, payroll=500, companies=100,
+                                      share=0.5, seed=3)
+    assert counts["死亡人员"] == 300 and counts["welfare IDs seen"] == 13
+    run = cli("audit", "--data", DATA, "--reference", ref, "--out", tmp_path / "r",
+              "--as-of", "2026-01-01")
+    assert run.code == 0, run.err
+    rows = read_findings(tmp_path / "r" / "qinghe-xian" / "findings.csv")
+    assert any(r["规则"] == R.PAYROLL for r in rows)  # half the drawn IDs are real recipients

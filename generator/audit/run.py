@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 from generator.audit import rules as R
 from generator.audit.reference import CADRES, COMPANIES, DEATHS, PAYROLL, STANDARDS, load_reference
 from generator.audit.report import RuleStatus, csv_bytes, html_bytes, write_file
-from generator.audit.source import CountyData, load_counties
+from generator.audit.source import CountyData, iter_counties
 from generator.errors import DataErrors, Problem, UsageError
 
 log = logging.getLogger(__name__)
@@ -111,30 +113,46 @@ def _run_rules(cd: CountyData, ref_frames: dict, missing: set[str], shown: str
 
 def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of: dt.date,
           jobs: int = 1) -> AuditResult:
-    """Run the whole audit; raises DataErrors (all problems) before writing anything."""
+    """Run the whole audit, one county in memory at a time. Reports are written into a
+    staging folder beside ``out`` and moved into place only when the data and the reference
+    files have no errors; otherwise DataErrors (all problems) and nothing is written."""
     if not refdir.is_dir():
         raise UsageError(f"参考资料文件夹 {refdir} 不存在")
     check_out(out, data, refdir)
     ref = load_reference(refdir)
-    loaded, problems = load_counties(data, counties, jobs)
-    if any(not p.warning for p in problems + ref.problems):
-        # the villages' errors (their warnings are for clerks: `check` lists them), then every
-        # problem of the reference files in file order
-        raise DataErrors([p for p in problems if not p.warning] + ref.problems)
     shown = refdir.name or "ref"
-    result = AuditResult(warnings=[p for p in ref.problems if p.warning],
-                         data_warnings=sum(p.warning for p in problems))
+    result = AuditResult(warnings=[p for p in ref.problems if p.warning])
     missing = set(ref.missing)
     references = [ref.files[s.stem] for s in (DEATHS, PAYROLL, CADRES, COMPANIES, STANDARDS)
                   if s.stem in ref.files]
-    for cd in loaded:
-        findings, statuses = _run_rules(cd, ref.frames, missing, shown)
-        folder = out / cd.slug
-        folder.mkdir(parents=True, exist_ok=True)
-        write_file(folder / "findings.csv", csv_bytes(findings))
-        write_file(folder / "findings.html",
-                   html_bytes(cd.name, as_of, findings, statuses, references))
-        result.counties.append(CountyReport(cd.slug, cd.name, cd.villages, statuses,
-                                            len(findings), folder / "findings.csv",
-                                            folder / "findings.html"))
+    errors = [p for p in ref.problems if not p.warning]
+    data_errors: list[Problem] = []
+    out = out.absolute()
+    staging = out.parent / f".{out.name}.audit-staging-{os.getpid()}"
+    try:
+        for cd, problems in iter_counties(data, counties, jobs):
+            data_errors.extend(p for p in problems if not p.warning)
+            result.data_warnings += sum(p.warning for p in problems)
+            if cd is None or data_errors or errors:
+                continue  # keep loading: every problem is listed at once
+            findings, statuses = _run_rules(cd, ref.frames, missing, shown)
+            folder = staging / cd.slug
+            folder.mkdir(parents=True, exist_ok=True)
+            write_file(folder / "findings.csv", csv_bytes(findings))
+            write_file(folder / "findings.html",
+                       html_bytes(cd.name, as_of, findings, statuses, references))
+            result.counties.append(CountyReport(cd.slug, cd.name, cd.villages, statuses,
+                                                len(findings), out / cd.slug / "findings.csv",
+                                                out / cd.slug / "findings.html"))
+            del cd, findings
+        if data_errors or errors:
+            # the villages' errors (their warnings are for clerks: `check` lists them), then
+            # every problem of the reference files in file order
+            raise DataErrors(data_errors + ref.problems)
+        for c in result.counties:
+            (out / c.slug).mkdir(parents=True, exist_ok=True)
+            for name in ("findings.csv", "findings.html"):
+                os.replace(staging / c.slug / name, out / c.slug / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return result

@@ -23,7 +23,14 @@ from typing import Any
 import pandas as pd
 
 from generator.errors import Problem
-from generator.read.load import VillageSource, discover, load_county, load_village
+from generator.read.load import (
+    CountySource,
+    VillageSource,
+    discover,
+    load_county,
+    load_village,
+)
+from generator.read.validate import Collector
 
 log = logging.getLogger(__name__)
 
@@ -109,50 +116,68 @@ def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
         yield from pool.imap(fn, items, chunksize=2)
 
 
+def load_county_data(cs: CountySource, jobs: int) -> tuple[CountyData, list[Problem]]:
+    """One county as audit tables, with every problem found in it."""
+    col = Collector()
+    county = load_county(cs, col)
+    towns = {t.slug: t.name for t in county.townships} if county else {}
+    cd = CountyData(cs.slug, county.name if county else cs.slug,
+                    (county.major_amount if county and county.major_amount is not None
+                     else DEFAULT_MAJOR_AMOUNT))
+    columns: dict[str, dict[str, list[Any]]] = {
+        stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
+    has_finance: set[str] = set()
+    villages = [vs for ts in cs.townships for vs in ts.villages]
+    for vr in _map(village_rows, villages, jobs):
+        col.problems.extend(vr.problems)
+        if not vr.name:
+            continue
+        cd.villages += 1
+        src = vr.source
+        if "finance" in vr.files:
+            has_finance.add(src.rel)
+        town = towns.get(src.township, src.township)
+        for stem, cols in TABLES.items():
+            rows = vr.rows[stem]
+            if not rows:
+                continue
+            c = columns[stem]
+            n = len(rows)
+            c["town"].extend([town] * n)
+            c["village"].extend([vr.name] * n)
+            c["vcode"].extend([vr.code] * n)
+            c["vrel"].extend([src.rel] * n)
+            if stem == "notices":
+                c["file"].extend(f"{src.rel}/notices/{r[1]}.md" for r in rows)
+            else:
+                c["file"].extend([f"{src.rel}/{vr.files.get(stem, stem + '.csv')}"] * n)
+            for k, name in enumerate(cols):
+                c[name].extend(r[k] for r in rows)
+    cd.frames = {stem: pd.DataFrame(c, columns=list(c)) for stem, c in columns.items()}
+    cd.has_finance = frozenset(has_finance)
+    return cd, col.problems
+
+
+def iter_counties(data: Path, only: tuple[str, ...], jobs: int
+                  ) -> Iterator[tuple[CountyData | None, list[Problem]]]:
+    """The folder-level problems first (with None), then each county in turn: one county's
+    tables in memory at a time."""
+    sources, col = discover(data, only)
+    yield None, col.problems
+    for cs in sources:
+        yield load_county_data(cs, jobs)
+
+
 def load_counties(data: Path, only: tuple[str, ...], jobs: int
                   ) -> tuple[list[CountyData], list[Problem]]:
-    """Every county of ``data`` (or ``only``) as audit tables, with every problem found."""
-    sources, col = discover(data, only)
+    """Every county at once (tests, small data)."""
     out: list[CountyData] = []
-    for cs in sources:
-        county = load_county(cs, col)
-        towns = {t.slug: t.name for t in county.townships} if county else {}
-        cd = CountyData(cs.slug, county.name if county else cs.slug,
-                        (county.major_amount if county and county.major_amount is not None
-                         else DEFAULT_MAJOR_AMOUNT))
-        columns: dict[str, dict[str, list[Any]]] = {
-            stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
-        has_finance: set[str] = set()
-        villages = [vs for ts in cs.townships for vs in ts.villages]
-        for vr in _map(village_rows, villages, jobs):
-            col.problems.extend(vr.problems)
-            if not vr.name:
-                continue
-            cd.villages += 1
-            src = vr.source
-            if "finance" in vr.files:
-                has_finance.add(src.rel)
-            town = towns.get(src.township, src.township)
-            for stem, cols in TABLES.items():
-                rows = vr.rows[stem]
-                if not rows:
-                    continue
-                c = columns[stem]
-                n = len(rows)
-                c["town"].extend([town] * n)
-                c["village"].extend([vr.name] * n)
-                c["vcode"].extend([vr.code] * n)
-                c["vrel"].extend([src.rel] * n)
-                if stem == "notices":
-                    c["file"].extend(f"{src.rel}/notices/{r[1]}.md" for r in rows)
-                else:
-                    c["file"].extend([f"{src.rel}/{vr.files.get(stem, stem + '.csv')}"] * n)
-                for k, name in enumerate(cols):
-                    c[name].extend(r[k] for r in rows)
-        cd.frames = {stem: pd.DataFrame(c, columns=list(c)) for stem, c in columns.items()}
-        cd.has_finance = frozenset(has_finance)
-        out.append(cd)
-    return out, col.problems
+    problems: list[Problem] = []
+    for cd, found in iter_counties(data, only, jobs):
+        problems.extend(found)
+        if cd is not None:
+            out.append(cd)
+    return out, problems
 
 
 def day(ordinal: int) -> str:
