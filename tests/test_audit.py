@@ -391,3 +391,16 @@ def test_synthetic_reference_tables_are_valid_and_match_the_data(tmp_path: Path,
     assert run.code == 0, run.err
     rows = read_findings(tmp_path / "r" / "qinghe-xian" / "findings.csv")
     assert any(r["规则"] == R.PAYROLL for r in rows)  # half the drawn IDs are real recipients
+
+
+def test_column_id_check_agrees_with_the_cell_check() -> None:
+    from generator.audit.reference import valid_ids
+    from generator.read.values import id_check_ok
+
+    cells = ["41990119400808018X", "41990119400808018x", "419901194008080181",
+             "4199011940080801 X", "41990119400808018", "", None, 419901195001010116,
+             "４19901195001010116", "419901195001010116", "A19901195001010116"]
+    assert valid_ids(cells) == [
+        (c.upper() if isinstance(c, str) and c.isascii() and id_check_ok(c) else None)
+        for c in cells]
+    assert valid_ids(cells)[:2] == ["41990119400808018X", "41990119400808018X"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from generator.errors import BadValue, Problem
@@ -79,6 +80,27 @@ class Reference:
         return stem in self.frames
 
 
+_ID_WEIGHTS = np.array((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
+_ID_CHECKS = np.frombuffer(b"10X98765432", dtype=np.uint8)
+
+
+def valid_ids(cells: list[Any]) -> list[str | None]:
+    """Each cell that is already a valid 18-character 身份证号 (ASCII, GB 11643 check digit),
+    upper-cased; None for every other cell. The check digits of a whole column at once."""
+    out: list[str | None] = [None] * len(cells)
+    idx = [i for i, c in enumerate(cells) if type(c) is str and len(c) == 18 and c.isascii()]
+    if not idx:
+        return out
+    ids = [cells[i].upper() for i in idx]
+    a = np.frombuffer("".join(ids).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    digits = a[:, :17] - 48  # a non-digit wraps around to a large value
+    shape_ok = (digits <= 9).all(axis=1)
+    check = _ID_CHECKS[(digits.astype(np.int64) * _ID_WEIGHTS).sum(axis=1) % 11]
+    for k in np.flatnonzero(shape_ok & (a[:, 17] == check)):
+        out[idx[k]] = ids[k]
+    return out
+
+
 def _fast_id(raw: Any) -> str | None:
     if type(raw) is str and len(raw) == 18 and raw.isascii() and values.id_check_ok(raw):
         return raw.upper()
@@ -116,6 +138,35 @@ def _convert(fld: S.Field, raw: Any) -> Any:
     return text
 
 
+_SLOW = object()
+
+
+def _fast_column(fld: S.Field, raws: list[Any]) -> list[Any]:
+    """The cells in their common form converted at once; ``_SLOW`` where ``_convert`` must
+    look (and possibly report)."""
+    slow = _SLOW
+    if fld.kind == S.IDNO:
+        return [None if r == "" else v if v is not None else slow
+                for r, v in zip(raws, valid_ids(raws), strict=True)]
+    if fld.kind == S.TEXT and not fld.digits:
+        return [None if r == "" else r if type(r) is str else slow for r in raws]
+    if fld.kind == S.DATE:
+        iso = dt.date.fromisoformat
+        out: list[Any] = []
+        for r in raws:
+            if r == "":
+                out.append(None)
+            elif type(r) is str and len(r) == 10 and r[4] == "-" and r[7] == "-":
+                try:
+                    out.append(iso(r))
+                except ValueError:
+                    out.append(slow)
+            else:
+                out.append(slow)
+        return out
+    return [None if r == "" else slow for r in raws]
+
+
 def find_file(refdir: Path, stem: str, shown: str, problems: list[Problem]) -> Path | None:
     csv, xlsx = refdir / f"{stem}.csv", refdir / f"{stem}.xlsx"
     if csv.exists() and xlsx.exists():
@@ -144,35 +195,42 @@ def read_reference_table(path: Path, rel: str, spec: S.FileSpec,
     if missing:
         return None
     usable = [f for f in spec.fields if f.label in table.header]
-    index = [table.header.index(f.label) for f in usable]
-    lines: list[int] = []
-    columns: list[list[Any]] = [[] for _ in usable]
-    seen: dict[str, dict[Any, int]] = {f.attr: {} for f in usable if f.unique}
-    for row in table.rows:
-        ok = True
-        cells: list[Any] = []
-        for fld, j in zip(usable, index, strict=True):
+    rows = table.rows
+    all_lines = [r.line for r in rows]
+    bad: dict[int, list[Problem]] = {}  # row index → its problems, in column order
+    columns: list[list[Any]] = []
+    for fld in usable:
+        j = table.header.index(fld.label)
+        raws = [r.values[j] for r in rows]
+        vals = _fast_column(fld, raws)
+        for i in [i for i, v in enumerate(vals) if v is _SLOW]:
             try:
-                v = _convert(fld, row.values[j])
+                vals[i] = _convert(fld, raws[i])
             except BadValue as e:
-                problems.append(Problem(rel, row.line, fld.label, str(e)))
-                ok = False
+                bad.setdefault(i, []).append(Problem(rel, all_lines[i], fld.label, str(e)))
+                vals[i] = None
                 continue
-            if v is None and fld.required:
-                problems.append(Problem(rel, row.line, fld.label, "必填，不能为空"))
-                ok = False
-            if fld.unique and v is not None:
-                prev = seen[fld.attr].setdefault(v, row.line)
-                if prev != row.line:
-                    problems.append(Problem(rel, row.line, fld.label,
-                                            f'"{v}" 与第 {prev} 行重复，{fld.label}不能重复'))
-                    ok = False
-            cells.append(v)
-        if not ok:
-            continue
-        lines.append(row.line)
-        for col, v in zip(columns, cells, strict=True):
-            col.append(v)
+        if fld.required:
+            for i in [i for i, v in enumerate(vals) if v is None]:
+                if not any(p.field == fld.label for p in bad.get(i, ())):
+                    bad.setdefault(i, []).append(Problem(rel, all_lines[i], fld.label,
+                                                         "必填，不能为空"))
+        if fld.unique:
+            seen: dict[Any, int] = {}
+            for i, v in enumerate(vals):
+                if v is None:
+                    continue
+                prev = seen.setdefault(v, all_lines[i])
+                if prev != all_lines[i]:
+                    bad.setdefault(i, []).append(Problem(
+                        rel, all_lines[i], fld.label, f'"{v}" 与第 {prev} 行重复，{fld.label}不能重复'))
+        columns.append(vals)
+    for i in sorted(bad):
+        problems.extend(bad[i])
+    keep = [i for i in range(len(rows)) if i not in bad]
+    lines = [all_lines[i] for i in keep]
+    if len(keep) < len(rows):
+        columns = [[col[i] for i in keep] for col in columns]
     data: dict[str, Any] = {"line": lines}
     for fld, col in zip(usable, columns, strict=True):
         data[fld.attr] = col
