@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.audit import rules as R
 from generator.audit.reference import CADRES, COMPANIES, DEATHS, PAYROLL, STANDARDS, load_reference
-from generator.audit.report import RuleStatus, csv_bytes, html_bytes, write_file
+from generator.audit.report import RuleStatus, write_report
 from generator.audit.source import CountyData, iter_counties
 from generator.errors import DataErrors, Problem, UsageError
 
@@ -138,9 +138,7 @@ def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of:
             findings, statuses = _run_rules(cd, ref.frames, missing, shown)
             folder = staging / cd.slug
             folder.mkdir(parents=True, exist_ok=True)
-            write_file(folder / "findings.csv", csv_bytes(findings))
-            write_file(folder / "findings.html",
-                       html_bytes(cd.name, as_of, findings, statuses, references))
+            write_report(folder, cd.name, as_of, findings, statuses, references)
             result.counties.append(CountyReport(cd.slug, cd.name, cd.villages, statuses,
                                                 len(findings), out / cd.slug / "findings.csv",
                                                 out / cd.slug / "findings.html"))
