@@ -404,3 +404,41 @@ def test_column_id_check_agrees_with_the_cell_check() -> None:
         (c.upper() if isinstance(c, str) and c.isascii() and id_check_ok(c) else None)
         for c in cells]
     assert valid_ids(cells)[:2] == ["41990119400808018X", "41990119400808018X"]
+
+
+@pytest.mark.browser
+def test_html_report_filters_and_sorts_in_chromium(report) -> None:
+    """In a real browser, opened from disk: the rule filter and the text search hide rows,
+    a header click sorts, and print hides the controls but keeps the banner."""
+    from browser_util import CHROMIUM_ARGS, chromium_or_skip
+    from playwright.sync_api import sync_playwright
+
+    exe = chromium_or_skip()
+    page_url = (report[0] / "qinghe-xian" / "findings.html").as_uri()
+    total = len(report[1])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_url)
+            visible = "#findings tbody tr:not([hidden])"
+            assert page.locator(visible).count() == total
+            page.select_option("#rule-filter", R.SPLIT_PAYMENT)
+            assert page.locator(visible).count() == 2
+            assert page.inner_text("#shown") == "显示 2 条"
+            page.select_option("#rule-filter", "")
+            page.fill("#text-filter", "周八")
+            assert page.locator(visible).count() == 2
+            page.fill("#text-filter", "")
+            page.click("#findings th:nth-child(6)")  # 行, ascending
+            page.click("#findings th:nth-child(6)")  # descending
+            lines = [int(t) for t in page.locator("#findings tbody td:nth-child(6)").all_inner_texts()]
+            assert lines == sorted(lines, reverse=True)
+            page.emulate_media(media="print")
+            assert not page.is_visible(".filters")
+            assert page.is_visible(".banner")
+            assert requests == [page_url]  # nothing else is fetched
+        finally:
+            browser.close()
