@@ -442,3 +442,25 @@ def test_html_report_filters_and_sorts_in_chromium(report) -> None:
             assert requests == [page_url]  # nothing else is fetched
         finally:
             browser.close()
+
+
+def test_each_county_gets_its_own_report(tmp_path: Path, cli) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(data / "qinghe-xian", data / "baihe-xian")
+    cy = data / "baihe-xian" / "county.yaml"
+    cy.write_text(cy.read_text(encoding="utf-8").replace("青禾县", "白河县"), encoding="utf-8")
+    run = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r",
+              "--as-of", "2026-01-01", "--jobs", "2")
+    assert run.code == 0, run.err
+    one = read_findings(tmp_path / "r" / "qinghe-xian" / "findings.csv")
+    two = read_findings(tmp_path / "r" / "baihe-xian" / "findings.csv")
+    # the same findings, each pointing into its own county (rules never join across counties)
+    assert [(r["规则"], r["文件"].replace("baihe-xian", "qinghe-xian"), r["行"]) for r in two] == [
+        (r["规则"], r["文件"], r["行"]) for r in one]
+    assert {r["文件"].split("/")[0] for r in two} == {"baihe-xian"}
+    assert "白河县" in (tmp_path / "r" / "baihe-xian" / "findings.html").read_text(encoding="utf-8")
+    only = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "s",
+               "--county", "baihe-xian")
+    assert only.code == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["baihe-xian"]

@@ -116,8 +116,10 @@ def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
         yield from pool.imap(fn, items, chunksize=2)
 
 
-def load_county_data(cs: CountySource, jobs: int) -> tuple[CountyData, list[Problem]]:
-    """One county as audit tables, with every problem found in it."""
+def _county_data(cs: CountySource, results: Iterator[VillageRows]
+                 ) -> tuple[CountyData, list[Problem]]:
+    """One county as audit tables from its villages' rows (taken from ``results``, which
+    yields them in the order of ``cs``'s villages), with every problem found in it."""
     col = Collector()
     county = load_county(cs, col)
     towns = {t.slug: t.name for t in county.townships} if county else {}
@@ -127,8 +129,8 @@ def load_county_data(cs: CountySource, jobs: int) -> tuple[CountyData, list[Prob
     columns: dict[str, dict[str, list[Any]]] = {
         stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
     has_finance: set[str] = set()
-    villages = [vs for ts in cs.townships for vs in ts.villages]
-    for vr in _map(village_rows, villages, jobs):
+    for _ in range(sum(len(ts.villages) for ts in cs.townships)):
+        vr = next(results)
         col.problems.extend(vr.problems)
         if not vr.name:
             continue
@@ -161,11 +163,20 @@ def load_county_data(cs: CountySource, jobs: int) -> tuple[CountyData, list[Prob
 def iter_counties(data: Path, only: tuple[str, ...], jobs: int
                   ) -> Iterator[tuple[CountyData | None, list[Problem]]]:
     """The folder-level problems first (with None), then each county in turn: one county's
-    tables in memory at a time."""
+    tables in memory at a time. One pool of workers reads the villages of all counties in
+    order, so the next county's villages are being read while the caller runs the rules on
+    this one."""
     sources, col = discover(data, only)
     yield None, col.problems
-    for cs in sources:
-        yield load_county_data(cs, jobs)
+    villages = [vs for cs in sources for ts in cs.townships for vs in ts.villages]
+    results = _map(village_rows, villages, jobs)
+    try:
+        for cs in sources:
+            yield _county_data(cs, results)
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers when the caller gives up early
 
 
 def load_counties(data: Path, only: tuple[str, ...], jobs: int
