@@ -25,9 +25,9 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy", "new", "template")
+COMMANDS = ("build", "check", "serve", "deploy", "audit", "new", "template")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
-               "--max-deletes", "--port", "--name", "--code", "--type"}
+               "--max-deletes", "--port", "--reference", "--name", "--code", "--type"}
 
 
 def _date(s: str) -> dt.date:
@@ -89,6 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
     g = dp.add_mutually_exclusive_group()
     g.add_argument("--max-deletes", type=_nonneg, default=256)
     g.add_argument("--force", action="store_true")
+    _add_audit_parser(sub)
     np_ = sub.add_parser("new", parents=[common], help="新建一个村的文件夹（village.yaml 已填好必填项）")
     np_.add_argument("where", metavar="县/乡镇/村", help="例如 qinghe-xian/dongguan-zhen/liuzhuang-cun")
     np_.add_argument("--name", required=True, metavar="名称", help="村（社区）名称，如 刘庄村")
@@ -99,6 +100,46 @@ def make_parser() -> argparse.ArgumentParser:
                         help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
     tp.set_defaults(out=None)
     return p
+
+
+def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
+    """``audit``: the internal cross-check report (generator/audit/)."""
+    ap = sub.add_parser("audit", help="数据比对碰撞：把公开数据与参考资料比对，生成内部线索报告")
+    ap.add_argument("--data", type=Path, default=Path("villages"), help="数据文件夹（默认 villages/）")
+    ap.add_argument("--reference", type=Path, required=True, metavar="REFDIR",
+                    help="参考资料文件夹（死亡人员、财政供养人员、干部及亲属、企业登记、补助标准）")
+    ap.add_argument("--out", type=Path, required=True, metavar="REPORTS",
+                    help="报告文件夹（不能是网站文件夹，也不能在数据文件夹内）")
+    ap.add_argument("--county", action="append", default=[], metavar="SLUG", help="只比对这个县（可重复）")
+    ap.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                    help="报告上注明的比对日期（默认今天或 SOURCE_DATE_EPOCH）")
+    ap.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
+    ap.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    ap.add_argument("--quiet", action="store_true", help="只显示错误和结果")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from generator.audit.run import audit
+
+    try:
+        result = audit(args.data, args.reference, args.out, tuple(args.county),
+                       args.as_of or default_as_of(), jobs=args.jobs)
+    except DataErrors as e:
+        print_problems(e.problems)
+        errors = sum(not p.warning for p in e.problems)
+        print(f"数据或参考资料有 {errors} 处错误，请按上面的提示修改后重新运行。没有生成报告。",
+              file=sys.stderr)
+        return EXIT_DATA
+    print_problems(result.warnings, quiet=args.quiet)
+    for c in result.counties:
+        print(f"{c.name}（{c.slug}，{c.villages} 个村）：", file=sys.stderr)
+        for s in c.statuses:
+            print(f"  {s.rule}：{s.skipped if s.skipped else f'{s.count} 条'}", file=sys.stderr)
+        print(f"  共 {c.findings} 条线索 → {c.csv}、{c.html}", file=sys.stderr)
+    if result.data_warnings and not args.quiet:
+        print(f"数据有 {result.data_warnings} 处警告（运行 python build.py check 查看）。", file=sys.stderr)
+    print("比对报告是内部资料，含完整身份证号，请勿公开或上传到网站。", file=sys.stderr)
+    return EXIT_OK
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -233,6 +274,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _build(args)
     if cmd == "serve":
         return _serve(args)
+    if cmd == "audit":
+        return _audit(args)
     if cmd == "deploy":
         from generator.publish.deploy import deploy
         from generator.publish.lock import BuildLock

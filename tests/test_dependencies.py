@@ -50,7 +50,7 @@ def _imports(paths: list[Path]) -> dict[str, set[str]]:
 def _distributions(imports: dict[str, set[str]]) -> dict[str, set[str]]:
     """Installed distribution (normalised name) → files importing it; stdlib and the
     project's own modules left out."""
-    local = {"generator", "conftest", "browser_util", "tool_loader"}
+    local = {"generator", "tests", "conftest", "browser_util", "tool_loader"}
     by_module = metadata.packages_distributions()
     out: dict[str, set[str]] = {}
     for module, files in imports.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.compat import canonical_name
-from generator.errors import Problem, UsageError
+from generator.errors import BadValue, Problem, UsageError
 from generator.model.records import (
     Asset,
     BalanceRow,
@@ -44,6 +44,7 @@ from generator.read.validate import (
     validate_records,
     validate_table,
 )
+from generator.read.values import parse_id
 from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ class VillageResult:
     problems: tuple[Problem, ...]
     secrets: frozenset[str]  # full ID numbers found in the input (for the leak guard only)
     secret_sources: tuple[tuple[str, str], ...] = ()  # (ID, "path:line") for leak messages
+    # (table stem, line, full ID) — only when asked for (the internal audit); never in the model
+    full_ids: tuple[tuple[str, int, str], ...] = ()
 
 
 def _visible(p: Path) -> bool:
@@ -254,6 +257,7 @@ def load_county(src: CountySource, col: Collector) -> County | None:
         slug=src.slug, name=v["name"], code=v["code"], hotline=v["hotline"], intro_html=intro,
         address=v.get("address"), phone=v.get("phone"), url=url, report_url=v.get("report_url"),
         privacy_days=v.get("privacy_days"), townships=tuple(towns),
+        major_amount=v.get("major_amount"),
     )
 
 
@@ -280,8 +284,30 @@ def _table_file(vdir: Path, rel: str, stem: str, col: Collector) -> Path | None:
     return None
 
 
-def load_village(src: VillageSource) -> VillageResult:
-    """Load and validate one village folder. Pure apart from reading its files."""
+def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int, str]]:
+    """The full 身份证号 of each row of a raw table whose ID cell is valid, as
+    ``(stem, line, ID)``: for the internal audit only (the model keeps the masked form)."""
+    out: list[tuple[str, int, str]] = []
+    for fld in spec.fields:
+        if fld.kind != S.IDNO or fld.label not in table.header:
+            continue
+        j = table.header.index(fld.label)
+        for row in table.rows:
+            raw = row.values[j]
+            if raw in (None, ""):
+                continue
+            try:
+                out.append((stem, row.line, parse_id(raw)))
+            except BadValue:
+                continue  # reported by validation
+    return out
+
+
+def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult:
+    """Load and validate one village folder. Pure apart from reading its files.
+
+    ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
+    for the internal audit; the build never asks for them."""
     col = Collector()
     rel = src.rel
     vdir = src.path
@@ -328,6 +354,7 @@ def load_village(src: VillageSource) -> VillageResult:
 
     tables: dict[str, Any] = {}
     table_paths: dict[str, str] = {}
+    ids: list[tuple[str, int, str]] = []
     for stem, spec in S.TABLES.items():
         path = _table_file(vdir, rel, stem, col)
         if path is None:
@@ -338,6 +365,8 @@ def load_village(src: VillageSource) -> VillageResult:
         col.problems.extend(problems)
         if table is None:
             continue
+        if full_ids:
+            ids.extend(full_ids_of(stem, spec, table))
         tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
         tables[stem] = validate_table(spec, table, col, tctx)
 
@@ -385,7 +414,7 @@ def load_village(src: VillageSource) -> VillageResult:
     if not col.has_errors and info is not None:
         village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
     return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets),
-                         tuple(sorted(col.secret_sources.items())))
+                         tuple(sorted(col.secret_sources.items())), tuple(ids))
 
 
 def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
