@@ -250,7 +250,7 @@ def _serve(args: argparse.Namespace) -> int:
     import http.server
     import threading
 
-    from generator.site.render import CONTENT, TEMPLATES
+    from generator.site import theme
 
     def rebuild() -> None:
         try:
@@ -264,7 +264,8 @@ def _serve(args: argparse.Namespace) -> int:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)
-    watched = [args.data, TEMPLATES, CONTENT]
+    # the data folder holds the counties' theme folders (<county>/theme/) too
+    watched = [args.data, theme.TEMPLATES, theme.CONTENT]
     snap = _snapshot(watched)
     try:
         while True:

@@ -47,8 +47,12 @@ from generator.read.yamltext import front_matter_unclosed, load_yaml, split_fron
 
 log = logging.getLogger(__name__)
 
+# a county's folder of template, static and content overrides (generator.site.theme), not a
+# township
+THEME_DIR = "theme"
 # names a township folder may not take: they are used by the county site itself
-RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed"})
+RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed",
+                            THEME_DIR})
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 VILLAGE_YAML = ("village.yaml", "powers.yaml", "services.yaml")
 VILLAGE_DIRS = ("notices", "files")
@@ -78,6 +82,7 @@ class CountySource:
     slug: str
     path: Path
     townships: tuple[TownshipSource, ...]
+    theme: Path | None = None  # <county>/theme/, when the county has one
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,12 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
         if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
             continue
         towns = []
+        theme: Path | None = None
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
+            if tdir.name == THEME_DIR and tdir.is_dir():
+                if not _outside(tdir, root, f"{cdir.name}/{tdir.name}/", col):
+                    theme = tdir.resolve()
+                continue
             if not tdir.is_dir():
                 if tdir.name != "county.yaml":
                     col.warn(f"{cdir.name}/{tdir.name}", 1, "文件", "未知的文件，不会使用")
@@ -151,7 +161,7 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
                 if not _outside(vdir, root, vrel, col) and _slug_problem(vrel, vdir.name, col):
                     villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
             towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
-        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
+        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns), theme))
     return counties, col
 
 
