@@ -83,12 +83,15 @@ def pagefind_version() -> str:
     return _pagefind_version(str(exe), st.st_mtime_ns, st.st_size)
 
 
+def python_version() -> str:
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
 def build_fingerprint(code: Path | None = None) -> str:
     """The fingerprint of the generator as installed (``code``: its package folder, by default
     the running one). Looked up once per build: about 10 ms."""
     h = hashlib.sha256()
-    h.update(f"yidiantong {__version__}\0python {sys.version_info[0]}.{sys.version_info[1]}\0"
-             .encode())
+    h.update(f"yidiantong {__version__}\0python {python_version()}\0".encode())
     _tree(h, "code", code or theme.PACKAGE, (".py",))
     _tree(h, "templates", theme.TEMPLATES, None)
     _tree(h, "content", theme.CONTENT, None)
