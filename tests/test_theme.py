@@ -32,6 +32,8 @@ def two_counties(minimal_data: Path) -> Path:
     _write(theme / "templates" / "static" / "style.css", OWN_CSS)
     (theme / "templates" / "static" / "logo.svg").write_bytes(
         b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
+    for folder in (theme, theme / "templates" / "static"):  # Windows leaves these everywhere
+        (folder / "Thumbs.db").write_bytes(b"\0thumbnails")
     foot = (Path(__file__).resolve().parent.parent / "templates" / "_foot.html").read_text("utf-8")
     _write(theme / "templates" / "_foot.html", foot.replace(
         "</footer>", '<p><img class="county-logo" src="{{ root }}{{ static[\'logo.svg\'] }}" '
@@ -71,6 +73,8 @@ def test_a_county_theme_replaces_single_files_for_that_county_only(
     assert _style(site, "other-xian") == bundled_css
     assert "county-logo" not in (site / "other-xian/dongguan-zhen/liuzhuang-cun/index.html").read_text("utf-8")
     assert not list((site / "other-xian/static").glob("logo.*"))
+    assert sorted(p.name.split(".")[0] for p in (site / "qinghe-xian/static").iterdir()) == [
+        "app", "logo", "search", "style"]
     # the theme folder is not a township and is not published
     assert not (site / "qinghe-xian/theme").exists()
     assert "theme" not in (site / "qinghe-xian/index.html").read_text("utf-8")

@@ -41,12 +41,16 @@ TEMPLATES = _bundled("templates")
 CONTENT = _bundled("content")
 
 
+def _visible(name: str) -> bool:
+    """Not a hidden file, an Office lock file or what Windows leaves in folders."""
+    return not name.startswith((".", "~$")) and name not in ("Thumbs.db", "desktop.ini")
+
+
 def _files(folder: Path, pattern: str = "*") -> dict[str, Path]:
-    """Files directly in ``folder`` (not hidden), by name."""
+    """Files directly in ``folder`` (visible ones), by name."""
     if not folder.is_dir():
         return {}
-    return {p.name: p for p in sorted(folder.glob(pattern))
-            if p.is_file() and not p.name.startswith((".", "~$"))}
+    return {p.name: p for p in sorted(folder.glob(pattern)) if p.is_file() and _visible(p.name)}
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def theme_problems(folder: Path, rel: str, env: jinja2.Environment) -> list[Prob
     files that would not be used are warnings."""
     problems: list[Problem] = []
     for p in sorted(folder.iterdir()):
-        if p.name.startswith("."):
+        if not _visible(p.name):
             continue
         if p.name not in THEME_PARTS or not p.is_dir():
             problems.append(Problem(f"{rel}/{p.name}", 1, "主题", "主题文件夹里只能有 templates 和 "
