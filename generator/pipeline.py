@@ -43,7 +43,7 @@ from generator.search.searchdocs import SearchDocs
 from generator.search.shards import bundle_documents, search_shards
 from generator.site import opendata
 from generator.site.render import Renderer, Static, build_static, make_env, render_root
-from generator.site.theme import Theme, theme_problems
+from generator.site.theme import Theme, theme_fault, theme_problems
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,13 @@ def process_village(task: VillageTask) -> VillageOutcome:
     renderer = _renderer(task.county, task.as_of, Theme(task.theme),  # type: ignore[arg-type]
                          task.fingerprint)
     v = result.village
-    pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    try:
+        pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    except Exception as e:
+        fault = theme_fault(e, task.theme, f"{src.county}/theme")
+        if fault is None:
+            raise
+        return VillageOutcome(src, v.name, village_totals(v), (*result.problems, fault), hashes, 0, "")
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
@@ -366,7 +372,8 @@ def build_site(opts: Options) -> Report:
     try:
         try:
             loaded = _run(opts, staging, pool, services, finisher, static)
-            problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
+            # (dict.fromkeys: a theme template's fault is found by every village of its county)
+            problems = sorted(dict.fromkeys(loaded.problems), key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
             pages = _finish(opts, staging, loaded, static)
@@ -403,7 +410,13 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     static = build_static(theme)  # the county's own static files (its theme's)
     renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
-    county_pages = list(renderer.county_pages(summaries, names, shards))
+    try:
+        county_pages = list(renderer.county_pages(summaries, names, shards))
+    except Exception as e:
+        fault = theme_fault(e, theme.folder, f"{county.slug}/theme")
+        if fault is None:
+            raise
+        raise DataErrors([fault]) from e
     for path, data in county_pages:
         writer.write(path, data)
     for rel, data in static.contents.items():

@@ -157,3 +157,37 @@ def test_serve_rebuilds_when_the_county_theme_changes(minimal_data: Path, tmp_pa
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_fault_in_a_theme_template_names_its_line_once(cli, minimal_data: Path,
+                                                         tmp_path: Path) -> None:
+    """A variable that does not exist, found while rendering: the theme's file and line (not
+    an internal error), once however many villages use the template; the old site stays."""
+    town = minimal_data / "qinghe-xian" / "dongguan-zhen"
+    shutil.copytree(town / "liuzhuang-cun", town / "zhaozhuang-cun")
+    v = town / "zhaozhuang-cun" / "village.yaml"
+    v.write_text(v.read_text("utf-8").replace("刘庄村", "赵庄村").replace("100201", "100202"), "utf-8")
+    site = tmp_path / "site"
+    assert cli("--data", minimal_data, "--out", site, "--as-of", AS_OF, "--jobs", "2").code == 0
+    before = tree_bytes(site)
+    foot = (Path(__file__).resolve().parent.parent / "templates" / "_foot.html").read_text("utf-8")
+    lines = foot.splitlines(keepends=True)
+    lines.insert(2, "<p>{{ county.logo }}</p>\n")
+    _write(minimal_data / "qinghe-xian/theme/templates/_foot.html", "".join(lines))
+    for jobs in ("1", "2"):
+        run = cli("--data", minimal_data, "--out", site, "--as-of", AS_OF, "--jobs", jobs)
+        assert run.code == 1
+        assert run.lines[0] == ("qinghe-xian/theme/templates/_foot.html:3: 模板: 模板出错："
+                                "'generator.model.records.County object' has no attribute 'logo'")
+        assert "_foot.html" not in run.lines[1]
+        assert tree_bytes(site) == before
+    # a fault in a county-level page
+    (minimal_data / "qinghe-xian/theme/templates/_foot.html").unlink()
+    county = (Path(__file__).resolve().parent.parent / "templates" / "county.html").read_text("utf-8")
+    _write(minimal_data / "qinghe-xian/theme/templates/county.html",
+           county.replace("{% block main %}", "{% block main %}{{ county.nope }}", 1))
+    run = cli("--data", minimal_data, "--out", site, "--as-of", AS_OF)
+    assert run.code == 1 and run.lines[0] == (
+        "qinghe-xian/theme/templates/county.html:3: 模板: 模板出错："
+        "'generator.model.records.County object' has no attribute 'nope'")
+    assert tree_bytes(site) == before

@@ -129,3 +129,24 @@ def theme_problems(folder: Path, rel: str, env: jinja2.Environment) -> list[Prob
                 problems.append(Problem(f"{rel}/templates/{name}", e.lineno or 1, "模板",
                                         f"模板语法错误：{e.message}"))
     return problems
+
+
+def theme_fault(exc: BaseException, folder: Path | None, rel: str) -> Problem | None:
+    """The located problem for an error raised by a county's own template while rendering
+    (e.g. a variable that does not exist); None when no theme template is to blame (then it is
+    the generator's fault and stays an internal error). ``rel``: the theme folder's path in the
+    data folder. Jinja gives the template's file and line as a frame of the traceback."""
+    if folder is None or not isinstance(exc, jinja2.TemplateError):
+        return None
+    own = str(folder / "templates")
+    found: tuple[str, int] | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith(own):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    path = Path(found[0]).relative_to(folder).as_posix()
+    return Problem(f"{rel}/{path}", found[1], "模板", f"模板出错：{exc.message or exc}")
