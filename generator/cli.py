@@ -354,7 +354,7 @@ def _serve(args: argparse.Namespace) -> int:
     import re
     import threading
 
-    from generator.site.render import CONTENT, TEMPLATES
+    from generator.site import theme
 
     state: dict[str, bytes] = {"banner": b""}
 
@@ -393,7 +393,8 @@ def _serve(args: argparse.Namespace) -> int:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)
-    watched = [args.data, TEMPLATES, CONTENT]
+    # the data folder holds the counties' theme folders (<county>/theme/) too
+    watched = [args.data, theme.TEMPLATES, theme.CONTENT]
     snap = _snapshot(watched)
     try:
         while True:

@@ -49,8 +49,12 @@ from generator.read.yamltext import front_matter_unclosed, load_yaml, split_fron
 
 log = logging.getLogger(__name__)
 
+# a county's folder of template, static and content overrides (generator.site.theme), not a
+# township
+THEME_DIR = "theme"
 # names a township folder may not take: they are used by the county site itself
-RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed"})
+RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed",
+                            THEME_DIR})
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 VILLAGE_YAML = ("village.yaml", "powers.yaml", "services.yaml")
 VILLAGE_DIRS = ("notices", "files")
@@ -80,6 +84,7 @@ class CountySource:
     slug: str
     path: Path
     townships: tuple[TownshipSource, ...]
+    theme: Path | None = None  # <county>/theme/, when the county has one
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,12 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
         if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
             continue
         towns = []
+        theme: Path | None = None
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
+            if tdir.name == THEME_DIR and tdir.is_dir():
+                if not _outside(tdir, root, f"{cdir.name}/{tdir.name}/", col):
+                    theme = tdir.resolve()
+                continue
             if not tdir.is_dir():
                 if tdir.name != "county.yaml" and not _misnamed(
                         f"{cdir.name}/{tdir.name}", tdir.name, {"county.yaml"}, col):
@@ -168,7 +178,7 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
                 if not _outside(vdir, root, vrel, col) and _slug_problem(vrel, vdir.name, col):
                     villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
             towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
-        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
+        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns), theme))
     return counties, col
 
 
