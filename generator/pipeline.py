@@ -30,6 +30,7 @@ from generator.model.records import County, Township
 from generator.model.views import VillageTotals, village_totals
 from generator.publish import leakguard
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
+from generator.read.attachments import publishable_bytes
 from generator.read.load import (
     CountySource,
     VillageSource,
@@ -83,6 +84,7 @@ class VillageOutcome:
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
+    written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
 
 
 @dataclass(frozen=True)
@@ -210,16 +212,17 @@ def process_village(task: VillageTask) -> VillageOutcome:
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
-    attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
+    # attachments are published as copies (never links to the clerk's files), images
+    # re-encoded without metadata; their text was checked when they were read
+    attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
+                   for name in v.files]
     problems = list(result.problems)
-    # leak guard on what this village publishes (rendered bytes and attachments that are text)
-    sources = dict(result.secret_sources)
-    found = leakguard.scan_many(pages, hashes)
-    found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
-    for path, s in found:
-        problems.append(Problem(path, 1, "身份证号",
-                                f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
-                                f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
+    # leak guard on the rendered bytes this village publishes
+    sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
+    for leak in leakguard.leaks(pages, hashes, sources):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}"
+                                f"（来源：{leak.source or src.rel}），已停止发布"))
     docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
     for path, data in docs:
@@ -228,7 +231,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
-                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "")
+                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "",
+                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]))
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -240,12 +244,12 @@ def process_village(task: VillageTask) -> VillageOutcome:
         cw = OutputWriter(tmp / "files")
         for i, (_path, data) in enumerate(pages):
             cw.write(str(i), data)
-        for i, (_rel, p) in enumerate(attachments, len(pages)):
-            cw.link_or_copy(str(i), p)
+        for i, (_rel, data) in enumerate(attachments, len(pages)):
+            cw.write(str(i), data)
         write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
         write_bytes(tmp / COUNTY_PARTS, pickle.dumps(
             dict(opendata.county_parts(task.town, v, pages)), protocol=4))  # type: ignore[arg-type]
-        manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
+        manifest = list(outcome.written)
         (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
         for old in entry.parent.glob("*"):
             if old != tmp:
@@ -256,8 +260,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
             writer.write(path, data)
-        for rel, p in attachments:
-            writer.link_or_copy(rel, p)
+        for rel, data in attachments:
+            writer.write(rel, data)
     return outcome
 
 
@@ -592,33 +596,23 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over what was not scanned before: the county-level pages, feeds and
-    sitemaps. Village pages and downloads were scanned in the village workers (the county-wide
-    CSVs are those downloads' rows behind 乡镇 and 村 names that the village pages show too);
-    each search bundle was scanned by ``_index_shard`` when it was built."""
+    """Leak guard over every staged file not scanned before: village pages, downloads and
+    attachments were scanned in the village workers (``VillageOutcome.written``), each search
+    bundle by ``_index_shard`` when it was built; everything else — county and city pages,
+    county-wide downloads, feeds, sitemaps, static files, whatever a later stage adds — is
+    found by walking the staging folder."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
-    files: list[Path] = []
-    for top in sorted(staging.iterdir()):
-        if top.is_file():
-            files.append(top)
-            continue
-        for p in top.iterdir():  # county home, feed, sitemap, robots
-            if p.is_file():
-                files.append(p)
-        for sub in ("search", "info"):
-            if (top / sub).is_dir():
-                files.extend(p for p in (top / sub).rglob("*") if p.is_file())
-        for t in top.iterdir():  # township pages
-            if (t / "index.html").is_file() and t.name not in ("search", "info", "data"):
-                files.append(t / "index.html")
-        if (top / opendata.DATA_DIR / "index.html").is_file():
-            files.append(top / opendata.DATA_DIR / "index.html")
+    scanned = {rel for o in loaded.outcomes for rel in o.written}
+    bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
+               if county is not None for t in county.townships
+               for name, _ in search_shards(t.slug, loaded.outcomes)}
+    files = leakguard.walk(staging, scanned, bundles)
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
         raise DataErrors(_leak_problems(leaks))
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
-    return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+    return [Problem(leak.file, 1, leak.kind, f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布")
             for leak in leaks]

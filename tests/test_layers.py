@@ -28,6 +28,11 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
             "audit", "version"},
 }
+# generator/personal.py finds and masks ID and card numbers (one detector for the scrubber,
+# the leak guard and every message): it imports nothing of the package, everything may use it
+ALLOWED["personal"] = set()
+for _deps in ALLOWED.values():
+    _deps.add("personal")
 
 
 def _module_name(path: Path) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import personal
 from generator.errors import Problem, UsageError
 from generator.model.records import (
     Asset,
@@ -29,6 +30,7 @@ from generator.model.records import (
     WelfareRow,
     rows_of,
 )
+from generator.read import attachments
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.tables import read_table
@@ -98,6 +100,8 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
         return False
+    if _number_in_name(rel, name, col, "文件夹"):
+        return False
     if reserved and name in RESERVED_SLUGS:
         col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
         return False
@@ -108,6 +112,26 @@ def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     """A folder that is a symbolic link leading out of the data folder is refused."""
     if p.is_symlink() and not p.resolve().is_relative_to(root):
         col.error(rel, 0, "文件夹", "是指向数据文件夹之外的符号链接，不能使用（请把文件夹本身放进数据文件夹）")
+        return True
+    return False
+
+
+def _linked_outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
+    """A data file that is a symbolic link leading out of the data folder is refused (the
+    build would publish whatever it points at)."""
+    if p.is_symlink() and not p.resolve().is_relative_to(root):
+        col.error(rel, 1, "文件", "是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）")
+        return True
+    return False
+
+
+def _number_in_name(rel: str, name: str, col: Collector, field: str) -> bool:
+    """A folder or file name becomes a URL, a file name and a feed entry: it may not hold a
+    full ID or card number."""
+    found = personal.scan_text(name)
+    if found:
+        col.error(rel, 0 if field == "文件夹" else 1, field,
+                  f"名称“{name}”含有完整{found[0].kind}，会出现在网址中，请改名")
         return True
     return False
 
@@ -281,8 +305,11 @@ def load_village(src: VillageSource) -> VillageResult:
     known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
     for stem in S.TABLES:
         known |= {f"{stem}.csv", f"{stem}.xlsx"}
+    root = vdir.parents[2].resolve()
     for p in sorted(vdir.iterdir()):
         if not _visible(p):
+            continue
+        if p.is_symlink() and not p.is_dir() and _linked_outside(p, root, f"{rel}/{p.name}", col):
             continue
         if p.name not in known:
             col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
@@ -362,6 +389,10 @@ def load_village(src: VillageSource) -> VillageResult:
     for n in notices:
         referenced.update(n.attachments)
     if has_files:
+        for name in sorted(referenced):
+            if (files_dir / name).is_file():
+                for msg in attachments.check(files_dir / name):
+                    col.error(f"{rel}/files/{name}", 1, "附件", msg)
         for p in sorted(files_dir.rglob("*")):
             if p.is_file() and _visible(p) and (p.parent != files_dir or p.name not in referenced):
                 col.warn(f"{rel}/files/{p.relative_to(files_dir).as_posix()}", 1, "文件",
@@ -390,6 +421,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if not SLUG.match(slug):
             col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
             continue
+        if p.is_symlink() and _linked_outside(p, vdir.parents[2].resolve(), nrel, col):
+            continue
+        if _number_in_name(nrel, slug, col, "文件"):
+            continue
         text = read_text(p, nrel, col)
         if text is None:
             continue
@@ -410,13 +445,14 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             col.error(nrel, lines.get("公示结束", 1), "公示结束",
                       f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
-        masked_lines = []
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
-            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False,
-                                      markdown=True))
-        masked = "\n".join(masked_lines)
+        # the whole body at once: a number split over lines or by markup is one number
+        masked, found = personal.scrub(body, markdown=True)
+        for f in found:
+            col.warn(nrel, body_line + body.count("\n", 0, f.start), "正文",
+                     f"发现{f.kind}，已打码公开（请不要在此填写个人信息）")
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
         html = render_markdown(masked)

@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator import personal
 from generator.errors import BadValue, Problem
 from generator.read import schema as S
 from generator.read import values
@@ -94,6 +96,9 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
         raise BadValue(f'"{name}" 不是 files/ 中的文件名（只写文件名，不能包含路径）')
     if ctx.files_dir is None:
         raise BadValue(f"files/{name} 不存在（本村没有 files/ 文件夹）")
+    found = personal.scan_text(name)
+    if found:
+        raise BadValue(f"文件名“{name}”含有完整{found[0].kind}，会出现在网址中，请给文件改名")
     p = ctx.files_dir / name
     if p.is_symlink():
         target = p.resolve()
@@ -106,8 +111,25 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
     return name
 
 
+def _url_numbers(s: str) -> None:
+    """A web address is published as a link, a QR code and in feeds: one that holds a full ID
+    or card (also %-encoded) is refused rather than masked (a masked address is broken)."""
+    found = personal.scan_text(urllib.parse.unquote(s))
+    if found:
+        raise BadValue(f"网址中含有完整{found[0].kind}，不能公开，请换一个网址")
+
+
+_URL_START = re.compile(r"https?://", re.I)
+
+
 def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobiles: bool,
           markdown: bool = False) -> str:
+    if not markdown and _URL_START.search(value) and values.could_hold_number(value):
+        try:
+            _url_numbers(value)
+        except BadValue as e:
+            col.error(path, line, label, str(e))
+            return value
     masked, kinds = scrub_text(value, mobiles=mobiles, markdown=markdown)
     for kind in dict.fromkeys(kinds):
         col.warn(path, line, label, f"发现{kind}，已打码公开（请不要在此填写个人信息）")
@@ -202,6 +224,7 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             s = _as_text(text)
             if not re.match(r"^https?://[^\s/]+\.[^\s]*$", s):
                 raise BadValue(f'"{s}" 不是有效网址（应以 http:// 或 https:// 开头）')
+            _url_numbers(s)
             return s
     except BadValue as e:
         col.error(path, line, fld.label, str(e))
