@@ -27,7 +27,7 @@ from pathlib import Path
 from generator import __version__
 from generator.errors import DataErrors, Problem, ToolError
 from generator.model.records import County, Township
-from generator.model.views import VillageTotals, village_totals
+from generator.model.views import VillageTotals, village_totals, withdraw_names
 from generator.publish import leakguard
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 from generator.read.attachments import publishable_bytes
@@ -207,7 +207,11 @@ def process_village(task: VillageTask) -> VillageOutcome:
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
                               result.problems, hashes, 0, "")
     renderer = _renderer(task.county, task.as_of, task.tdigest)  # type: ignore[arg-type]
-    v = result.village
+    # names of withdrawn welfare rows are masked in the other text the village publishes
+    files = {stem: f"{stem}.xlsx" if (src.path / f"{stem}.xlsx").is_file() else f"{stem}.csv"
+             for stem in ("welfare", "projects", "finance")}
+    v, mentions = withdraw_names(result.village, task.as_of, task.county.privacy_days,  # type: ignore[union-attr]
+                                 files)
     pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
@@ -217,6 +221,9 @@ def process_village(task: VillageTask) -> VillageOutcome:
     attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
                    for name in v.files]
     problems = list(result.problems)
+    problems += [Problem(f"{src.rel}/{m.file}", m.line, m.field,
+                         f"含有个人信息公示期已过的领取人姓名，已显示为“{m.masked}”", warning=True)
+                 for m in mentions]
     # leak guard on the rendered bytes this village publishes
     sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
     for leak in leakguard.leaks(pages, hashes, sources):

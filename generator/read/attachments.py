@@ -18,6 +18,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from generator import personal
@@ -98,8 +99,26 @@ def _pdf_problems(data: bytes) -> list[str]:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, AssertionError, ZeroDivisionError) as e:
         log.debug("pdf", exc_info=e)
-        return ["PDF 文件无法读取（文件可能已损坏），无法检查其中的内容"]
+        return _raw_pdf_problems(data)
     return out
+
+
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+
+
+def _raw_pdf_problems(data: bytes) -> list[str]:
+    """A PDF the reader cannot parse: its bytes and every stream that inflates are checked
+    as text (what a lenient viewer could still show)."""
+    texts = [data.decode("latin-1")]
+    for m in _STREAM.finditer(data):
+        try:
+            texts.append(zlib.decompressobj().decompress(m.group(1), MAX_UNZIPPED).decode("latin-1"))
+        except zlib.error:
+            continue
+    found = [f for t in texts for f in _numbers(t)]
+    if found:
+        return [f"PDF 文件无法完整读取，其中{_found_text(found)}"]
+    return []
 
 
 def _office_problems(data: bytes) -> list[str]:
