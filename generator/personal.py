@@ -155,23 +155,25 @@ def _birth_date_ok(digits: str) -> bool:
 
 
 def _card_groups_ok(groups: list[str]) -> bool:
-    """A card written in groups (4-4-4-4-3, 6-13, …): every group but the first and last
+    """A card written in groups (4-4-4-4-3, 6-13, …): it starts as card numbers do (3–6, 8, 9:
+    never 0, as phone numbers ``0371-12388`` do), every group but the first and last
     has at least 3 digits (amounts ``1234.56 7890.12`` and dates ``2024 01 01`` do not), at
     most 6 groups, and no date among them."""
     if len(groups) == 1:
         return True
-    return len(groups) <= 6 and all(len(g) >= 3 for g in groups[1:-1]) and not _is_date(groups)
+    return groups[0][0] in "345689" and len(groups) <= 6 and all(len(g) >= 3 for g in groups[1:-1]) and not _is_date(groups)
 
 
 def _in_token(norm: str, start: int, end: int) -> bool:
-    """The digits are part of a long run of letters and digits (a hash, a key)."""
+    """The digits (one unbroken run) are part of a long run of letters and digits (a hash,
+    a key): an identifier, not a number a reader takes for an ID or a card."""
+    if not norm[start:end].isalnum():
+        return False
     a = start
-    while a > 0 and _HEXISH.match(norm, a - 1):
+    while a > 0 and start - a < _TOKEN_MIN and _HEXISH.match(norm, a - 1):
         a -= 1
-        if end - a >= _TOKEN_MIN:
-            break
     b = end
-    while b < len(norm) and _HEXISH.match(norm, b) and b - a < _TOKEN_MIN:
+    while b < len(norm) and b - end < _TOKEN_MIN and _HEXISH.match(norm, b):
         b += 1
     return b - a >= _TOKEN_MIN and any(c.isalpha() for c in norm[a:b])
 
@@ -238,11 +240,11 @@ def find_numbers(norm: str, secret: frozenset[str] | None = None) -> list[Found]
 
 
 # ------------------------------------------------------------------ what a reader sees
-_INLINE = ("a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
+INLINE_TAGS = ("a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
            "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "rb", "rp", "rt", "ruby", "s",
            "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
            "wbr", "tspan", "bdo")
-_INLINE_TAG = re.compile(r"</?(?:" + "|".join(_INLINE) + r")(?:\s[^<>]*)?/?>|<!--.*?-->", re.I | re.S)
+_INLINE_TAG = re.compile(r"</?(?:" + "|".join(INLINE_TAGS) + r")(?:\s[^<>]*)?/?>|<!--.*?-->", re.I | re.S)
 _BR_TAG = re.compile(r"<br\s*/?>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -280,6 +282,7 @@ def scan_text(text: str, secret: frozenset[str] | None = None) -> list[Found]:
 
 # ------------------------------------------------------------------ masking source text
 _MD_MARKS = frozenset("*_`~\\")
+_LINK_TARGET = re.compile(r"\([^()\n]*\)")
 
 
 def _source_map(text: str, markdown: bool) -> tuple[str, list[int], list[int]]:
@@ -293,8 +296,12 @@ def _source_map(text: str, markdown: bool) -> tuple[str, list[int], list[int]]:
     while i < n:
         c = text[i]
         if markdown:
-            if c in _MD_MARKS:
+            if c in _MD_MARKS or c == "[" or c == "!" and text.startswith("[", i + 1):
                 i += 1
+                continue
+            if c == "]":  # a link's text stays, its address is not shown
+                m = _LINK_TARGET.match(text, i + 1)
+                i = m.end() if m is not None else i + 1
                 continue
             if c == "<":
                 m = _ANY_TAG.match(text, i)

@@ -42,7 +42,15 @@ _DELETE = bytes(sorted(
                                           "\u2012\u2013\u2014\u2212".encode())) - set(_FW_LAST)))
 _LOOSE = bytes.maketrans(b"0123456789" + _FW_LAST, b"0" * 20)
 _SIXTEEN = b"0" * 16
+_ALL_DIGITS = b"0123456789" + _FW_LAST
+_JSON_ESCAPE = re.compile(rb"\\u([0-9a-fA-F]{4})")
 _TAG_BYTES = re.compile(rb"<[^<>]*>")
+# (lower-case names: every page is written by the templates, Python-Markdown and nh3, which
+# write tags in lower case; the full scan's visible text ignores case)
+# Only tags right after a digit matter (a digit-led pattern: most "<" are never looked at).
+_INLINE_BYTES = re.compile(
+    rb"([0-9\x90-\x99])(?:<(?:/?(?:" + b"|".join(t.encode() for t in personal.INLINE_TAGS + ("br",))
+    + rb")\b[^<>]*|!--.*?--)>)+", re.S)
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,18 @@ def _decode(path: Path | str, data: bytes) -> bytes:
 
 def might_hold_number(data: bytes) -> bool:
     """False when ``data`` cannot show a reader 16 digits in a row (see ``_DELETE``)."""
-    loose = data.translate(_LOOSE, _DELETE)
-    if _SIXTEEN not in loose:
-        return False
-    if b"<" not in data:
-        return True
-    return _SIXTEEN in _TAG_BYTES.sub(b"", data).translate(_LOOSE, _DELETE)
+    if b"\\u" in data:  # JSON escapes (\u200b inside a number, or escaped digits)
+        data = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)).encode(), data)
+    if b"<" in data:
+        if len(data) - len(data.translate(None, _ALL_DIGITS)) < 16:
+            return False  # fewer than 16 digits in all
+        # inline tags vanish from what a reader sees (4101<b>2219…), other tags still
+        # separate (their "<" and ">" stop a run)
+        if b"&lt;" in data or b"&#60;" in data:  # markup escaped inside markup (a feed)
+            data = data.replace(b"&lt;", b"<").replace(b"&gt;", b">").replace(
+                b"&#60;", b"<").replace(b"&#62;", b">")
+        data = _INLINE_BYTES.sub(rb"\1", data)
+    return _SIXTEEN in data.translate(_LOOSE, _DELETE)
 
 
 might_hold_id = might_hold_number  # the former name
