@@ -156,3 +156,17 @@ def test_guard_walks_every_file_except_those_already_scanned(tmp_path: Path) -> 
     got = [p.relative_to(tmp_path).as_posix()
            for p in leakguard.walk(tmp_path, {"a/x.html"}, {"a/pagefind/t1"})]
     assert got == ["a/new/y.json", "a/pagefind/pagefind-entry.json"]
+
+
+@pytest.mark.parametrize("rel", ["qinghe-xian/county.yaml", "qinghe-xian/dongguan-zhen/township.yaml",
+                                 f"{VILLAGE}/village.yaml"])
+def test_data_file_linked_from_outside_is_refused(cli, minimal_data: Path, rel: str) -> None:
+    import os
+
+    target = minimal_data.parent / "elsewhere.yaml"
+    target.write_bytes((minimal_data / rel).read_bytes())
+    (minimal_data / rel).unlink()
+    os.symlink(target, minimal_data / rel)
+    run = cli("check", "--data", minimal_data, "--as-of", AS_OF)
+    assert run.code == 1
+    assert f"{rel}:1: 文件: 是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）" in run.lines

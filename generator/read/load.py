@@ -236,6 +236,8 @@ def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
     if not path.is_file():
         col.error(rel, 1, "文件", missing)
         return None
+    if path.is_symlink() and _linked_outside(path, path.parents[rel.count("/")].resolve(), rel, col):
+        return None
     data = read_yaml(path, rel, col)
     if data is None:
         return None
