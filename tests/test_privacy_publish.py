@@ -170,3 +170,33 @@ def test_data_file_linked_from_outside_is_refused(cli, minimal_data: Path, rel: 
     run = cli("check", "--data", minimal_data, "--as-of", AS_OF)
     assert run.code == 1
     assert f"{rel}:1: 文件: 是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）" in run.lines
+
+
+def test_attachment_checks_refuse_what_cannot_be_checked(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    from generator.read import attachments
+
+    def png(w: int, h: int) -> bytes:
+        def chunk(t: bytes, d: bytes) -> bytes:
+            return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(b"\x00" * (w + 1))) + chunk(b"IEND", b""))
+
+    cases = {
+        "huge.png": (png(100_000, 100_000), "图片无法读取（文件可能已损坏或过大）"),
+        "page.html": (b"<script>alert(1)</script>", "文件类型 .html 不能作为附件公开"),
+        "x.xhtml": (b"<html/>", "文件类型 .xhtml 不能作为附件公开"),
+        "a.js": (b"alert(1)", "文件类型 .js 不能作为附件公开"),
+        "b.zip": (b"PK\x03\x04", "文件类型 .zip 不能作为附件公开"),
+        "c.gz": (b"\x1f\x8b", "文件类型 .gz 不能作为附件公开"),
+        "fake.docx": (b"<html></html>", "文件内容不是 docx（扩展名与内容不符）"),
+        "latin.txt": ("名单".encode("utf-16"), "文本文件的编码无法识别"),
+    }
+    for name, (data, want) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        got = attachments.check(tmp_path / name)
+        assert len(got) == 1 and got[0].startswith(want), (name, got)
+    (tmp_path / "ok.png").write_bytes(png(2, 2))
+    assert attachments.check(tmp_path / "ok.png") == []

@@ -32,6 +32,7 @@ ALLOWED = {".pdf", *IMAGE_TYPES, *OFFICE_TYPES, *TEXT_TYPES}
 ALLOWED_TEXT = "pdf、jpg、jpeg、png、webp、xlsx、docx、txt、csv"
 MAX_UNZIPPED = 200 * 1024 * 1024  # an Office file whose XML is larger is refused (zip bomb)
 MAX_PDF_PAGES = 2000
+MAX_PIXELS = 60_000_000  # a larger picture (a phone takes 50 megapixels at most) is refused
 
 _MAGIC = {
     ".pdf": (b"%PDF-",),
@@ -199,6 +200,8 @@ def _reencode(data: bytes, suffix: str) -> bytes:
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as im:
+        if im.width * im.height > MAX_PIXELS:
+            raise ValueError("picture too large")
         im.load()
         turned = im.getexif().get(0x0112, 1) not in (None, 1)
         fmt = IMAGE_TYPES[suffix]
