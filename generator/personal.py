@@ -55,7 +55,7 @@ _SP = re.escape(_SPACES)
 _DA = re.escape(_DASHES)
 # a gap between two digit groups: spaces, at most two dashes/dots, spaces (possessive: linear)
 _GAP = f"(?=[{_SP}{_DA}])[{_SP}]*+(?:[{_DA}][{_SP}]*+){{0,2}}+"
-_CHAIN = re.compile(f"(?<![0-9])[0-9]++(?:{_GAP}[0-9]++)*+(?:[{_SP}]{{0,2}}[Xx])?")
+_CHAIN = re.compile(f"(?<![0-9])[0-9]++(?:{_GAP}[0-9]++)*+(?:(?:{_GAP})?[Xx])?")
 _GROUP = re.compile(r"[0-9]+")
 _DIGIT = re.compile(r"[0-9]")
 # a long run of letters and digits (hashes, keys, base64) is an identifier, not a number
@@ -180,47 +180,63 @@ def _in_token(norm: str, start: int, end: int) -> bool:
 
 def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
                    ) -> Iterator[Found]:
+    """IDs and cards among the digit groups of one chain (digits joined by separators). Each
+    candidate is a run of whole groups of 16–19 digits; linear in the number of groups (a
+    hostile text of a million one-digit groups takes a fraction of a second)."""
     text = m.group(0)
-    groups = [(g.group(0), m.start() + g.start(), m.start() + g.end()) for g in _GROUP.finditer(text)]
-    x_end = m.end() if text[-1] in "Xx" else None
+    base = m.start()
+    spans = [g.span() for g in _GROUP.finditer(text)]
+    groups = [text[a:b] for a, b in spans]
     n = len(groups)
+    digits_all = "".join(groups)
+    cum = [0]
+    for g in groups:
+        cum.append(cum[-1] + len(g))
+    # next_short[k]: the first group at or after k with fewer than 3 digits (cards' inner groups)
+    next_short = [n] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        next_short[k] = k if len(groups[k]) < 3 else next_short[k + 1]
+    x_end = base + len(text) if text[-1] in "Xx" else None
     i = 0
+    j0 = 0
     while i < n:
-        total = 0
         hit: Found | None = None
-        card: tuple[int, Found] | None = None
-        for j in range(i, n):
-            total += len(groups[j][0])
-            if total > 19:
-                break
-            if total < 16:
-                continue
-            digits = "".join(g[0] for g in groups[i:j + 1])
-            start, end = groups[i][1], groups[j][2]
-            # an ID written in groups has a real birth date (dates and amounts side by side
-            # sometimes make 18 digits with a valid check digit; real IDs always have one)
-            plausible = i == j or _birth_date_ok(digits)
-            if total == 17 and j == n - 1 and x_end is not None and plausible \
-                    and id_check_digit(digits) == "X":
-                hit = Found(KIND_ID, digits + "X", start, x_end)
-                break
-            if total == 18 and plausible and id_check_ok(digits):
-                hit = Found(KIND_ID, digits, start, end)
-                break
-            if secret and total in (17, 18):
-                full = digits if total == 18 else digits + id_check_digit(digits)
-                if id_hash(full) in secret:
-                    hit = Found(KIND_ID, full, start, end)
+        card: Found | None = None
+        j0 = max(j0, i)
+        while j0 < n and cum[j0 + 1] - cum[i] < 16:
+            j0 += 1
+        j = j0
+        while j < n and cum[j + 1] - cum[i] <= 19:
+            total = cum[j + 1] - cum[i]
+            digits = digits_all[cum[i]:cum[j + 1]]
+            start, end = base + spans[i][0], base + spans[j][1]
+            # an ID written in groups has a real birth date and province (dates and amounts
+            # side by side sometimes make 18 digits with a valid check digit)
+            if total in (17, 18):
+                plausible = i == j or _birth_date_ok(digits)
+                if total == 17 and j == n - 1 and x_end is not None and plausible \
+                        and id_check_digit(digits) == "X":
+                    hit = Found(KIND_ID, digits + "X", start, x_end)
                     break
+                if total == 18 and plausible and id_check_ok(digits):
+                    hit = Found(KIND_ID, digits, start, end)
+                    break
+                if secret:
+                    full = digits if total == 18 else digits + id_check_digit(digits)
+                    if id_hash(full) in secret:
+                        hit = Found(KIND_ID, full, start, end)
+                        break
             # one unbroken run of 16–19 digits is a card (or an account: masked either way);
             # one put together from groups must pass Luhn and look like a card's grouping
-            if i == j or luhn_ok(digits) and _card_groups_ok([g[0] for g in groups[i:j + 1]]):
-                card = (j, Found(KIND_CARD, digits, start, end))
-        if hit is None and card is not None:
-            hit = card[1]
+            if i == j or (digits[0] in "345689" and j - i < 6 and next_short[i + 1] >= j
+                          and luhn_ok(digits) and not _is_date(groups[i:j + 1])):
+                card = Found(KIND_CARD, digits, start, end)
+            j += 1
+        if hit is None:
+            hit = card
         if hit is not None and not _in_token(norm, hit.start, hit.end):
             yield hit
-            while i < n and groups[i][1] < hit.end:
+            while i < n and base + spans[i][0] < hit.end:
                 i += 1
             continue
         i += 1
