@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import personal
 from generator.errors import Problem, UsageError
 from generator.model.records import (
     Asset,
@@ -40,7 +39,9 @@ from generator.read.validate import (
     FileContext,
     check_balances,
     check_date_order,
+    number_in_name,
     scrub,
+    scrub_body,
     validate_mapping,
     validate_records,
     validate_table,
@@ -100,7 +101,7 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
         return False
-    if _number_in_name(rel, name, col, "文件夹"):
+    if number_in_name(rel, name, col, "文件夹"):
         return False
     if reserved and name in RESERVED_SLUGS:
         col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
@@ -121,17 +122,6 @@ def _linked_outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     build would publish whatever it points at)."""
     if p.is_symlink() and not p.resolve().is_relative_to(root):
         col.error(rel, 1, "文件", "是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）")
-        return True
-    return False
-
-
-def _number_in_name(rel: str, name: str, col: Collector, field: str) -> bool:
-    """A folder or file name becomes a URL, a file name and a feed entry: it may not hold a
-    full ID or card number."""
-    found = personal.scan_text(name)
-    if found:
-        col.error(rel, 0 if field == "文件夹" else 1, field,
-                  f"名称“{name}”含有完整{found[0].kind}，会出现在网址中，请改名")
         return True
     return False
 
@@ -302,16 +292,18 @@ def load_village(src: VillageSource) -> VillageResult:
     if files_dir.is_symlink():
         col.error(f"{rel}/files/", 0, "文件夹", "files 不能是符号链接")
     ctx = FileContext(files_dir.resolve() if has_files else None, f"{rel}/files")
+    # data files that are links leading out of the data folder
+    root = vdir.parents[2].resolve()
+    for p in sorted(vdir.iterdir()):
+        if _visible(p) and p.is_symlink() and not p.is_dir():
+            _linked_outside(p, root, f"{rel}/{p.name}", col)
 
     # unknown files
     known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
     for stem in S.TABLES:
         known |= {f"{stem}.csv", f"{stem}.xlsx"}
-    root = vdir.parents[2].resolve()
     for p in sorted(vdir.iterdir()):
         if not _visible(p):
-            continue
-        if p.is_symlink() and not p.is_dir() and _linked_outside(p, root, f"{rel}/{p.name}", col):
             continue
         if p.name not in known:
             col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
@@ -425,7 +417,7 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
             continue
         if p.is_symlink() and _linked_outside(p, vdir.parents[2].resolve(), nrel, col):
             continue
-        if _number_in_name(nrel, slug, col, "文件"):
+        if number_in_name(nrel, slug, col, "文件"):
             continue
         text = read_text(p, nrel, col)
         if text is None:
@@ -451,10 +443,7 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
         # the whole body at once: a number split over lines or by markup is one number
-        masked, found = personal.scrub(body, markdown=True)
-        for f in found:
-            col.warn(nrel, body_line + body.count("\n", 0, f.start), "正文",
-                     f"发现{f.kind}，已打码公开（请不要在此填写个人信息）")
+        masked = scrub_body(body, nrel, body_line, "正文", col)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
         html = render_markdown(masked)

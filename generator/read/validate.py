@@ -136,6 +136,27 @@ def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobil
     return masked
 
 
+def scrub_body(text: str, path: str, first_line: int, label: str, col: Collector) -> str:
+    """``scrub`` for a whole Markdown text (a notice body starting at ``first_line``): a
+    number split over lines is found, each one reported on the line where it starts."""
+    masked, found = personal.scrub(text, markdown=True)
+    for f in found:
+        col.warn(path, first_line + text.count("\n", 0, f.start), label,
+                 f"发现{f.kind}，已打码公开（请不要在此填写个人信息）")
+    return masked
+
+
+def number_in_name(rel: str, name: str, col: Collector, field: str) -> bool:
+    """A folder or file name becomes a URL, a file name and a feed entry: it may not hold a
+    full ID or card number (reported as an error)."""
+    found = personal.scan_text(name)
+    if found:
+        col.error(rel, 0 if field == "文件夹" else 1, field,
+                  f"名称“{name}”含有完整{found[0].kind}，会出现在网址中，请改名")
+        return True
+    return False
+
+
 def _masked_id(full: str, path: str, line: int, col: Collector) -> str:
     """The published form of a valid 身份证号; the full number is kept for the leak guard."""
     col.secrets.add(full)
