@@ -9,9 +9,31 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import zipfile
+from pathlib import Path
 
-from make_cases import ROOT, VP, case
+ROOT = Path(__file__).resolve().parent
+C, T, V = "qinghe-xian", "dongguan-zhen", "liuzhuang-cun"
+VP = f"{C}/{T}/{V}"
+BASE = {  # the same minimal county as make_cases.py
+    f"{C}/county.yaml": "名称: 青禾县\n代码: '419901'\n监督电话: 0371-12388\n"
+                        "网址: https://ydt.qinghe.example.gov.cn/\n",
+    f"{C}/{T}/township.yaml": "名称: 东关镇\n代码: 419901100\n",
+    f"{VP}/village.yaml": "名称: 刘庄村\n类型: 村\n代码: 419901100201\n办公时间: 8:30-17:30\n",
+}
+
+
+def case(name: str, files: dict[str, str | bytes | None]) -> None:
+    d = ROOT / name / "data"
+    if d.exists():
+        shutil.rmtree(d)
+    for rel, content in {**BASE, **files}.items():
+        p = d / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if content is None:
+            continue
+        p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 ID = "410122198503150024"  # a valid check digit (see tests/test_visible_text.py)
 ID_GROUPED = "410122-19850315-0024"
@@ -53,9 +75,12 @@ def docx(runs: list[str]) -> bytes:
     body = "".join(f"<w:r><w:t>{r}</w:t></w:r>" for r in runs)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="w">'
-                   f"<w:body><w:p>{body}</w:p></w:body></w:document>")
+        def put(name: str, text: str) -> None:  # fixed times: the same bytes every run
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
+        put("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas'
+            '.openxmlformats.org/package/2006/content-types"/>')
+        put("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="w">'
+            f"<w:body><w:p>{body}</w:p></w:body></w:document>")
     return buf.getvalue()
 
 
