@@ -538,10 +538,10 @@ def test_picture_is_published_without_metadata_and_upright(published) -> None:
     from PIL import Image
 
     data, out, _code, _err = published
-    published = out / VILLAGE / "files" / "cunbu.jpg"
-    raw = published.read_bytes()
+    pic = out / VILLAGE / "files" / "cunbu.jpg"
+    raw = pic.read_bytes()
     assert b"SECRET-CAMERA-SERIAL" not in raw and b"Exif" not in raw
-    with Image.open(published) as im:
+    with Image.open(pic) as im:
         assert dict(im.getexif()) == {}
         assert im.size == (20, 40)  # turned as its orientation said, then the tag dropped
     assert (data / VILLAGE / "files" / "cunbu.jpg").read_bytes() != raw
