@@ -27,13 +27,14 @@ from pathlib import Path
 from generator import compat
 from generator.errors import DataErrors, Problem, ToolError
 from generator.model.records import County, Township
-from generator.model.views import VillageTotals, village_totals
+from generator.model.views import VillageTotals, village_totals, withdraw_names
 from generator.publish import cache as vcache
 from generator.publish import guard, leakguard
 from generator.publish.cache import cache_dir, model_digest, village_key
 from generator.publish.fingerprint import build_fingerprint, county_fingerprint
 from generator.publish.lock import BuildLock
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in
+from generator.read.attachments import publishable_bytes
 from generator.read.load import (
     CountySource,
     VillageSource,
@@ -82,6 +83,7 @@ class VillageOutcome:
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
     # (search_file and county_parts are relative to the cache folder: it may be moved)
+    written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,11 @@ def process_village(task: VillageTask) -> VillageOutcome:
                               result.problems, hashes, 0, "")
     renderer = _renderer(task.county, task.as_of, Theme(task.theme),  # type: ignore[arg-type]
                          task.fingerprint)
-    v = result.village
+    # names of withdrawn welfare rows are masked in the other text the village publishes
+    files = {stem: f"{stem}.xlsx" if (src.path / f"{stem}.xlsx").is_file() else f"{stem}.csv"
+             for stem in ("welfare", "projects", "finance")}
+    v, mentions = withdraw_names(result.village, task.as_of, task.county.privacy_days,  # type: ignore[union-attr]
+                                 files)
     try:
         pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
     except Exception as e:
@@ -171,16 +177,20 @@ def process_village(task: VillageTask) -> VillageOutcome:
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
-    attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
+    # attachments are published as copies (never links to the clerk's files), images
+    # re-encoded without metadata; their text was checked when they were read
+    attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
+                   for name in v.files]
     problems = list(result.problems)
-    # leak guard on what this village publishes (rendered bytes and attachments that are text)
-    sources = dict(result.secret_sources)
-    found = leakguard.scan_many(pages, hashes)
-    found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
-    for path, s in found:
-        problems.append(Problem(path, 1, "身份证号",
-                                f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
-                                f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
+    problems += [Problem(f"{src.rel}/{m.file}", m.line, m.field,
+                         f"含有个人信息公示期已过的领取人姓名，已显示为“{m.masked}”", warning=True)
+                 for m in mentions]
+    # leak guard on the rendered bytes this village publishes
+    sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
+    for leak in leakguard.leaks(pages, hashes, sources):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}"
+                                f"（来源：{leak.source or src.rel}），已停止发布"))
     docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
     for path, data in docs:
@@ -189,7 +199,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
                              len(pages), digest.hexdigest(),
                              search_file=vcache.search_docs_file(entry) if entry else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
-                             county_parts=vcache.county_parts_file(entry) if entry else "")
+                             county_parts=vcache.county_parts_file(entry) if entry else "",
+                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]))
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -200,8 +211,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
             writer.write(path, data)
-        for rel, p in attachments:
-            writer.link_or_copy(rel, p)
+        for rel, data in attachments:
+            writer.write(rel, data)
     return outcome
 
 
@@ -551,14 +562,19 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
 
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over what was not scanned before (generator.publish.guard)."""
+    """Leak guard over every staged file not scanned before (generator.publish.guard)."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
-    leaks = guard.guard_staging(staging, hashes)
+    scanned = {rel for o in loaded.outcomes for rel in o.written}
+    bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
+               if county is not None for t in county.townships
+               for name, _ in search_shards(t.slug, [o for o in loaded.outcomes
+                                                      if o.source.county == county.slug])}
+    leaks = guard.guard_staging(staging, hashes, scanned, bundles)
     if leaks:
         raise DataErrors(_leak_problems(leaks))
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
-    return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+    return [Problem(leak.file, 1, leak.kind, f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布")
             for leak in leaks]

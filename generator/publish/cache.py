@@ -113,7 +113,7 @@ def restore_village(cache: Path, entry: str, staging: Path) -> Any | None:
 
 
 def store_village(cache: Path, entry: str, staging: Path, outcome: object,
-                  pages: Sequence[tuple[str, bytes]], attachments: Sequence[tuple[str, Path]],
+                  pages: Sequence[tuple[str, bytes]], attachments: Sequence[tuple[str, bytes]],
                   docs: list[tuple[str, bytes]], county_parts: dict[str, bytes]) -> None:
     """Write a village's entry (replacing its older ones) and link its files into staging."""
     folder = cache / entry
@@ -125,8 +125,8 @@ def store_village(cache: Path, entry: str, staging: Path, outcome: object,
     cw = OutputWriter(tmp / "files")
     for i, (_path, data) in enumerate(pages):
         cw.write(str(i), data)
-    for i, (_rel, p) in enumerate(attachments, len(pages)):
-        cw.link_or_copy(str(i), p)
+    for i, (_rel, data) in enumerate(attachments, len(pages)):
+        cw.write(str(i), data)  # a copy made from the checked bytes, never a link to the clerk's file
     write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
     write_bytes(tmp / COUNTY_PARTS, pickle.dumps(county_parts, protocol=4))
     manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]

@@ -30,6 +30,7 @@ from generator.model.records import (
     WelfareRow,
     rows_of,
 )
+from generator.read import attachments
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.tables import read_table
@@ -39,7 +40,9 @@ from generator.read.validate import (
     FileContext,
     check_balances,
     check_date_order,
+    number_in_name,
     scrub,
+    scrub_body,
     validate_mapping,
     validate_records,
     validate_table,
@@ -107,6 +110,8 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
         return False
+    if number_in_name(rel, name, col, "文件夹"):
+        return False
     if reserved and name in RESERVED_SLUGS:
         col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
         return False
@@ -128,6 +133,15 @@ def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     """A folder that is a symbolic link leading out of the data folder is refused."""
     if p.is_symlink() and not p.resolve().is_relative_to(root):
         col.error(rel, 0, "文件夹", "是指向数据文件夹之外的符号链接，不能使用（请把文件夹本身放进数据文件夹）")
+        return True
+    return False
+
+
+def _linked_outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
+    """A data file that is a symbolic link leading out of the data folder is refused (the
+    build would publish whatever it points at)."""
+    if p.is_symlink() and not p.resolve().is_relative_to(root):
+        col.error(rel, 1, "文件", "是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）")
         return True
     return False
 
@@ -239,6 +253,8 @@ def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
     if not path.is_file():
         col.error(rel, 1, "文件", missing)
         return None
+    if path.is_symlink() and _linked_outside(path, path.parents[rel.count("/")].resolve(), rel, col):
+        return None
     data = read_yaml(path, rel, col)
     if data is None:
         return None
@@ -326,6 +342,11 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     if files_dir.is_symlink():
         col.error(f"{rel}/files/", 0, "文件夹", "files 不能是符号链接")
     ctx = FileContext(files_dir.resolve() if has_files else None, f"{rel}/files")
+    # data files that are links leading out of the data folder
+    root = vdir.parents[2].resolve()
+    for p in sorted(vdir.iterdir()):
+        if _visible(p) and p.is_symlink() and not p.is_dir():
+            _linked_outside(p, root, f"{rel}/{p.name}", col)
 
     # unknown files
     known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
@@ -415,6 +436,10 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     for n in notices:
         referenced.update(n.attachments)
     if has_files:
+        for name in sorted(referenced):
+            if (files_dir / name).is_file():
+                for msg in attachments.check(files_dir / name):
+                    col.error(f"{rel}/files/{name}", 1, "附件", msg)
         for p in sorted(files_dir.rglob("*")):
             if p.is_file() and _visible(p) and (p.parent != files_dir or p.name not in referenced):
                 col.warn(f"{rel}/files/{p.relative_to(files_dir).as_posix()}", 1, "文件",
@@ -443,6 +468,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if not SLUG.match(slug):
             col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
             continue
+        if p.is_symlink() and _linked_outside(p, vdir.parents[2].resolve(), nrel, col):
+            continue
+        if number_in_name(nrel, slug, col, "文件"):
+            continue
         text = read_text(p, nrel, col)
         if text is None:
             continue
@@ -463,13 +492,11 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             col.error(nrel, lines.get("公示结束", 1), "公示结束",
                       f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
-        masked_lines = []
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
-            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False,
-                                      markdown=True))
-        masked = "\n".join(masked_lines)
+        # the whole body at once: a number split over lines or by markup is one number
+        masked = scrub_body(body, nrel, body_line, "正文", col)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
         html = render_markdown(masked)
