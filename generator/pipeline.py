@@ -26,9 +26,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import DataErrors, Problem, ToolError
+from generator.ledger import records as ledger_records
 from generator.model.records import County, Township
 from generator.model.views import VillageTotals, village_totals
-from generator.publish import leakguard
+from generator.publish import changelog, leakguard
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 from generator.read.load import (
     CountySource,
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
 COUNTY_PARTS = "county.pickle"  # in a village's cache entry: opendata.county_parts, {name: bytes}
+LEDGER_RECORDS = "ledger.pickle"  # in a village's cache entry: its published records and seed
 # Search text per Pagefind bundle: about 1 CPU-second of indexing on the 2-core reference
 # machine, which bounds what a one-village edit re-indexes (BENCHMARKS.md).
 SHARD_BYTES = 2_000_000
@@ -67,6 +69,8 @@ class Options:
     jobs: int = 1
     use_cache: bool = True
     progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
+    previous: str | None = None  # where the previous change log is when --out has none
+    new_ledger: bool = False  # start a new change log (the old checkpoints stop verifying)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ class VillageOutcome:
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
+    ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
+    ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
+    ledger_data: bytes = b""  # the same, inline, when there is no cache
 
 
 @dataclass(frozen=True)
@@ -224,11 +231,18 @@ def process_village(task: VillageTask) -> VillageOutcome:
     digest = hashlib.sha256()
     for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    # --- change log (generator.ledger): what the village publishes, record by record
+    records = ledger_records.village_records(v, task.as_of, task.county.privacy_days)  # type: ignore[union-attr]
+    seed = ledger_records.seed(src.path)
+    ledger_pickle = changelog.village_ledger_data(records, seed)
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
-                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "")
+                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "",
+                             ledger_digest=ledger_records.digest(seed, records),
+                             ledger_file=str(entry / LEDGER_RECORDS) if entry is not None else "",
+                             ledger_data=b"" if entry is not None else ledger_pickle)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -243,6 +257,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
         for i, (_rel, p) in enumerate(attachments, len(pages)):
             cw.link_or_copy(str(i), p)
         write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
+        write_bytes(tmp / LEDGER_RECORDS, ledger_pickle)
         write_bytes(tmp / COUNTY_PARTS, pickle.dumps(
             dict(opendata.county_parts(task.town, v, pages)), protocol=4))  # type: ignore[arg-type]
         manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
@@ -474,14 +489,17 @@ def _finish_county(opts: Options, staging: Path, static: Static, county: County,
             names.setdefault(o.source.township, {})[o.source.slug] = o.name
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     renderer = Renderer(county, opts.as_of, static, env=make_env())  # one env per thread
-    county_pages = list(renderer.county_pages(summaries, names, shards))
+    # --- change log: append this build's changes, its pages, the posters' fingerprints
+    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, staging, writer,
+                               renderer, outs)
+    county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
     for path, data in county_pages:
         writer.write(path, data)
     for rel, data in static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
     parts = {(o.source.township, o.source.slug): Path(o.county_parts)
              for o in outs if o.county_parts}
-    return len(county_pages) + opendata.write_county_files(
+    return len(county_pages) + ledger.pages + opendata.write_county_files(
         staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
@@ -622,3 +640,48 @@ def _guard_county_files(staging: Path, loaded: Loaded) -> None:
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
     return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
             for leak in leaks]
+
+
+def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
+    """The ``changes`` command: per village ("county/township/village", name, items), what the
+    next build would append to the change log; items None: the log would start with it.
+    Loads and validates like ``check``; writes nothing."""
+    from generator.ledger import log as ledger_log
+
+    sources, col = discover(opts.data, opts.counties)
+    problems = list(col.problems)
+    out: list[tuple[str, str, list[dict] | None]] = []
+    for cs in sources:
+        c = load_county(cs, col)
+        problems = list(col.problems)
+        inputs: list[ledger_log.VillageInput] = []
+        for ts in cs.townships:
+            for vs in ts.villages:
+                result = load_village(vs)
+                problems.extend(result.problems)
+                v = result.village
+                if v is None or c is None:
+                    continue
+                recs = ledger_records.village_records(v, opts.as_of, c.privacy_days)
+                seed = ledger_records.seed(vs.path)
+                inputs.append(ledger_log.VillageInput(
+                    ts.slug, vs.slug, v.name, ledger_records.digest(seed, recs),
+                    lambda r=recs, s=seed: (r, s)))
+        if any(not p.warning for p in problems):
+            raise DataErrors(sorted(problems, key=lambda p: (p.path, p.line)))
+        if c is None:
+            continue
+        src, full = changelog.previous_source(opts.out, c.slug, opts.previous, opts.new_ledger)
+        prev = ledger_log.load_previous(src, full=full) if src is not None else None
+        from generator.model.views import withdrawal_cutoff
+        res = ledger_log.update(c.slug, inputs, opts.as_of, prev,
+                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days)
+        for vi in inputs:
+            name = f"{vi.town}/{vi.slug}"
+            hist = res.histories.get(name, [])
+            if not res.appended or not hist or hist[0].get("checkpoint") != (
+                    res.checkpoint.as_dict() if res.checkpoint else None):
+                continue
+            out.append((f"{c.slug}/{name}", vi.name, None if hist[0].get("initial")
+                        else hist[0].get("items", [])))
+    return out
