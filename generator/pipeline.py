@@ -26,7 +26,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import DataErrors, Problem, ToolError
-from generator.ledger import records as ledger_records
+from generator.ledger import log as ledger_log
 from generator.model.records import County, Township
 from generator.model.views import VillageTotals, village_totals
 from generator.publish import changelog, leakguard
@@ -223,6 +223,10 @@ def process_village(task: VillageTask) -> VillageOutcome:
     sources = dict(result.secret_sources)
     found = leakguard.scan_many(pages, hashes)
     found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
+    # --- change log (generator.ledger): what the village publishes, record by record
+    ledger = ledger_log.prepare(v, src.path, f"{src.township}/{src.slug}", task.as_of,
+                                task.county.privacy_days)  # type: ignore[union-attr]
+    found += changelog.scan_prepared(src.county, src.township, src.slug, ledger, hashes)
     for path, s in found:
         problems.append(Problem(path, 1, "身份证号",
                                 f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
@@ -231,16 +235,13 @@ def process_village(task: VillageTask) -> VillageOutcome:
     digest = hashlib.sha256()
     for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
-    # --- change log (generator.ledger): what the village publishes, record by record
-    records = ledger_records.village_records(v, task.as_of, task.county.privacy_days)  # type: ignore[union-attr]
-    seed = ledger_records.seed(src.path)
-    ledger_pickle = changelog.village_ledger_data(records, seed)
+    ledger_pickle = changelog.pack(ledger)
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
                              county_parts=str(entry / COUNTY_PARTS) if entry is not None else "",
-                             ledger_digest=ledger_records.digest(seed, records),
+                             ledger_digest=ledger.digest,
                              ledger_file=str(entry / LEDGER_RECORDS) if entry is not None else "",
                              ledger_data=b"" if entry is not None else ledger_pickle)
     if any(not p.warning for p in problems):
@@ -646,8 +647,6 @@ def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
     """The ``changes`` command: per village ("county/township/village", name, items), what the
     next build would append to the change log; items None: the log would start with it.
     Loads and validates like ``check``; writes nothing."""
-    from generator.ledger import log as ledger_log
-
     sources, col = discover(opts.data, opts.counties)
     problems = list(col.problems)
     out: list[tuple[str, str, list[dict] | None]] = []
@@ -662,11 +661,10 @@ def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
                 v = result.village
                 if v is None or c is None:
                     continue
-                recs = ledger_records.village_records(v, opts.as_of, c.privacy_days)
-                seed = ledger_records.seed(vs.path)
-                inputs.append(ledger_log.VillageInput(
-                    ts.slug, vs.slug, v.name, ledger_records.digest(seed, recs),
-                    lambda r=recs, s=seed: (r, s)))
+                pre = ledger_log.prepare(v, vs.path, f"{ts.slug}/{vs.slug}", opts.as_of,
+                                         c.privacy_days)
+                inputs.append(ledger_log.VillageInput(ts.slug, vs.slug, v.name, pre.digest,
+                                                      lambda p=pre: p))
         if any(not p.warning for p in problems):
             raise DataErrors(sorted(problems, key=lambda p: (p.path, p.line)))
         if c is None:
@@ -675,7 +673,8 @@ def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
         prev = ledger_log.load_previous(src, full=full) if src is not None else None
         from generator.model.views import withdrawal_cutoff
         res = ledger_log.update(c.slug, inputs, opts.as_of, prev,
-                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days)
+                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days,
+                                sink=lambda *_: None)
         for vi in inputs:
             name = f"{vi.town}/{vi.slug}"
             hist = res.histories.get(name, [])

@@ -22,10 +22,12 @@ Nothing here reads the clock: the date is the build's ``--as-of``.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.errors import ToolError, UsageError
 from generator.ledger import merkle
@@ -33,10 +35,14 @@ from generator.ledger.records import (
     MODULE_LABELS,
     Record,
     content_hash,
+    digest,
     new_salt,
     public_id,
+    seed,
+    village_records,
 )
 from generator.ledger.source import CHECKPOINT, Source
+from generator.model.records import Village
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +62,7 @@ def chunk_path(i: int) -> str:
 
 
 def state_path(town: str, village: str) -> str:
-    return f"{LEDGER}/villages/{town}/{village}.json"
+    return f"{LEDGER}/villages/{town}/{village}.json.gz"
 
 
 def history_path(town: str, village: str) -> str:
@@ -90,12 +96,80 @@ class Checkpoint:
 
 
 @dataclass
+class Prepared:
+    """A village's side of the log, made in its worker (and cached with its pages): its
+    records, the salts and hashes they get when first published, and — for the common case
+    of a village the log does not know yet (a first build) — its state file and entries."""
+
+    records: list[Record]
+    seed: bytes
+    salts: list[str]
+    hashes: list[str]
+    digest: str
+    state: bytes  # gzip of the state file with every record first published at as_of
+    entries: list[bytes]  # their "add" entries
+    raw_state: bytes = b""  # the state file uncompressed, for the leak guard (not cached)
+
+
+def _state_row(r: Record, salt: str, first: str) -> list:
+    return [r.module, r.key, salt, first, r.title, r.link, r.paid, r.month,
+            [v for _label, v in r.fields]]
+
+
+def encode_state(name: str, rows: list[list], labels: dict[str, list[str]]) -> tuple[bytes, bytes]:
+    """(gzip, raw) of a village's state file: its records as rows, the field labels once
+    per module."""
+    raw = dumps({"village": name, "labels": labels, "records": rows})
+    return gzip.compress(raw, compresslevel=6, mtime=0), raw
+
+
+def decode_state(data: bytes) -> list[dict]:
+    """The published records of a state file, as dicts (hash and log name recomputed)."""
+    obj = json.loads(gzip.decompress(data))
+    labels = obj["labels"]
+    out = []
+    for m, k, salt, first, title, link, paid, month, values in obj["records"]:
+        fields = list(zip(labels[m], values, strict=True))
+        rec = {"m": m, "k": k, "s": salt, "first": first, "t": title, "l": link,
+               "f": fields, "h": content_hash(salt, fields), "id": public_id(m, k, salt)}
+        if paid:
+            rec["paid"] = paid
+        if month:
+            rec["month"] = month
+        out.append(rec)
+    return out
+
+
+def _labels(records: Iterable[Record]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in records:
+        if r.module not in out:
+            out[r.module] = [label for label, _v in r.fields]
+    return out
+
+
+def prepare(v: Village, folder: Path, name: str, as_of: dt.date,
+            privacy_days: int | None) -> Prepared:
+    """Made in the village's worker: everything that does not need the previous log."""
+    records = village_records(v, as_of, privacy_days)
+    secret = seed(folder)
+    today = as_of.isoformat()
+    salts = [new_salt(secret, r) for r in records]
+    hashes = [content_hash(s, r.canonical()) for s, r in zip(salts, records, strict=True)]
+    rows = [_state_row(r, s, today) for r, s in zip(records, salts, strict=True)]
+    state, raw = encode_state(name, rows, _labels(records))
+    entries = [_entry(today, name, r.module, public_id(r.module, r.key, s), "add", h)
+               for r, s, h in zip(records, salts, hashes, strict=True)]
+    return Prepared(records, secret, salts, hashes, digest(secret, records), state, entries, raw)
+
+
+@dataclass
 class VillageInput:
     town: str
     slug: str
     name: str
     digest: str
-    load: Callable[[], tuple[list[Record], bytes]]  # (records, secret seed), when needed
+    load: Callable[[], Prepared]  # when needed
 
 
 @dataclass
@@ -211,30 +285,30 @@ def _prune_by(history: list[dict]) -> str:
 class _Diff:
     entries: list[tuple[str, str, str, str]]  # module, public id, op, hash
     items: list[dict]
-    records: list[dict]
+    records: list[list]  # state rows
+    months: list[tuple[str, str, str]]
 
 
-def diff_village(prev: list[dict], records: list[Record], seed: bytes, as_of: dt.date,
+def diff_village(prev: list[dict], pre: Prepared, as_of: dt.date,
                  cutoff: str | None, stale_days: int) -> _Diff:
-    """Compare the published records ``prev`` (state dicts) with ``records``."""
+    """Compare the published records ``prev`` (decoded state) with the village now."""
     today = as_of.isoformat()
     old = {(p["m"], p["k"]): p for p in prev}
     entries: list[tuple[str, str, str, str]] = []
     items: list[dict] = []
-    state: list[dict] = []
-    for r in records:
+    state: list[list] = []
+    months: list[tuple[str, str, str]] = []  # (module, month, first)
+    for r, new_s, new_h in zip(pre.records, pre.salts, pre.hashes, strict=True):
         p = old.pop((r.module, r.key), None)
-        fields = [list(f) for f in r.fields]
         if p is None:
-            salt = new_salt(seed, r)
-            h = content_hash(salt, r.fields)
+            salt, h = new_s, new_h
             pid = public_id(r.module, r.key, salt)
             first = today
             entries.append((r.module, pid, "add", h))
-            item: dict = {"op": "add", "m": r.module, "t": r.title, "l": r.link}
+            item: dict = {"op": "add", "m": r.module, "t": r.title, "l": r.link}  # see _add_item
         else:
             salt, pid, first = p["s"], p["id"], p["first"]
-            h = content_hash(salt, r.fields)
+            h = content_hash(salt, r.canonical())
             item = {}
             if h != p["h"]:
                 before = dict(tuple(f) for f in p["f"])
@@ -251,13 +325,9 @@ def diff_village(prev: list[dict], records: list[Record], seed: bytes, as_of: dt
             item["paid"] = r.paid
         if item:
             items.append(item)
-        rec = {"m": r.module, "k": r.key, "id": pid, "s": salt, "h": h, "t": r.title,
-               "l": r.link, "f": fields, "first": first}
-        if r.paid:
-            rec["paid"] = r.paid
+        state.append(_state_row(r, salt, first))
         if r.month:
-            rec["month"] = r.month
-        state.append(rec)
+            months.append((r.module, r.month, first))
     for (module, _key), p in sorted(old.items()):
         if p.get("paid") and cutoff is not None and p["paid"] < cutoff:
             continue  # its name was withdrawn by expiry: not a change, and forgotten
@@ -268,24 +338,39 @@ def diff_village(prev: list[dict], records: list[Record], seed: bytes, as_of: dt
         if p.get("paid"):
             item["paid"] = p["paid"]
         items.append(item)
-    return _Diff(entries, items, state)
+    return _Diff(entries, items, state, months)
 
 
-def _months(prev: dict[str, dict], records: list[dict]) -> dict[str, dict]:
+def _months(prev: dict[str, dict], seen: list[tuple[str, str, str]]) -> dict[str, dict]:
     """First-seen date of each month's ledger (finance) and balances, kept from earlier
     builds (a month's rows deleted later were still published then)."""
     months = {m: dict(v) for m, v in prev.items()}
-    for r in records:
-        if r.get("month") and r["m"] in ("finance", "balances"):
-            slot = months.setdefault(r["month"], {})
-            if r["m"] not in slot or r["first"] < slot[r["m"]]:
-                slot[r["m"]] = r["first"]
+    for module, month, first in seen:
+        if module in ("finance", "balances"):
+            slot = months.setdefault(month, {})
+            if module not in slot or first < slot[module]:
+                slot[module] = first
     return dict(sorted(months.items()))
 
 
+Sink = Callable[[str, bytes, bytes], None]  # (county-relative path, bytes, bytes to scan)
+
+
+def _state(src: Source, town: str, slug: str) -> list[dict]:
+    data = src.read(state_path(town, slug))
+    if data is None:
+        raise ToolError(f"以前的更新记录不完整：{src.label} 缺少 {state_path(town, slug)}，"
+                        "构建已停止，什么也没有写入")
+    try:
+        return decode_state(data)
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as e:
+        raise ToolError(f"以前的更新记录已损坏：{src.label} 的 {state_path(town, slug)}：{e}") from e
+
+
 def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Previous | None,
-           privacy_cutoff: dt.date | None, stale_days: int) -> Result:
-    """The new log: ``villages`` in county order, ``prev`` the previous log (None: a new one)."""
+           privacy_cutoff: dt.date | None, stale_days: int, sink: Sink | None = None) -> Result:
+    """The new log: ``villages`` in county order, ``prev`` the previous log (None: a new one).
+    Village state files go to ``sink`` as they are made (None: into ``Result.writes``)."""
     today = as_of.isoformat()
     cutoff = privacy_cutoff.isoformat() if privacy_cutoff else None
     if prev is not None and prev.checkpoint.date > today:
@@ -297,7 +382,10 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
     histories: dict[str, list[dict]] = {}
     writes: list[tuple[str, bytes]] = []
     copies: list[str] = []
-    pending: list[tuple[str, _Diff, list[dict], dict]] = []  # village, diff, history, index row
+    if sink is None:
+        def sink(rel: str, data: bytes, _raw: bytes) -> None:
+            writes.append((rel, data))
+    pending: list[tuple[str, int, list[dict], list[dict], dict]] = []  # village, entries, items, history, index row
     all_entries: list[bytes] = []
     present = set()
     for vi in villages:
@@ -311,32 +399,36 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
             hist = _json(prev.source, history_path(vi.town, vi.slug))  # type: ignore[union-attr]
             histories[name] = hist if isinstance(hist, list) else []
             continue
-        old_records: list[dict] = []
-        history: list[dict] = []
-        if row is not None:
-            st = _json(prev.source, state_path(vi.town, vi.slug))  # type: ignore[union-attr]
-            old_records = st.get("records", []) if isinstance(st, dict) else []
+        pre = vi.load()
+        if row is None:  # new to the log: every record is added (made in the worker)
+            entries = pre.entries
+            items = [] if initial else [_add_item(r) for r in pre.records]
+            seen = [(r.module, r.month, today) for r in pre.records if r.month]
+            sink(state_path(vi.town, vi.slug), pre.state, pre.raw_state)
+            history: list[dict] = []
+        else:
+            old_records = _state(prev.source, vi.town, vi.slug)  # type: ignore[union-attr]
             hist = _json(prev.source, history_path(vi.town, vi.slug))  # type: ignore[union-attr]
             history = _prune_history(hist if isinstance(hist, list) else [], cutoff)
-        records, seed = vi.load()
-        d = diff_village(old_records, records, seed, as_of, cutoff, stale_days)
-        months = _months(row.get("months", {}) if row else {}, d.records)
+            d = diff_village(old_records, pre, as_of, cutoff, stale_days)
+            entries = [_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries]
+            items, seen = d.items, d.months
+            stored, raw = encode_state(name, d.records, _labels(pre.records))
+            sink(state_path(vi.town, vi.slug), stored, raw)
+        months = _months(row.get("months", {}) if row else {}, seen)
         irow = {"name": vi.name, "digest": vi.digest, "changed": row.get("changed") if row else None,
                 "months": months}
-        pending.append((name, d, history, irow))
-        for module, pid, op, h in d.entries:
-            all_entries.append(_entry(today, name, module, pid, op, h))
+        pending.append((name, len(entries), items, history, irow))
+        all_entries.extend(entries)
     # villages that are gone: their records are removed
+    empty = Prepared([], b"", [], [], "", b"", [])
     for name, row in sorted(prev_index.items()):
         if name in present:
             continue
         town, _, slug = name.partition("/")
-        st = _json(prev.source, state_path(town, slug))  # type: ignore[union-attr]
-        old_records = st.get("records", []) if isinstance(st, dict) else []
-        d = diff_village(old_records, [], b"", as_of, cutoff, stale_days)
-        pending.append((name, d, [], {"name": row.get("name", slug), "gone": True}))
-        for module, pid, op, h in d.entries:
-            all_entries.append(_entry(today, name, module, pid, op, h))
+        d = diff_village(_state(prev.source, town, slug), empty, as_of, cutoff, stale_days)  # type: ignore[union-attr]
+        pending.append((name, len(d.entries), d.items, [], {"name": row.get("name", slug), "gone": True}))
+        all_entries.extend(_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries)
     # append
     tree = merkle.CompactRange(prev.tree.size, prev.tree.hashes) if prev else merkle.CompactRange()
     start = tree.size
@@ -348,17 +440,17 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
     recent = _prune(prev.recent, cutoff)[0] if prev else []
     recent = [i for i in recent if i["date"] >= (as_of - dt.timedelta(days=RECENT_DAYS)).isoformat()]
     new_recent: list[dict] = []
-    for name, d, history, irow in pending:
+    for name, count, items, history, irow in pending:
         town, _, slug = name.partition("/")
-        if d.entries:
+        if count:
             irow["changed"] = cp.as_dict()  # type: ignore[union-attr]
-            build = {"date": today, "checkpoint": cp.as_dict(), "count": len(d.entries)}  # type: ignore[union-attr]
+            build = {"date": today, "checkpoint": cp.as_dict(), "count": count}  # type: ignore[union-attr]
             if initial:
                 build["initial"] = True
             else:
-                build["items"] = d.items[:ITEMS_PER_BUILD]
-                build["more"] = max(0, len(d.items) - ITEMS_PER_BUILD)
-                for it in d.items[:ITEMS_PER_BUILD]:
+                build["items"] = items[:ITEMS_PER_BUILD]
+                build["more"] = max(0, len(items) - ITEMS_PER_BUILD)
+                for it in items[:ITEMS_PER_BUILD]:
                     new_recent.append(dict(it, date=today, village=name, vname=irow["name"]))
             history = [build] + history
         if irow.get("gone"):
@@ -366,7 +458,6 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
         irow["prune_by"] = _prune_by(history)
         index[name] = irow
         histories[name] = history
-        writes.append((state_path(town, slug), dumps({"village": name, "records": d.records})))
         writes.append((history_path(town, slug), dumps(history)))
     recent = new_recent + recent
     index = dict(sorted(index.items()))
@@ -393,6 +484,13 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
         (f"{LEDGER}/recent.json", dumps(recent)),
     ]
     return result
+
+
+def _add_item(r: Record) -> dict:
+    item = {"op": "add", "m": r.module, "t": r.title, "l": r.link}
+    if r.paid:
+        item["paid"] = r.paid
+    return item
 
 
 def module_label(m: str) -> str:

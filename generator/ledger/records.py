@@ -57,9 +57,10 @@ class Record:
     fields: tuple[tuple[str, str], ...]  # (label, published value)
     paid: str = ""  # welfare: 发放日期 (names are withdrawn by it)
     month: str = ""  # finance / balances: the month (timeliness)
+    blob: bytes = b""  # canonical(fields), made once
 
     def canonical(self) -> bytes:
-        return canonical(self.fields)
+        return self.blob or canonical(self.fields)
 
 
 def canonical(fields: Iterable[Iterable[str]]) -> bytes:
@@ -67,8 +68,9 @@ def canonical(fields: Iterable[Iterable[str]]) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
-def content_hash(salt: str, fields: Iterable[Iterable[str]]) -> str:
-    return hashlib.sha256(bytes.fromhex(salt) + canonical(fields)).hexdigest()
+def content_hash(salt: str, fields: Iterable[Iterable[str]] | bytes) -> str:
+    blob = fields if isinstance(fields, bytes) else canonical(fields)
+    return hashlib.sha256(bytes.fromhex(salt) + blob).hexdigest()
 
 
 def new_salt(seed: bytes, rec: Record) -> str:
@@ -134,7 +136,7 @@ def _numbered(items: Iterable[tuple[str, Record]]) -> Iterator[Record]:
     for key, rec in items:
         n = seen[key] = seen.get(key, 0) + 1
         yield Record(rec.module, key if n == 1 else f"{key}#{n}", rec.title, rec.link,
-                     rec.fields, rec.paid, rec.month)
+                     rec.fields, rec.paid, rec.month, canonical(rec.fields))
 
 
 def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> list[Record]:
@@ -174,7 +176,8 @@ def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> lis
     for n in v.notices:
         # the status (公示中 / 已结束) moves by itself and is not a field
         fields = _fields(S.NOTICE, n) + (("正文", " ".join(n.body_text.split())),)
-        out.append(Record("notices", n.slug, f"公告 {n.title}", views.notice_page(n.slug), fields))
+        out.append(Record("notices", n.slug, f"公告 {n.title}", views.notice_page(n.slug), fields,
+                          blob=canonical(fields)))
     out.sort(key=lambda r: (r.module, r.key))
     return out
 

@@ -9,6 +9,7 @@ depends on every village, so nothing here can be rendered in a village worker.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -22,7 +23,7 @@ from typing import Protocol
 
 from generator.errors import DataErrors, Problem, ToolError
 from generator.ledger import log as L
-from generator.ledger.records import MODULE_LABELS, Record
+from generator.ledger.records import MODULE_LABELS
 from generator.ledger.source import CHECKPOINT, FolderSource, Source, open_source
 from generator.model import views
 from generator.model.records import County
@@ -64,12 +65,21 @@ class Published:
     appended: int
 
 
-def village_ledger_data(records: list[Record], seed: bytes) -> bytes:
-    return pickle.dumps((records, seed), protocol=4)
+def pack(pre: L.Prepared) -> bytes:
+    """A village's prepared ledger data as its cache entry keeps it (without the copy of its
+    state file that only the leak guard reads)."""
+    return pickle.dumps(dataclasses.replace(pre, raw_state=b""), protocol=4)
+
+
+def scan_prepared(county: str, town: str, village: str, pre: L.Prepared,
+                  hashes: frozenset[str]) -> list[tuple[str, str]]:
+    """The leak guard over what a village adds to the log (in its worker)."""
+    return _scan([(f"{county}/{L.state_path(town, village)}", pre.raw_state),
+                  (f"{county}/{L.chunk_path(0)}", b"\n".join(pre.entries))], hashes)
 
 
 def _loader(o: VillageResult):
-    def load() -> tuple[list[Record], bytes]:
+    def load() -> L.Prepared:
         try:
             data = o.ledger_data or Path(o.ledger_file).read_bytes()
             return pickle.loads(data)
@@ -113,9 +123,16 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
                 inputs.append(L.VillageInput(t.slug, slug, o.name or slug, o.ledger_digest,
                                              _loader(o)))
     cutoff = views.withdrawal_cutoff(as_of, county.privacy_days)
-    result = L.update(county.slug, inputs, as_of, prev, cutoff, county.stale_edit_days)
     hashes = frozenset().union(*(o.secret_hashes for o in outs)) if outs else frozenset()
     base = f"{county.slug}/"
+
+    def sink(rel: str, data: bytes, raw: bytes) -> None:
+        leaks = _scan([(base + rel, raw)], hashes) if raw else []
+        if leaks:
+            raise DataErrors(_leak_problems(leaks))
+        writer.write(base + rel, data)
+
+    result = L.update(county.slug, inputs, as_of, prev, cutoff, county.stale_edit_days, sink)
     files: list[tuple[str, bytes]] = [(base + rel, data) for rel, data in result.writes]
     for rel in result.copies:
         if src is None or not src.copy(rel, writer.target(base + rel)):
@@ -124,9 +141,7 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
     pages += _county_pages(renderer, result)
     leaks = _scan(files + pages, hashes)
     if leaks:
-        raise DataErrors([Problem(path, 1, "身份证号",
-                                  f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}，已停止发布")
-                          for path, s in leaks])
+        raise DataErrors(_leak_problems(leaks))
     for path, data in files + pages:
         writer.write(path, data)
     _patch_posters(staging, county, result)
@@ -143,6 +158,11 @@ def _scan(items: list[tuple[str, bytes]], hashes: frozenset[str]) -> list[tuple[
     check digit by chance: those tokens are blanked first (an ID typed by a clerk is never
     32+ characters of hex)."""
     return leakguard.scan_many(((p, _HEX.sub(b"-", d)) for p, d in items), hashes)
+
+
+def _leak_problems(leaks: list[tuple[str, str]]) -> list[Problem]:
+    return [Problem(path, 1, "身份证号", f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}，已停止发布")
+            for path, s in leaks]
 
 
 def _line(it: dict) -> dict:
