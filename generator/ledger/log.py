@@ -27,6 +27,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from generator.errors import ToolError, UsageError
@@ -101,14 +102,18 @@ class Prepared:
     records, the salts and hashes they get when first published, and — for the common case
     of a village the log does not know yet (a first build) — its state file and entries."""
 
-    records: list[Record]
+    rows: list[tuple]  # the records, as plain tuples (see Record)
     seed: bytes
     salts: list[str]
     hashes: list[str]
     digest: str
     state: bytes  # gzip of the state file with every record first published at as_of
     entries: list[bytes]  # their "add" entries
-    raw_state: bytes = b""  # the state file uncompressed, for the leak guard (not cached)
+    raw_state: bytes = b""  # the state file uncompressed (not cached)
+
+    @property
+    def records(self) -> list[Record]:
+        return [Record._make(t) for t in self.rows]
 
 
 def _state_row(r: Record, salt: str, first: str) -> list:
@@ -160,7 +165,8 @@ def prepare(v: Village, folder: Path, name: str, as_of: dt.date,
     state, raw = encode_state(name, rows, _labels(records))
     entries = [_entry(today, name, r.module, public_id(r.module, r.key, s), "add", h)
                for r, s, h in zip(records, salts, hashes, strict=True)]
-    return Prepared(records, secret, salts, hashes, digest(secret, records), state, entries, raw)
+    return Prepared([tuple(r) for r in records], secret, salts, hashes, digest(secret, records),
+                    state, entries, raw)
 
 
 @dataclass
@@ -253,8 +259,10 @@ def read_leaves(src: Source, size: int) -> list[bytes]:
 
 
 def _entry(date: str, village: str, module: str, pid: str, op: str, h: str) -> bytes:
-    return json.dumps({"date": date, "village": village, "module": module, "id": pid, "op": op,
-                       "hash": h}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """One line of the log: compact JSON, keys in this order."""
+    enc = encode_basestring
+    return (f'{{"date":"{date}","village":{enc(village)},"module":"{module}","id":{enc(pid)},'
+            f'"op":"{op}","hash":"{h}"}}').encode()
 
 
 def _prune(items: list[dict], cutoff: str | None) -> tuple[list[dict], int]:
@@ -298,7 +306,8 @@ def diff_village(prev: list[dict], pre: Prepared, as_of: dt.date,
     items: list[dict] = []
     state: list[list] = []
     months: list[tuple[str, str, str]] = []  # (module, month, first)
-    for r, new_s, new_h in zip(pre.records, pre.salts, pre.hashes, strict=True):
+    records = pre.records
+    for r, new_s, new_h in zip(records, pre.salts, pre.hashes, strict=True):
         p = old.pop((r.module, r.key), None)
         if p is None:
             salt, h = new_s, new_h

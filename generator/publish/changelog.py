@@ -73,9 +73,11 @@ def pack(pre: L.Prepared) -> bytes:
 
 def scan_prepared(county: str, town: str, village: str, pre: L.Prepared,
                   hashes: frozenset[str]) -> list[tuple[str, str]]:
-    """The leak guard over what a village adds to the log (in its worker)."""
-    return _scan([(f"{county}/{L.state_path(town, village)}", pre.raw_state),
-                  (f"{county}/{L.chunk_path(0)}", b"\n".join(pre.entries))], hashes)
+    """The leak guard over what a village adds to the log (in its worker): every text of its
+    records as the state file and entries hold it (keys, titles, links, values; the hex
+    salts and hashes left out, see ``_scan``)."""
+    text = b"\n".join(f"{r[1]}\n{r[2]}\n{r[3]}".encode() + b"\n" + r[7] for r in pre.rows)
+    return leakguard.scan_many([(f"{county}/{L.state_path(town, village)}", text)], hashes)
 
 
 def _loader(o: VillageResult):
