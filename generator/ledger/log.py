@@ -125,7 +125,7 @@ def encode_state(name: str, rows: list[list], labels: dict[str, list[str]]) -> t
     """(gzip, raw) of a village's state file: its records as rows, the field labels once
     per module."""
     raw = dumps({"village": name, "labels": labels, "records": rows})
-    return gzip.compress(raw, compresslevel=6, mtime=0), raw
+    return gzip.compress(raw, compresslevel=3, mtime=0), raw
 
 
 def decode_state(data: bytes) -> list[dict]:

@@ -21,9 +21,10 @@ import hashlib
 import hmac
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -136,25 +137,31 @@ def _fields(spec: S.FileSpec, row: object) -> tuple[tuple[str, str], ...]:
     return tuple((f.label, _text(f.kind, getattr(row, f.attr, None))) for f in spec.fields)
 
 
-def _numbered(items: Iterable[tuple[str, Record]]) -> Iterator[Record]:
-    """Give true duplicates of a key ``#2``, ``#3`` … in file order."""
-    seen: dict[str, int] = {}
-    for key, rec in items:
-        n = seen[key] = seen.get(key, 0) + 1
-        yield Record(rec.module, key if n == 1 else f"{key}#{n}", rec.title, rec.link,
-                     rec.fields, rec.paid, rec.month, canonical(rec.fields))
-
-
 def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> list[Record]:
     """Every record the village publishes at ``as_of``, sorted by (module, key)."""
     out: list[Record] = []
+    enc = encode_basestring
 
     def table(module: str, rows: Iterable[object], key_of, title_of, link_of,
-              month_of=lambda r: "", paid_of=lambda r: "") -> None:
+              month_of=None, paid_of=None) -> None:
+        """The table's records; true duplicates of a key get ``#2``, ``#3`` … in file order."""
         spec = _SPECS[module]
-        out.extend(_numbered(
-            (key_of(r), Record(module, "", title_of(r), link_of(r), _fields(spec, r),
-                               paid_of(r), month_of(r))) for r in rows))
+        labels = [f.label for f in spec.fields]
+        kinds = [f.kind for f in spec.fields]
+        quoted = [enc(label) for label in labels]
+        getter = attrgetter(*[f.attr for f in spec.fields])
+        seen: dict[str, int] = {}
+        for r in rows:
+            texts = [x if x.__class__ is str else _text(k, x)
+                     for x, k in zip(getter(r), kinds, strict=True)]
+            blob = ("[" + ",".join(f"[{q},{enc(t)}]" for q, t in zip(quoted, texts, strict=True))
+                    + "]").encode()
+            key = key_of(r)
+            n = seen[key] = seen.get(key, 0) + 1
+            out.append(Record(module, key if n == 1 else f"{key}#{n}", title_of(r), link_of(r),
+                              tuple(zip(labels, texts, strict=True)),
+                              paid_of(r) if paid_of else "", month_of(r) if month_of else "",
+                              blob))
 
     table("finance", v.finance,
           lambda r: r.voucher or f"{r.date.isoformat()}|{r.kind}|{r.subject}|{r.memo}",
