@@ -129,14 +129,16 @@ def encode_state(name: str, rows: list[list], labels: dict[str, list[str]]) -> t
 
 
 def decode_state(data: bytes) -> list[dict]:
-    """The published records of a state file, as dicts (hash and log name recomputed)."""
+    """The published records of a state file, as dicts ("v": the values, "labels": their
+    labels; the log name is ``public_id(m, k, s)``)."""
     obj = json.loads(gzip.decompress(data))
     labels = obj["labels"]
     out = []
     for m, k, salt, first, title, link, paid, month, values in obj["records"]:
-        fields = list(zip(labels[m], values, strict=True))
+        if len(values) != len(labels[m]):
+            raise ValueError(f"{m}:{k} 的值与栏目数不符")
         rec = {"m": m, "k": k, "s": salt, "first": first, "t": title, "l": link,
-               "f": fields, "h": content_hash(salt, fields), "id": public_id(m, k, salt)}
+               "v": values, "labels": labels[m]}
         if paid:
             rec["paid"] = paid
         if month:
@@ -316,11 +318,13 @@ def diff_village(prev: list[dict], pre: Prepared, as_of: dt.date,
             entries.append((r.module, pid, "add", h))
             item: dict = {"op": "add", "m": r.module, "t": r.title, "l": r.link}  # see _add_item
         else:
-            salt, pid, first = p["s"], p["id"], p["first"]
-            h = content_hash(salt, r.canonical())
+            salt, first = p["s"], p["first"]
             item = {}
-            if h != p["h"]:
-                before = dict(tuple(f) for f in p["f"])
+            if p["labels"] != [label for label, _v in r.fields] or \
+                    p["v"] != [v for _label, v in r.fields]:
+                h = content_hash(salt, r.canonical())
+                pid = public_id(r.module, r.key, salt)
+                before = dict(zip(p["labels"], p["v"], strict=True))
                 after = dict(r.fields)
                 diffs = [[label, before.get(label, ""), value] for label, value in r.fields
                          if before.get(label, "") != value]
@@ -340,7 +344,7 @@ def diff_village(prev: list[dict], pre: Prepared, as_of: dt.date,
     for (module, _key), p in sorted(old.items()):
         if p.get("paid") and cutoff is not None and p["paid"] < cutoff:
             continue  # its name was withdrawn by expiry: not a change, and forgotten
-        entries.append((module, p["id"], "remove", ""))
+        entries.append((module, public_id(module, p["k"], p["s"]), "remove", ""))
         item = {"op": "remove", "m": module, "t": p["t"], "l": "",
                 "old": (as_of - dt.date.fromisoformat(p["first"])).days > stale_days,
                 "first": p["first"]}
