@@ -113,7 +113,7 @@ def fingerprint_text(cp: L.Checkpoint | None) -> str:
 def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
             writer: OutputWriter, renderer: PageRenderer, outs: Sequence[VillageResult]
             ) -> Published:
-    started = time.process_time()
+    started = time.thread_time()
     county = renderer.county
     as_of = renderer.as_of
     src, full = previous_source(out, county.slug, previous, new_ledger)
@@ -149,8 +149,8 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
     for path, data in files + pages:
         writer.write(path, data)
     _patch_posters(staging, county, result)
-    log.debug("change log of %s: %d entries appended, %d pages, %.2f CPU-s in the main process",
-              county.slug, result.appended, len(pages), time.process_time() - started)
+    log.debug("change log of %s: %d entries appended, %d pages, %.2f CPU-s in its thread",
+              county.slug, result.appended, len(pages), time.thread_time() - started)
     return Published(result.checkpoint, sum(p.endswith(".html") for p, _ in pages),
                      result.appended)
 
