@@ -311,11 +311,14 @@ def test_timeliness_page(cli, data: Path, tmp_path: Path):
 
 def test_withdrawn_hash_is_salted():
     """A plain hash of the published values is not what the log holds."""
-    fields = (("项目", "低保"), ("姓名", "王秀英"), ("金额", "350.00"))
-    rec = Record("welfare", "k", "t", "l", fields)
+    values = ("低保", "王秀英", "410122********123X", "", "350.00", "2026-09-20", "", "")
+    rec = Record("welfare", "k", "t", "l", values)
+    assert rec.fields[1] == ("姓名", "王秀英")
     plain = hashlib.sha256(rec.canonical()).hexdigest()
-    salted = content_hash("ab" * 16, fields)
-    assert salted != plain and salted != content_hash("cd" * 16, fields)
+    salted = content_hash("ab" * 16, values)
+    assert salted != plain and salted != content_hash("cd" * 16, values)
+    assert rec.canonical() == json.dumps(list(values), ensure_ascii=False,
+                                         separators=(",", ":")).encode()
 
 
 def test_leaf_is_rfc6962_over_the_line():

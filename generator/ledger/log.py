@@ -33,6 +33,7 @@ from pathlib import Path
 from generator.errors import ToolError, UsageError
 from generator.ledger import merkle
 from generator.ledger.records import (
+    LABELS,
     MODULE_LABELS,
     Record,
     content_hash,
@@ -98,39 +99,36 @@ class Checkpoint:
 
 @dataclass
 class Prepared:
-    """A village's side of the log, made in its worker (and cached with its pages): its
-    records, the salts and hashes they get when first published, and — for the common case
-    of a village the log does not know yet (a first build) — its state file and entries."""
+    """A village's side of the log, made in its worker and cached with its pages: its state
+    file as it is when every record is first published now (each record's salt comes from
+    the village's secret seed), the matching "add" entries, and its digest. A village the
+    log does not know yet (every village of a first build) is taken as it is; for one the
+    log knows, the state is decoded and compared (``diff_village``)."""
 
-    rows: list[tuple]  # the records, as plain tuples (see Record)
-    seed: bytes
-    salts: list[str]
-    hashes: list[str]
     digest: str
     state: bytes  # gzip of the state file with every record first published at as_of
-    entries: list[bytes]  # their "add" entries
-    raw_state: bytes = b""  # the state file uncompressed (not cached)
-
-    @property
-    def records(self) -> list[Record]:
-        return [Record._make(t) for t in self.rows]
+    entries: bytes  # their "add" entries, one per line
+    count: int  # records
+    months: list[tuple[str, str]]  # (module, month) of the finance and balances records
+    scan: bytes = b""  # every text of the records, for the leak guard (not cached)
 
 
 def _state_row(r: Record, salt: str, first: str) -> list:
-    return [r.module, r.key, salt, first, r.title, r.link, r.paid, r.month,
-            [v for _label, v in r.fields]]
+    return [r.module, r.key, salt, first, r.title, r.link, r.paid, r.month, list(r.values)]
 
 
-def encode_state(name: str, rows: list[list], labels: dict[str, list[str]]) -> tuple[bytes, bytes]:
-    """(gzip, raw) of a village's state file: its records as rows, the field labels once
-    per module."""
-    raw = dumps({"village": name, "labels": labels, "records": rows})
-    return gzip.compress(raw, compresslevel=3, mtime=0), raw
+def encode_state(name: str, rows: list[list]) -> bytes:
+    """The gzip of a village's state file: its records as rows, the field labels once per
+    module."""
+    modules = sorted({row[0] for row in rows})
+    raw = dumps({"village": name, "labels": {m: list(LABELS[m]) for m in modules},
+                 "records": rows})
+    return gzip.compress(raw, compresslevel=3, mtime=0)
 
 
 def decode_state(data: bytes) -> list[dict]:
-    """The published records of a state file, as dicts ("v": the values, "labels": their
-    labels; the log name is ``public_id(m, k, s)``)."""
+    """The records of a state file, as dicts ("v": the values, "labels": their labels;
+    the log name is ``public_id(m, k, s)``)."""
     obj = json.loads(gzip.decompress(data))
     labels = obj["labels"]
     out = []
@@ -147,28 +145,22 @@ def decode_state(data: bytes) -> list[dict]:
     return out
 
 
-def _labels(records: Iterable[Record]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for r in records:
-        if r.module not in out:
-            out[r.module] = [label for label, _v in r.fields]
-    return out
-
-
 def prepare(v: Village, folder: Path, name: str, as_of: dt.date,
             privacy_days: int | None) -> Prepared:
     """Made in the village's worker: everything that does not need the previous log."""
     records = village_records(v, as_of, privacy_days)
     secret = seed(folder)
     today = as_of.isoformat()
-    salts = [new_salt(secret, r) for r in records]
-    hashes = [content_hash(s, r.canonical()) for s, r in zip(salts, records, strict=True)]
-    rows = [_state_row(r, s, today) for r, s in zip(records, salts, strict=True)]
-    state, raw = encode_state(name, rows, _labels(records))
-    entries = [_entry(today, name, r.module, public_id(r.module, r.key, s), "add", h)
-               for r, s, h in zip(records, salts, hashes, strict=True)]
-    return Prepared([tuple(r) for r in records], secret, salts, hashes, digest(secret, records),
-                    state, entries, raw)
+    blobs = [r.canonical() for r in records]
+    salts = [new_salt(secret, r.module, r.key, b) for r, b in zip(records, blobs, strict=True)]
+    state = encode_state(name, [_state_row(r, s, today) for r, s in zip(records, salts, strict=True)])
+    entries = b"\n".join(
+        _entry(today, name, r.module, public_id(r.module, r.key, s), "add", content_hash(s, b))
+        for r, s, b in zip(records, salts, blobs, strict=True))
+    scan = b"\n".join(f"{r.key}\n{r.title}\n{r.link}\n".encode() + b
+                      for r, b in zip(records, blobs, strict=True))
+    return Prepared(digest(secret, records, blobs), state, entries, len(records),
+                    [(r.module, r.month) for r in records if r.month], scan)
 
 
 @dataclass
@@ -299,48 +291,45 @@ class _Diff:
     months: list[tuple[str, str, str]]
 
 
-def diff_village(prev: list[dict], pre: Prepared, as_of: dt.date,
+def diff_village(prev: list[dict], now: list[dict], as_of: dt.date,
                  cutoff: str | None, stale_days: int) -> _Diff:
-    """Compare the published records ``prev`` (decoded state) with the village now."""
+    """Compare the published records ``prev`` with ``now`` (both decoded state files; ``now``
+    as ``prepare`` made it: every record new, with the salt it gets if it is)."""
     today = as_of.isoformat()
     old = {(p["m"], p["k"]): p for p in prev}
     entries: list[tuple[str, str, str, str]] = []
     items: list[dict] = []
     state: list[list] = []
     months: list[tuple[str, str, str]] = []  # (module, month, first)
-    records = pre.records
-    for r, new_s, new_h in zip(records, pre.salts, pre.hashes, strict=True):
-        p = old.pop((r.module, r.key), None)
+    for r in now:
+        m, k, values = r["m"], r["k"], r["v"]
+        p = old.pop((m, k), None)
+        item: dict = {}
         if p is None:
-            salt, h = new_s, new_h
-            pid = public_id(r.module, r.key, salt)
-            first = today
-            entries.append((r.module, pid, "add", h))
-            item: dict = {"op": "add", "m": r.module, "t": r.title, "l": r.link}  # see _add_item
+            salt, first = r["s"], today
+            entries.append((m, public_id(m, k, salt), "add", content_hash(salt, values)))
+            item = {"op": "add", "m": m, "t": r["t"], "l": r["l"]}  # as _add_item
         else:
             salt, first = p["s"], p["first"]
-            item = {}
-            if p["labels"] != [label for label, _v in r.fields] or \
-                    p["v"] != [v for _label, v in r.fields]:
-                h = content_hash(salt, r.canonical())
-                pid = public_id(r.module, r.key, salt)
+            if p["labels"] != r["labels"] or p["v"] != values:
                 before = dict(zip(p["labels"], p["v"], strict=True))
-                after = dict(r.fields)
-                diffs = [[label, before.get(label, ""), value] for label, value in r.fields
+                after = dict(zip(r["labels"], values, strict=True))
+                diffs = [[label, before.get(label, ""), value] for label, value in after.items()
                          if before.get(label, "") != value]
                 diffs += [[label, value, ""] for label, value in before.items()
                           if label not in after and value]
-                entries.append((r.module, pid, "change", h))
-                item = {"op": "change", "m": r.module, "t": r.title, "l": r.link, "f": diffs,
+                entries.append((m, public_id(m, k, salt), "change", content_hash(salt, values)))
+                item = {"op": "change", "m": m, "t": r["t"], "l": r["l"], "f": diffs,
                         "old": (as_of - dt.date.fromisoformat(first)).days > stale_days,
                         "first": first}
-        if item and r.paid:
-            item["paid"] = r.paid
+        if item and r.get("paid"):
+            item["paid"] = r["paid"]
         if item:
             items.append(item)
-        state.append(_state_row(r, salt, first))
-        if r.month:
-            months.append((r.module, r.month, first))
+        state.append([m, k, salt, first, r["t"], r["l"], r.get("paid", ""), r.get("month", ""),
+                      values])
+        if r.get("month"):
+            months.append((m, r["month"], first))
     for (module, _key), p in sorted(old.items()):
         if p.get("paid") and cutoff is not None and p["paid"] < cutoff:
             continue  # its name was withdrawn by expiry: not a change, and forgotten
@@ -366,7 +355,7 @@ def _months(prev: dict[str, dict], seen: list[tuple[str, str, str]]) -> dict[str
     return dict(sorted(months.items()))
 
 
-Sink = Callable[[str, bytes, bytes], None]  # (county-relative path, bytes, bytes to scan)
+Sink = Callable[[str, bytes, bool], None]  # (county-relative path, bytes, scanned already)
 
 
 def _state(src: Source, town: str, slug: str) -> list[dict]:
@@ -396,7 +385,7 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
     writes: list[tuple[str, bytes]] = []
     copies: list[str] = []
     if sink is None:
-        def sink(rel: str, data: bytes, _raw: bytes) -> None:
+        def sink(rel: str, data: bytes, _scanned: bool) -> None:
             writes.append((rel, data))
     pending: list[tuple[str, int, list[dict], list[dict], dict]] = []  # village, entries, items, history, index row
     all_entries: list[bytes] = []
@@ -414,32 +403,30 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
             continue
         pre = vi.load()
         if row is None:  # new to the log: every record is added (made in the worker)
-            entries = pre.entries
-            items = [] if initial else [_add_item(r) for r in pre.records]
-            seen = [(r.module, r.month, today) for r in pre.records if r.month]
-            sink(state_path(vi.town, vi.slug), pre.state, pre.raw_state)
+            entries = pre.entries.split(b"\n") if pre.entries else []
+            items = [] if initial else [_add_item(r) for r in decode_state(pre.state)]
+            seen = [(m, month, today) for m, month in pre.months]
+            sink(state_path(vi.town, vi.slug), pre.state, True)  # scanned in the worker
             history: list[dict] = []
         else:
             old_records = _state(prev.source, vi.town, vi.slug)  # type: ignore[union-attr]
             hist = _json(prev.source, history_path(vi.town, vi.slug))  # type: ignore[union-attr]
             history = _prune_history(hist if isinstance(hist, list) else [], cutoff)
-            d = diff_village(old_records, pre, as_of, cutoff, stale_days)
+            d = diff_village(old_records, decode_state(pre.state), as_of, cutoff, stale_days)
             entries = [_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries]
             items, seen = d.items, d.months
-            stored, raw = encode_state(name, d.records, _labels(pre.records))
-            sink(state_path(vi.town, vi.slug), stored, raw)
+            sink(state_path(vi.town, vi.slug), encode_state(name, d.records), False)
         months = _months(row.get("months", {}) if row else {}, seen)
         irow = {"name": vi.name, "digest": vi.digest, "changed": row.get("changed") if row else None,
                 "months": months}
         pending.append((name, len(entries), items, history, irow))
         all_entries.extend(entries)
     # villages that are gone: their records are removed
-    empty = Prepared([], b"", [], [], "", b"", [])
     for name, row in sorted(prev_index.items()):
         if name in present:
             continue
         town, _, slug = name.partition("/")
-        d = diff_village(_state(prev.source, town, slug), empty, as_of, cutoff, stale_days)  # type: ignore[union-attr]
+        d = diff_village(_state(prev.source, town, slug), [], as_of, cutoff, stale_days)  # type: ignore[union-attr]
         pending.append((name, len(d.entries), d.items, [], {"name": row.get("name", slug), "gone": True}))
         all_entries.extend(_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries)
     # append
@@ -499,10 +486,10 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
     return result
 
 
-def _add_item(r: Record) -> dict:
-    item = {"op": "add", "m": r.module, "t": r.title, "l": r.link}
-    if r.paid:
-        item["paid"] = r.paid
+def _add_item(r: dict) -> dict:
+    item = {"op": "add", "m": r["m"], "t": r["t"], "l": r["l"]}
+    if r.get("paid"):
+        item["paid"] = r["paid"]
     return item
 
 

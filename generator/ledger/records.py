@@ -50,39 +50,45 @@ LIST_SEP = "；"
 
 
 class Record(NamedTuple):
-    """One published record (a tuple: a village's two thousand of them are pickled into its
-    cache entry, and a dataclass pickles a hundred times slower)."""
+    """One published record (a tuple: a village has two thousand of them)."""
 
     module: str
     key: str  # stable within the village and module
     title: str  # how the changes page names it
     link: str  # the page that shows it, relative to the village folder
-    fields: tuple[tuple[str, str], ...]  # (label, published value)
+    values: tuple[str, ...]  # the published values, in the order of LABELS[module]
     paid: str = ""  # welfare: 发放日期 (names are withdrawn by it)
     month: str = ""  # finance / balances: the month (timeliness)
-    blob: bytes = b""  # canonical(fields), made once
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        return tuple(zip(LABELS[self.module], self.values, strict=True))
 
     def canonical(self) -> bytes:
-        return self.blob or canonical(self.fields)
+        return canonical(self.values)
 
 
-def canonical(fields: Iterable[Iterable[str]]) -> bytes:
-    """The fields as compact JSON, ``[["label","value"],…]`` (byte for byte what
-    ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` writes, without its
-    per-call cost)."""
-    enc = encode_basestring
-    return ("[" + ",".join(f"[{enc(label)},{enc(value)}]" for label, value in fields)
-            + "]").encode("utf-8")
+LABELS: dict[str, tuple[str, ...]] = {
+    **{m: tuple(f.label for f in spec.fields) for m, spec in _SPECS.items()},
+    "notices": tuple(f.label for f in S.NOTICE.fields) + ("正文",),
+}
 
 
-def content_hash(salt: str, fields: Iterable[Iterable[str]] | bytes) -> str:
-    blob = fields if isinstance(fields, bytes) else canonical(fields)
+def canonical(values: Iterable[str]) -> bytes:
+    """The values as a compact JSON array (what ``json.dumps(values, ensure_ascii=False,
+    separators=(",", ":"))`` writes, without its per-call cost)."""
+    return ("[" + ",".join(map(encode_basestring, values)) + "]").encode("utf-8")
+
+
+def content_hash(salt: str, values: Iterable[str] | bytes) -> str:
+    """SHA-256(salt ‖ the published values as a JSON array), hex."""
+    blob = values if isinstance(values, bytes) else canonical(values)
     return hashlib.sha256(bytes.fromhex(salt) + blob).hexdigest()
 
 
-def new_salt(seed: bytes, rec: Record) -> str:
-    msg = f"{rec.module}\0{rec.key}\0".encode() + rec.canonical()
-    return hmac.digest(seed, msg, "sha256")[:16].hex()
+def new_salt(seed: bytes, module: str, key: str, blob: bytes) -> str:
+    """The salt a record gets when first published (``blob``: its canonical values)."""
+    return hmac.digest(seed, f"{module}\0{key}\0".encode() + blob, "sha256")[:16].hex()
 
 
 def public_id(rec_module: str, key: str, salt: str) -> str:
@@ -140,28 +146,22 @@ def _fields(spec: S.FileSpec, row: object) -> tuple[tuple[str, str], ...]:
 def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> list[Record]:
     """Every record the village publishes at ``as_of``, sorted by (module, key)."""
     out: list[Record] = []
-    enc = encode_basestring
 
     def table(module: str, rows: Iterable[object], key_of, title_of, link_of,
               month_of=None, paid_of=None) -> None:
         """The table's records; true duplicates of a key get ``#2``, ``#3`` … in file order."""
         spec = _SPECS[module]
-        labels = [f.label for f in spec.fields]
         kinds = [f.kind for f in spec.fields]
-        quoted = [enc(label) for label in labels]
         getter = attrgetter(*[f.attr for f in spec.fields])
         seen: dict[str, int] = {}
         for r in rows:
-            texts = [x if x.__class__ is str else _text(k, x)
-                     for x, k in zip(getter(r), kinds, strict=True)]
-            blob = ("[" + ",".join(f"[{q},{enc(t)}]" for q, t in zip(quoted, texts, strict=True))
-                    + "]").encode()
+            texts = tuple([x if x.__class__ is str else _text(k, x)
+                           for x, k in zip(getter(r), kinds, strict=True)])
             key = key_of(r)
             n = seen[key] = seen.get(key, 0) + 1
             out.append(Record(module, key if n == 1 else f"{key}#{n}", title_of(r), link_of(r),
-                              tuple(zip(labels, texts, strict=True)),
-                              paid_of(r) if paid_of else "", month_of(r) if month_of else "",
-                              blob))
+                              texts, paid_of(r) if paid_of else "",
+                              month_of(r) if month_of else ""))
 
     table("finance", v.finance,
           lambda r: r.voucher or f"{r.date.isoformat()}|{r.kind}|{r.subject}|{r.memo}",
@@ -188,18 +188,19 @@ def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> lis
           lambda r: "services/")
     for n in v.notices:
         # the status (公示中 / 已结束) moves by itself and is not a field
-        fields = _fields(S.NOTICE, n) + (("正文", " ".join(n.body_text.split())),)
-        out.append(Record("notices", n.slug, f"公告 {n.title}", views.notice_page(n.slug), fields,
-                          blob=canonical(fields)))
+        values = tuple(v for _label, v in _fields(S.NOTICE, n)) + (" ".join(n.body_text.split()),)
+        out.append(Record("notices", n.slug, f"公告 {n.title}", views.notice_page(n.slug), values))
     out.sort(key=lambda r: (r.module, r.key))
     return out
 
 
-def digest(seed_: bytes, records: Iterable[Record]) -> str:
-    """A keyed digest of a village's records: equal digests, nothing to compare."""
+def digest(seed_: bytes, records: Iterable[Record], blobs: Iterable[bytes]) -> str:
+    """A keyed digest of a village's records (with their titles and links): equal digests,
+    nothing to compare."""
     h = hmac.new(seed_, b"records\0", hashlib.sha256)
-    for r in records:
-        h.update(f"{r.module}\0{r.key}\0".encode() + r.canonical() + b"\0")
+    for r, b in zip(records, blobs, strict=True):
+        h.update(f"{r.module}\0{r.key}\0{r.title}\0{r.link}\0{r.paid}\0{r.month}\0".encode()
+                 + b + b"\0")
     return h.hexdigest()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 import logging
 import os
 import pickle
@@ -67,18 +68,17 @@ class Published:
 
 
 def pack(pre: L.Prepared) -> bytes:
-    """A village's prepared ledger data as its cache entry keeps it (without the copy of its
-    state file that only the leak guard reads)."""
-    return pickle.dumps(dataclasses.replace(pre, raw_state=b""), protocol=4)
+    """A village's prepared ledger data as its cache entry keeps it (without the texts only
+    the leak guard reads)."""
+    return pickle.dumps(dataclasses.replace(pre, scan=b""), protocol=4)
 
 
 def scan_prepared(county: str, town: str, village: str, pre: L.Prepared,
                   hashes: frozenset[str]) -> list[tuple[str, str]]:
     """The leak guard over what a village adds to the log (in its worker): every text of its
-    records as the state file and entries hold it (keys, titles, links, values; the hex
-    salts and hashes left out, see ``_scan``)."""
-    text = b"\n".join(f"{r[1]}\n{r[2]}\n{r[3]}".encode() + b"\n" + r[7] for r in pre.rows)
-    return leakguard.scan_many([(f"{county}/{L.state_path(town, village)}", text)], hashes)
+    records as the state file and entries hold them (keys, titles, links, values; the hex
+    salts and hashes are the log's own, see ``_scan``)."""
+    return leakguard.scan_many([(f"{county}/{L.state_path(town, village)}", pre.scan)], hashes)
 
 
 def _loader(o: VillageResult):
@@ -130,8 +130,10 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
     hashes = frozenset().union(*(o.secret_hashes for o in outs)) if outs else frozenset()
     base = f"{county.slug}/"
 
-    def sink(rel: str, data: bytes, raw: bytes) -> None:
-        leaks = _scan([(base + rel, raw)], hashes) if raw else []
+    def sink(rel: str, data: bytes, scanned: bool) -> None:
+        # a state file made here (a diff) is scanned decompressed; one made in a worker
+        # was scanned there
+        leaks = [] if scanned else _scan([(base + rel, gzip.decompress(data))], hashes)
         if leaks:
             raise DataErrors(_leak_problems(leaks))
         writer.write(base + rel, data)
