@@ -25,7 +25,7 @@ import datetime as dt
 import gzip
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -495,8 +495,3 @@ def _add_item(r: dict) -> dict:
 
 def module_label(m: str) -> str:
     return MODULE_LABELS.get(m, m)
-
-
-def changed_villages(result: Result) -> Iterable[str]:
-    return (n for n, h in result.histories.items() if h and result.checkpoint
-            and h[0].get("checkpoint") == result.checkpoint.as_dict() and result.appended)
