@@ -324,3 +324,23 @@ def test_withdrawn_hash_is_salted():
 def test_leaf_is_rfc6962_over_the_line():
     line = b'{"date":"2026-11-01"}'
     assert merkle.leaf_hash(line) == hashlib.sha256(b"\x00" + line).digest()
+
+
+def test_log_only_moves_forward_and_changes_says_nothing_new(cli, data: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    assert build(cli, data, out, "2026-11-20").code == 0
+    before = {p: p.read_bytes() for p in (out / COUNTY / "ledger").rglob("*") if p.is_file()}
+    # an earlier --as-of than the log's last checkpoint is refused (usage), nothing written
+    r = build(cli, data, out, "2026-11-01")
+    assert r.code == 2 and "早于上次公开更新记录的日期 2026-11-20" in r.err
+    assert {p: p.read_bytes() for p in (out / COUNTY / "ledger").rglob("*") if p.is_file()} == before
+    r = cli("changes", "--data", data, "--out", out, "--as-of", "2026-11-21", "--quiet")
+    assert r.code == 0 and r.out.startswith("没有变动")
+    # verify: a missing checkpoint file is a usage error, a site without a log fails
+    assert cli("verify", "--checkpoint", tmp_path / "none.json", "--site", out).code == 2
+    cp = tmp_path / "cp.json"
+    shutil.copyfile(out / COUNTY / "ledger" / "checkpoint.json", cp)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli("verify", "--checkpoint", cp, "--site", empty)
+    assert r.code == 3 and "没有找到" in r.err
