@@ -263,10 +263,13 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"读不到检查点文件 {args.checkpoint}：{e.strerror}") from None
     old = parse_checkpoint(data, str(args.checkpoint))
     site = str(args.site)
-    if args.county is None and not site.startswith(("http://", "https://", "s3://")):
+    if args.county is None and not site.startswith(("http://", "https://", "s3://")) \
+            and not (Path(site) / "ledger" / "checkpoint.json").is_file():
         found = sorted(p.parent.parent.name for p in Path(site).glob("*/ledger/checkpoint.json"))
-        if len(found) == 1 and not (Path(site) / "ledger" / "checkpoint.json").is_file():
+        if len(found) == 1:
             args.county = found[0]
+        elif found:
+            raise UsageError(f"{site} 下有 {len(found)} 个县的更新记录，请用 --county 指定：{'、'.join(found)}")
     verdict = verify(old, open_source(site, args.county or ""))
     print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
     return EXIT_OK if verdict.ok else EXIT_DATA

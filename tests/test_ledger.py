@@ -344,3 +344,15 @@ def test_log_only_moves_forward_and_changes_says_nothing_new(cli, data: Path, tm
     empty.mkdir()
     r = cli("verify", "--checkpoint", cp, "--site", empty)
     assert r.code == 3 and "没有找到" in r.err
+
+
+def test_verify_finds_the_county_or_asks_for_it(cli, data: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    assert build(cli, data, out, "2026-11-01").code == 0
+    cp = tmp_path / "cp.json"
+    shutil.copyfile(out / COUNTY / "ledger" / "checkpoint.json", cp)
+    assert cli("verify", "--checkpoint", cp, "--site", out).code == 0  # the only county
+    shutil.copytree(out / COUNTY, out / "other-xian")
+    r = cli("verify", "--checkpoint", cp, "--site", out)
+    assert r.code == 2 and "请用 --county 指定：other-xian、qinghe-xian" in r.err
+    assert cli("verify", "--checkpoint", cp, "--site", out, "--county", "other-xian").code == 0
