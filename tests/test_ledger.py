@@ -146,6 +146,7 @@ def test_changes_pages_feed_and_verify(cli, data: Path, tmp_path: Path):
     assert feed.count("<entry>") == 1 and "金额 3,000.00 → 300.00" in feed
     assert L.Checkpoint.parse(cp2).fingerprint in page(out, f"{COUNTY}/index.html")
     assert "本村更新记录" in page(out, f"{V1}/assets/index.html")
+    assert '<a href="changes/">本村更新记录</a>' in page(out, f"{V1}/index.html")
 
     # verify: the log now published extends the one the old checkpoint committed to
     ok = cli("verify", "--checkpoint", cp1, "--site", out, "--county", COUNTY)
