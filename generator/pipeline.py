@@ -26,10 +26,11 @@ from pathlib import Path
 
 from generator import compat
 from generator.errors import DataErrors, Problem, ToolError
+from generator.ledger import log as ledger_log
 from generator.model.records import County, Township
 from generator.model.views import VillageTotals, village_totals, withdraw_names
 from generator.publish import cache as vcache
-from generator.publish import guard, leakguard
+from generator.publish import changelog, guard, leakguard
 from generator.publish.cache import cache_dir, model_digest, village_key
 from generator.publish.fingerprint import build_fingerprint, county_fingerprint
 from generator.publish.lock import BuildLock
@@ -66,6 +67,8 @@ class Options:
     progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
     command: str = "build"  # named by the build lock to a second build that finds it held
     lock_wait: float | None = None  # seconds to wait for another build (None: lock.WAIT)
+    previous: str | None = None  # where the previous change log is when --out has none
+    new_ledger: bool = False  # start a new change log (the old checkpoints stop verifying)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class VillageOutcome:
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
     # (search_file and county_parts are relative to the cache folder: it may be moved)
     written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
+    ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
+    ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
+    ledger_data: bytes = b""  # the same, inline, when there is no cache
 
 
 @dataclass(frozen=True)
@@ -191,22 +197,33 @@ def process_village(task: VillageTask) -> VillageOutcome:
         problems.append(Problem(leak.file, 1, leak.kind,
                                 f"输出文件中出现完整{leak.kind} {leak.masked}"
                                 f"（来源：{leak.source or src.rel}），已停止发布"))
+    # --- change log (generator.ledger): what the village publishes, record by record
+    ledger = ledger_log.prepare(v, src.path, f"{src.township}/{src.slug}", task.as_of,
+                                task.county.privacy_days)  # type: ignore[union-attr]
+    for leak in changelog.scan_prepared(src.county, src.township, src.slug, ledger, hashes):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布"))
     docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
     for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    ledger_pickle = changelog.pack(ledger)
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=vcache.search_docs_file(entry) if entry else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
                              county_parts=vcache.county_parts_file(entry) if entry else "",
-                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]))
+                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]),
+                             ledger_digest=ledger.digest,
+                             ledger_file=vcache.ledger_file(entry) if entry else "",
+                             ledger_data=b"" if entry else ledger_pickle)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
         vcache.store_village(task.cache, entry, task.staging, outcome,  # type: ignore[arg-type]
                              pages, attachments, docs,
-                             dict(opendata.county_parts(task.town, v, pages)))  # type: ignore[arg-type]
+                             dict(opendata.county_parts(task.town, v, pages)),  # type: ignore[arg-type]
+                             ledger_pickle)
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
@@ -487,8 +504,11 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     static = build_static(theme)  # the county's own static files (its theme's)
     renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
+    # --- change log: append this build's changes, its pages, the posters' fingerprints
+    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, staging, writer,
+                               renderer, outs)
     try:
-        county_pages = list(renderer.county_pages(summaries, names, shards))
+        county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
     except Exception as e:
         fault = theme_fault(e, theme.folder, f"{county.slug}/theme")
         if fault is None:
@@ -501,7 +521,7 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
     cache = cache_dir(opts.out)
     parts = {(o.source.township, o.source.slug): cache / o.county_parts
              for o in outs if o.county_parts}
-    return len(county_pages) + opendata.write_county_files(
+    return len(county_pages) + ledger.pages + opendata.write_county_files(
         staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
@@ -570,6 +590,9 @@ def _guard_county_files(staging: Path, loaded: Loaded) -> None:
                if county is not None for t in county.townships
                for name, _ in search_shards(t.slug, [o for o in loaded.outcomes
                                                       if o.source.county == county.slug])}
+    # the change log's files were scanned by generator.publish.changelog (its hex hashes and
+    # salts are the log's own, and blanked before that scan)
+    bundles |= {f"{county.slug}/ledger" for _cs, county in loaded.counties if county is not None}
     leaks = guard.guard_staging(staging, hashes, scanned, bundles)
     if leaks:
         raise DataErrors(_leak_problems(leaks))
@@ -578,3 +601,46 @@ def _guard_county_files(staging: Path, loaded: Loaded) -> None:
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
     return [Problem(leak.file, 1, leak.kind, f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布")
             for leak in leaks]
+
+
+def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
+    """The ``changes`` command: per village ("county/township/village", name, items), what the
+    next build would append to the change log; items None: the log would start with it.
+    Loads and validates like ``check``; writes nothing."""
+    sources, col = discover(opts.data, opts.counties)
+    problems = list(col.problems)
+    out: list[tuple[str, str, list[dict] | None]] = []
+    for cs in sources:
+        c = load_county(cs, col)
+        problems = list(col.problems)
+        inputs: list[ledger_log.VillageInput] = []
+        for ts in cs.townships:
+            for vs in ts.villages:
+                result = load_village(vs)
+                problems.extend(result.problems)
+                v = result.village
+                if v is None or c is None:
+                    continue
+                pre = ledger_log.prepare(v, vs.path, f"{ts.slug}/{vs.slug}", opts.as_of,
+                                         c.privacy_days)
+                inputs.append(ledger_log.VillageInput(ts.slug, vs.slug, v.name, pre.digest,
+                                                      lambda p=pre: p))
+        if any(not p.warning for p in problems):
+            raise DataErrors(sorted(problems, key=lambda p: (p.path, p.line)))
+        if c is None:
+            continue
+        src, full = changelog.previous_source(opts.out, c.slug, opts.previous, opts.new_ledger)
+        prev = ledger_log.load_previous(src, full=full) if src is not None else None
+        from generator.model.views import withdrawal_cutoff
+        res = ledger_log.update(c.slug, inputs, opts.as_of, prev,
+                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days,
+                                sink=lambda *_: None)
+        for vi in inputs:
+            name = f"{vi.town}/{vi.slug}"
+            hist = res.histories.get(name, [])
+            if not res.appended or not hist or hist[0].get("checkpoint") != (
+                    res.checkpoint.as_dict() if res.checkpoint else None):
+                continue
+            out.append((f"{c.slug}/{name}", vi.name, None if hist[0].get("initial")
+                        else hist[0].get("items", [])))
+    return out

@@ -562,7 +562,7 @@ def test_published_files_and_cache_are_copies_not_links(published) -> None:
 
 
 def test_guard_scans_outputs_nobody_listed(cli, tmp_path: Path, monkeypatch) -> None:
-    """A new kind of output (here: a ledger file a later stage writes) is scanned without
+    """A new kind of output (here: a file a later stage writes) is scanned without
     being added to any list."""
     from generator import pipeline
     from generator.site import opendata
@@ -571,7 +571,7 @@ def test_guard_scans_outputs_nobody_listed(cli, tmp_path: Path, monkeypatch) -> 
 
     def with_extra(staging, writer, *args, **kw):
         n = real(staging, writer, *args, **kw)
-        writer.write("qinghe-xian/ledger/entries.json",
+        writer.write("qinghe-xian/later-stage/entries.json",
                      '{"备注": "卡号 6222 0210 0111 6222"}'.encode())
         return n
 
@@ -581,7 +581,7 @@ def test_guard_scans_outputs_nobody_listed(cli, tmp_path: Path, monkeypatch) -> 
     out = tmp_path / "site"
     run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1")
     assert run.code == 1, run.err
-    assert ("qinghe-xian/ledger/entries.json:1: 银行卡号: 输出文件中出现完整银行卡号 "
+    assert ("qinghe-xian/later-stage/entries.json:1: 银行卡号: 输出文件中出现完整银行卡号 "
             "6222********6222，已停止发布") in run.lines
     assert not out.exists()
 

@@ -284,6 +284,7 @@ def load_county(src: CountySource, col: Collector) -> County | None:
         address=v.get("address"), phone=v.get("phone"), url=url, report_url=v.get("report_url"),
         privacy_days=v.get("privacy_days"), townships=tuple(towns),
         major_amount=v.get("major_amount"),
+        deadline_day=v.get("deadline_day") or 10, stale_edit_days=v.get("stale_edit_days") or 30,
     )
 
 
