@@ -92,7 +92,7 @@ class S3Source(Source):
             import boto3
             import botocore.exceptions as bexc
         except ImportError as e:  # pragma: no cover - boto3 is a dependency
-            raise ToolError("读取 s3:// 需要 boto3") from e
+            raise ToolError('读取 s3:// 需要 boto3：请先安装：pip install "yidiantong[deploy]"') from e
         self._errors = (bexc.BotoCoreError, bexc.ClientError)
         self._client = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
 
