@@ -25,7 +25,7 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy", "new", "template")
+COMMANDS = ("build", "check", "serve", "deploy", "new", "template", "merge")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
                "--max-deletes", "--port", "--name", "--code", "--type"}
 
@@ -98,6 +98,11 @@ def make_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("template", parents=[common],
                         help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
     tp.set_defaults(out=None)
+    mp = sub.add_parser("merge", parents=[common],
+                        help="把分别构建的各县文件夹合并成一个网站（城市首页、全市搜索）")
+    mp.add_argument("shards", nargs="+", type=Path, metavar="县的构建文件夹",
+                    help="build --county 县 --out 文件夹 的输出（可多个）")
+    mp.set_defaults(data=None)
     return p
 
 
@@ -262,7 +267,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
               "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)
         return EXIT_OK
+    if cmd == "merge":
+        return _merge(args)
     raise UsageError(f"未知命令 {cmd}")
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.pipeline import merge_sites
+
+    data = args.data
+    if data is None and Path("villages").is_dir():  # build's default data folder
+        data = Path("villages")
+    report = merge_sites(args.shards, args.out, data)
+    print_problems(report.warnings, quiet=args.quiet)
+    print(f"合并完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
+          f"用时 {report.seconds:.1f} 秒。网站在 {args.out}/", file=sys.stderr)
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
