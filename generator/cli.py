@@ -102,7 +102,6 @@ def make_parser() -> argparse.ArgumentParser:
                         help="把分别构建的各县文件夹合并成一个网站（城市首页、全市搜索）")
     mp.add_argument("shards", nargs="+", type=Path, metavar="县的构建文件夹",
                     help="build --county 县 --out 文件夹 的输出（可多个）")
-    mp.set_defaults(data=None)
     return p
 
 
@@ -275,9 +274,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from generator.pipeline import merge_sites
 
-    data = args.data
-    if data is None and Path("villages").is_dir():  # build's default data folder
-        data = Path("villages")
+    # city.yaml is read from --data as build does; without --data, from villages/ when present
+    data = args.data if args.data.is_dir() or args.data != Path("villages") else None
     report = merge_sites(args.shards, args.out, data)
     print_problems(report.warnings, quiet=args.quiet)
     print(f"合并完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
