@@ -50,7 +50,8 @@ def _imports(paths: list[Path]) -> dict[str, set[str]]:
 def _distributions(imports: dict[str, set[str]]) -> dict[str, set[str]]:
     """Installed distribution (normalised name) → files importing it; stdlib and the
     project's own modules left out."""
-    local = {"generator", "conftest", "browser_util", "tool_loader"}
+    # the generator, and the tests' own helper modules (browser_util, city_util, …)
+    local = {"generator"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
     by_module = metadata.packages_distributions()
     out: dict[str, set[str]] = {}
     for module, files in imports.items():
