@@ -308,3 +308,30 @@ def test_on_time_rate_shown_when_the_county_has_timeliness_data(shards, cli, tmp
     assert cli("merge", shard, "--out", tmp_path / "site").code == 0
     home = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert f'<dt>按时公开率</dt><dd><a href="{slug}/timeliness/">75%（9/12）</a></dd>' in home
+
+
+def test_city_home_of_sixteen_counties_stays_under_30_kb(tmp_path: Path) -> None:
+    """The seed city's home (16 counties, each with an on-time rate): page + CSS + JS gzipped."""
+    from decimal import Decimal
+
+    from browser_util import page_weight
+
+    from generator.model.records import City
+    from generator.site.city import CountyCard, city_pages
+    from generator.site.render import build_static
+
+    cards = [CountyCard(slug=f"county-{i:02d}", name=f"第{i}号示范县（市、区）", generator="0.1.0",
+                        as_of=AS_OF, townships=12, villages=190, records=471_234,
+                        income=Decimal("123456789.12"), expense=Decimal("98765432.10"),
+                        welfare=Decimal("23456789.01"), projects=Decimal("34567890.12"),
+                        search=tuple(f"town-{k:02d}" for k in range(12)), on_time="93%（2120/2280）")
+             for i in range(1, 17)]
+    static = build_static()
+    city = City(name="郑州市", url="https://ydt.zhengzhou.example.gov.cn/", hotline="0371-12388",
+                report_url="https://jubao.zhengzhou.example.gov.cn/")
+    for rel, data in [*static.contents.items(), *city_pages(city, cards, static)]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    home = (tmp_path / "index.html").read_text("utf-8")
+    assert home.count("<h3>") == 16 and "按时公开率" in home
+    assert page_weight(tmp_path / "index.html") <= 30 * 1024
