@@ -26,7 +26,7 @@ from generator.errors import (
 log = logging.getLogger(__name__)
 
 COMMANDS = ("build", "check", "serve", "deploy", "audit", "new", "template", "verify",
-            "changes")
+            "changes", "merge")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
                "--max-deletes", "--port", "--reference", "--name", "--code", "--type", "--previous",
                "--checkpoint", "--site"}
@@ -117,6 +117,10 @@ def make_parser() -> argparse.ArgumentParser:
     vp.add_argument("--debug", action="store_true")
     sub.add_parser("changes", parents=[common, ledger],
                    help="列出下一次生成网站会新增、修改、删除哪些记录（不写任何文件）")
+    mp = sub.add_parser("merge", parents=[common],
+                        help="把分别构建的各县文件夹合并成一个网站（城市首页、全市搜索）")
+    mp.add_argument("shards", nargs="+", type=Path, metavar="县的构建文件夹",
+                    help="build --county 县 --out 文件夹 的输出（可多个）")
     return p
 
 
@@ -329,7 +333,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
               "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)
         return EXIT_OK
+    if cmd == "merge":
+        return _merge(args)
     raise UsageError(f"未知命令 {cmd}")
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.pipeline import merge_sites
+
+    # city.yaml is read from --data as build does; without --data, from villages/ when present
+    data = args.data if args.data.is_dir() or args.data != Path("villages") else None
+    report = merge_sites(args.shards, args.out, data)
+    print_problems(report.warnings, quiet=args.quiet)
+    print(f"合并完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
+          f"用时 {report.seconds:.1f} 秒。网站在 {args.out}/", file=sys.stderr)
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -18,16 +18,16 @@ import pickle
 import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import compat
-from generator.errors import DataErrors, Problem, ToolError
+from generator.errors import DataErrors, Problem, ToolError, UsageError
 from generator.ledger import log as ledger_log
-from generator.model.records import County, Township
+from generator.model.records import City, County, Township
 from generator.model.views import VillageTotals, village_totals, withdraw_names
 from generator.publish import cache as vcache
 from generator.publish import changelog, guard, leakguard
@@ -40,14 +40,17 @@ from generator.read.load import (
     CountySource,
     VillageSource,
     discover,
+    load_city,
     load_county,
     load_village,
 )
+from generator.read.validate import Collector
 from generator.search.index import ServicePool, index_documents, pagefind_executable
 from generator.search.searchdocs import SearchDocs
 from generator.search.shards import bundle_documents, search_shards
+from generator.site import city as city_site
 from generator.site import opendata
-from generator.site.render import Renderer, Static, build_static, make_env, render_root
+from generator.site.render import Renderer, Static, build_static, make_env
 from generator.site.theme import Theme, theme_fault, theme_problems
 
 log = logging.getLogger(__name__)
@@ -314,6 +317,7 @@ class Loaded:
     index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
     # county pages and county-wide files, started as soon as a county's villages were done
     county_jobs: dict[str, Future[int]] = field(default_factory=dict)
+    city: City = field(default_factory=City)
 
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
@@ -327,6 +331,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
          services: ServicePool | None = None, finisher: ThreadPoolExecutor | None = None,
          static: Static | None = None, workers: WorkerPool | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
+    city = load_city(opts.data, col)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
     fingerprint = build_fingerprint() if staging is not None else ""
@@ -414,7 +419,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
-    return Loaded(counties, outcomes, problems, jobs, county_jobs)
+    return Loaded(counties, outcomes, problems, jobs, county_jobs, city)
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -518,6 +523,11 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
         writer.write(path, data)
     for rel, data in static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
+    # what the city portal reads (site/city.py): the same whether this county is built with
+    # the others or alone and merged (build.py merge)
+    writer.write(f"{county.slug}/{city_site.SUMMARY}", city_site.county_summary(
+        county, opts.as_of, [o.totals for o in outs if o.totals is not None and o.name],
+        shards))
     cache = cache_dir(opts.out)
     parts = {(o.source.township, o.source.slug): cache / o.county_parts
              for o in outs if o.county_parts}
@@ -529,23 +539,29 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     """Wait for the county pages and search bundles started in ``_run`` (and their leak
     scans); the site root and its static files; leak guard over county-level files.
     Returns the number of pages."""
-    writer = OutputWriter(staging)
     pages = 0
-    counties: list[County] = []
     for cs, county in loaded.counties:
         if county is not None:  # every county with a model was started in _run
-            counties.append(county)
             pages += loaded.county_jobs[cs.slug].result()
-    for rel, data in static.contents.items():
-        writer.write(rel, data)
-    path, data = render_root(counties, static)
-    writer.write(path, data)
-    pages += 1
+    pages += write_city_root(staging, loaded.city, static)
     leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
     _guard_county_files(staging, loaded)
     return pages
+
+
+def write_city_root(site: Path, city: City, static: Static) -> int:
+    """The city portal at the root of ``site`` (home, cross-county search, static files),
+    made from the county folders it holds: the last step of a build and of a merge.
+    Returns the number of pages."""
+    writer = OutputWriter(site)
+    for rel, data in static.contents.items():
+        writer.write(rel, data)
+    pages = city_site.city_pages(city, city_site.county_cards(site), static)
+    for path, data in pages:
+        writer.write(path, data)
+    return len(pages)
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
@@ -644,3 +660,83 @@ def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
             out.append((f"{c.slug}/{name}", vi.name, None if hist[0].get("initial")
                         else hist[0].get("items", [])))
     return out
+
+
+# ----------------------------------------------------------------------------- merge
+@dataclass(frozen=True)
+class MergeReport:
+    counties: int
+    villages: int
+    records: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+
+
+def _shard_cards(shard: Path) -> list[tuple[Path, city_site.CountyCard]]:
+    """The finished county folders of a shard: the folder a ``build --county X --out
+    SHARD`` wrote (its county folders below it), or one county folder itself."""
+    if not shard.is_dir():
+        raise UsageError(f"{shard} 不存在或不是文件夹")
+    own = city_site.read_summary(shard) if (shard / city_site.SUMMARY).is_file() else None
+    if own is not None:
+        if own.slug != shard.name:
+            raise UsageError(f"{shard} 是县 {own.slug} 的文件夹，文件夹名应为 {own.slug}")
+        return [(shard, own)]
+    found = [(shard / c.slug, c) for c in city_site.county_cards(shard)]
+    if not found:
+        raise UsageError(f"{shard} 里没有县的构建结果（找不到 <县>/{city_site.SUMMARY}）。"
+                         "请先运行 python build.py build --county 县 --out 这个文件夹")
+    return found
+
+
+def merge_sites(shards: Sequence[Path], out: Path, data: Path | None,
+                lock_wait: float | None = None) -> MergeReport:
+    """Join county folders built separately into one site at ``out``: the county folders
+    (hard links, or copies where links are impossible), the city home and the city search
+    from their summaries. Nothing of a county is rendered again; the result is the same
+    bytes as one build of all the counties (``write_city_root`` is a build's last step)."""
+    started = time.monotonic()
+    found: dict[str, tuple[Path, city_site.CountyCard]] = {}
+    for shard in shards:
+        for folder, card in _shard_cards(shard):
+            if card.slug in found:
+                raise UsageError(f"县 {card.slug} 出现了两次：{found[card.slug][0]} 和 {folder}")
+            found[card.slug] = (folder, card)
+    for what, attr in (("数据日期（--as-of）", "as_of"), ("生成器版本", "generator")):
+        values: dict[str, list[str]] = {}
+        for slug, (_f, card) in sorted(found.items()):
+            values.setdefault(str(getattr(card, attr)), []).append(slug)
+        if len(values) > 1:
+            detail = "；".join(f"{v[:16]}：{'、'.join(s)}" for v, s in sorted(values.items()))
+            raise UsageError(f"各县用不同的{what}构建，不能合并（{detail}）。"
+                             "请用同一版本、同一 --as-of 重新构建这些县")
+    out_abs = out.absolute()
+    for folder, _card in found.values():
+        if folder.absolute() == out_abs or folder.absolute().is_relative_to(out_abs):
+            raise UsageError(f"--out {out} 不能是要合并的文件夹（{folder}）或包含它")
+    col_problems: list[Problem] = []
+    city = City()
+    if data is not None:
+        if not data.is_dir():
+            raise UsageError(f"数据文件夹 {data} 不存在")
+        col = Collector()
+        city = load_city(data, col)
+        col_problems = sorted(col.problems, key=lambda p: (p.path, p.line))
+        if any(not p.warning for p in col_problems):
+            raise DataErrors(col_problems)
+    with BuildLock(out, "merge", lock_wait):
+        clean_stale(out)
+        staging = staging_dir(out)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            for slug, (folder, _card) in sorted(found.items()):
+                vcache.link_tree(folder, staging / slug)
+            write_city_root(staging, city, build_static())
+            swap_in(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    cards = [c for _f, c in found.values()]
+    return MergeReport(len(cards), sum(c.villages for c in cards), sum(c.records for c in cards),
+                       time.monotonic() - started, tuple(col_problems))

@@ -268,6 +268,17 @@ class County:
     stale_edit_days: int = 30  # 修改已公开记录提示天数
 
 
+@dataclass(frozen=True)
+class City:
+    """The city portal (``city.yaml`` at the top of the data folder; optional): the site
+    root's home page and cross-county search."""
+
+    name: str = ""  # empty: the portal is called by the product's name only
+    url: str | None = None
+    hotline: str | None = None
+    report_url: str | None = None
+
+
 def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:
     """``cls(line=line, **values)`` for each validated table row, without the frozen
     dataclass ``__init__`` (one ``object.__setattr__`` per field: a village's 2,000 rows

@@ -17,6 +17,7 @@ from generator.model.records import (
     Asset,
     BalanceRow,
     Cadre,
+    City,
     Contract,
     County,
     FinanceRow,
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 # township
 THEME_DIR = "theme"
 # names a township folder may not take: they are used by the county site itself
+CITY_YAML = "city.yaml"  # optional, at the top of the data folder: the city portal
 RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed",
                             THEME_DIR})
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -160,11 +162,15 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
             raise UsageError(f"数据文件夹中没有县 {want}（现有：{'、'.join(names) or '无'}）")
     for cdir in entries:
         if not cdir.is_dir():
-            col.warn(cdir.name, 1, "文件", "数据文件夹顶层只应有各县的文件夹，此文件不会使用")
+            if cdir.name != CITY_YAML and not _misnamed(cdir.name, cdir.name, {CITY_YAML}, col):
+                col.warn(cdir.name, 1, "文件",
+                         "数据文件夹顶层只应有各县的文件夹和 city.yaml，此文件不会使用")
             continue
         if only and cdir.name not in only:
             continue
-        if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
+        # a county folder sits next to the city portal's search/ and static/ at the site root
+        if _outside(cdir, root, f"{cdir.name}/", col) or \
+                not _slug_problem(f"{cdir.name}/", cdir.name, col, reserved=True):
             continue
         towns = []
         theme: Path | None = None
@@ -286,6 +292,22 @@ def load_county(src: CountySource, col: Collector) -> County | None:
         major_amount=v.get("major_amount"),
         deadline_day=v.get("deadline_day") or 10, stale_edit_days=v.get("stale_edit_days") or 30,
     )
+
+
+def load_city(data_dir: Path, col: Collector) -> City:
+    """The optional ``city.yaml`` at the top of the data folder; without it (or with errors,
+    all reported in ``col``) the portal keeps its default name and no city-wide channel."""
+    path = data_dir / CITY_YAML
+    if not path.is_file():
+        return City()
+    found = _admin_yaml(path, CITY_YAML, S.CITY, "", col)
+    if found is None:
+        return City()
+    v, _intro = found
+    url = v.get("url")
+    if url and not url.endswith("/"):
+        url += "/"
+    return City(name=v["name"], url=url, hotline=v.get("hotline"), report_url=v.get("report_url"))
 
 
 def load_township(c: CountySource, t: TownshipSource, col: Collector) -> Township | None:

@@ -86,6 +86,17 @@ COUNTY = FileSpec(
     help="县级站点的基本信息",
 )
 
+CITY = FileSpec(
+    "city", "市（城市门户）信息", "mapping",
+    (
+        F("名称", "name", required=True, help="城市门户显示的名称，如 郑州市"),
+        F("网址", "url", URL, help="城市门户（网站根目录）的公开网址"),
+        F("监督举报电话", "hotline", help="全市监督举报电话，显示在城市首页和全市搜索页，如 0371-12388"),
+        F("举报网址", "report_url", URL, help="全市网上举报平台网址，显示为“我要监督”"),
+    ),
+    help="数据文件夹顶层的 city.yaml（可选）：城市门户首页 index.html 和全市搜索 search/ 的名称与举报渠道",
+)
+
 TOWNSHIP = FileSpec(
     "township", "乡镇（街道）信息", "mapping",
     (

@@ -264,10 +264,3 @@ class Renderer:
         return self.page("notice.html", base + views.notice_page(n.slug), module="affairs",
                           n=n, status=n.status(self.as_of),
                           crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
-
-
-def render_root(counties: list[County], static: Static, env: jinja2.Environment | None = None) -> Page:
-    env = env or make_env()
-    html = env.get_template("root.html").render(counties=counties, static=static.files, root="",
-                                                CSP=CSP)
-    return "index.html", html.encode("utf-8")
