@@ -68,6 +68,7 @@ class CountyData:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     villages: int = 0
     has_finance: frozenset[str] = frozenset()  # vrel of villages that have finance.csv/.xlsx
+    deadline_day: int = 10  # county.yaml 财务公开期限日
 
 
 def _cents(d: Decimal) -> int:
@@ -124,7 +125,8 @@ def _county_data(cs: CountySource, results: Iterator[VillageRows]
     towns = {t.slug: t.name for t in county.townships} if county else {}
     cd = CountyData(cs.slug, county.name if county else cs.slug,
                     (county.major_amount if county and county.major_amount is not None
-                     else DEFAULT_MAJOR_AMOUNT))
+                     else DEFAULT_MAJOR_AMOUNT),
+                    deadline_day=county.deadline_day if county else 10)
     columns: dict[str, dict[str, list[Any]]] = {
         stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
     has_finance: set[str] = set()
