@@ -497,7 +497,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 LATE_ROWS = [
     (f"{LIU}/finance.csv", "5", "2025-03 的财务收支 2025-04-15 才首次公开，应在 2025-04-10 前公开（晚 5 天）"),
-    (f"{LIU}/notices/2025-q1.md", "1", "公告日期 2025-04-01，2025-04-15 才首次公开（超过 3 天）"),
+    (f"{LIU}/notices/2025-q1.md", "4", "公告日期 2025-04-01，2025-04-15 才首次公开（超过 3 天）"),
 ]
 
 

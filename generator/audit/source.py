@@ -80,6 +80,21 @@ def _file_name(path: Path, stem: str) -> str:
         path / f"{stem}.csv").exists() else f"{stem}.csv"
 
 
+def _date_line(path: Path) -> int:
+    """The line of a notice's ``日期`` in its front matter (what rule 9 points at); 1 when
+    it cannot be found."""
+    try:
+        lines = path.read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for i, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.lstrip().startswith("日期"):
+            return i
+    return 1
+
+
 def village_rows(src: VillageSource) -> VillageRows:
     """Load one village (same validation as build) and keep the rows the rules join."""
     result = load_village(src, full_ids=True)
@@ -95,7 +110,8 @@ def village_rows(src: VillageSource) -> VillageRows:
         "balances": [(r.line, r.month, _cents(r.income), _cents(r.expense)) for r in v.balances],
         "contracts": [(r.line, r.code, r.name, r.party, _cents(r.amount), r.signed.toordinal())
                       for r in v.contracts],
-        "notices": [(1, n.slug, n.date.toordinal()) for n in v.notices],
+        "notices": [(_date_line(src.path / "notices" / f"{n.slug}.md"), n.slug,
+                     n.date.toordinal()) for n in v.notices],
     }
     files = {stem: _file_name(src.path, stem) for stem in ("welfare", "finance", "balances",
                                                             "contracts") if stem in v.present}
