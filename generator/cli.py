@@ -135,6 +135,9 @@ def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
     ap.add_argument("--county", action="append", default=[], metavar="SLUG", help="只比对这个县（可重复）")
     ap.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                     help="报告上注明的比对日期（默认今天或 SOURCE_DATE_EPOCH）")
+    ap.add_argument("--site", default=None, metavar="DIR_OR_URL",
+                    help="已生成或已发布的网站（文件夹、http(s):// 或 s3:// 地址）："
+                         "从它的更新记录读取首次公开日期，检查公开是否及时（规则 9）")
     ap.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
     ap.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
     ap.add_argument("--quiet", action="store_true", help="只显示错误和结果")
@@ -145,7 +148,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     try:
         result = audit(args.data, args.reference, args.out, tuple(args.county),
-                       args.as_of or default_as_of(), jobs=args.jobs)
+                       args.as_of or default_as_of(), jobs=args.jobs, site=args.site)
     except DataErrors as e:
         print_problems(e.problems)
         errors = sum(not p.warning for p in e.problems)

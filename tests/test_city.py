@@ -310,6 +310,30 @@ def test_on_time_rate_shown_when_the_county_has_timeliness_data(shards, cli, tmp
     assert f'<dt>按时公开率</dt><dd><a href="{slug}/timeliness/">75%（9/12）</a></dd>' in home
 
 
+def test_city_home_shows_the_on_time_rate_of_a_county_built_twice(cli, tmp_path: Path) -> None:
+    """The change log's 公开情况 writes timeliness/summary.json; the city home shows it.
+    Built on 2025-04-01 (the log starts) with 2025-03's accounts: on time (deadline 04-10);
+    2025-04's accounts are added and first published on 2025-05-12: 2 days late."""
+    data = tmp_path / "data"
+    slug = make_counties(data)[0]
+    _s, _n, _c, tslug, _t, vslug, *_ = COUNTIES[0]
+    village = data / slug / tslug / vslug
+    site = tmp_path / "shard"
+    build = ("build", "--data", data, "--county", slug, "--out", site, "--jobs", "1", "--quiet")
+    assert cli(*build, "--as-of", "2025-04-01").code == 0
+    with open(village / "finance.csv", "a", encoding="utf-8") as f:
+        f.write("2025-04-06,支出,管理费用,购买办公用品,50.00\n")
+    with open(village / "balances.csv", "a", encoding="utf-8") as f:
+        f.write("2025-04,1299.50,0.00,50.00,1249.50\n")
+    assert cli(*build, "--as-of", "2025-05-12").code == 0
+    assert (site / slug / "timeliness" / "summary.json").read_bytes() == b'{"judged":2,"ok":1}\n'
+    page = (site / slug / "timeliness" / "index.html").read_text("utf-8")
+    assert "50%（1/2）" in page  # the page and the summary count the same months
+    assert cli("merge", site, "--data", data, "--out", tmp_path / "site").code == 0
+    home = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert f'<dt>按时公开率</dt><dd><a href="{slug}/timeliness/">50%（1/2）</a></dd>' in home
+
+
 def test_city_home_of_sixteen_counties_stays_under_30_kb(tmp_path: Path) -> None:
     """The seed city's home (16 counties, each with an on-time rate): page + CSS + JS gzipped."""
     from decimal import Decimal

@@ -107,20 +107,30 @@ class S3Source(Source):
             raise ToolError(f"读取 {self.label}/{rel} 失败：{e}") from e
 
 
+def _candidates(spec: str, county: str) -> list[Source]:
+    if spec.startswith(("http://", "https://")):
+        return [HttpSource(spec), HttpSource(spec.rstrip("/") + f"/{county}/")]
+    if spec.startswith("s3://"):
+        return [S3Source(spec), S3Source(spec.rstrip("/") + f"/{county}")]
+    return [FolderSource(Path(spec)), FolderSource(Path(spec) / county)]
+
+
+def find_source(spec: str, county: str) -> Source | None:
+    """The first of ``spec`` and ``spec/<county>`` that holds the county's log
+    (``ledger/checkpoint.json``), or None (also for a folder that does not exist)."""
+    for c in _candidates(spec, county):
+        if c.read(CHECKPOINT) is not None:
+            return c
+    return None
+
+
 def open_source(spec: str, county: str) -> Source:
     """The published county site ``spec`` names: the county's own folder / URL, or the site
     above it (then ``<county>/`` is added). ToolError when neither holds a checkpoint."""
-    if spec.startswith(("http://", "https://")):
-        candidates: list[Source] = [HttpSource(spec), HttpSource(spec.rstrip("/") + f"/{county}/")]
-    elif spec.startswith("s3://"):
-        candidates = [S3Source(spec), S3Source(spec.rstrip("/") + f"/{county}")]
-    else:
-        root = Path(spec)
-        if not root.is_dir():
-            raise ToolError(f"--previous 指定的文件夹 {spec} 不存在")
-        candidates = [FolderSource(root), FolderSource(root / county)]
-    for c in candidates:
-        if c.read(CHECKPOINT) is not None:
-            return c
+    if not spec.startswith(("http://", "https://", "s3://")) and not Path(spec).is_dir():
+        raise ToolError(f"--previous 指定的文件夹 {spec} 不存在")
+    found = find_source(spec, county)
+    if found is not None:
+        return found
     raise ToolError(f"在 {spec} 没有找到 {county} 的更新记录（{CHECKPOINT}）；"
                     "如果确实要重新开始记录，请加 --new-ledger")

@@ -32,7 +32,7 @@ from generator.model.records import County
 from generator.publish import leakguard
 from generator.publish.cache import cache_dir
 from generator.publish.write import OutputWriter, write_bytes
-from generator.site import opendata
+from generator.site import city, opendata
 from generator.site.render import LEDGER_MARK
 
 log = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ def _county_pages(r: PageRenderer, result: L.Result) -> list[tuple[str, bytes]]:
             county.url + "changes/", f"{county.name} 公开记录更新记录",
             county.url + "changes/feed.xml", county.url + "changes/", county.name,
             entries, r.as_of)))
-    out.append(_timeliness(r, result))
+    out += _timeliness(r, result)
     return out
 
 
@@ -269,7 +269,9 @@ def _month_add(month: str, n: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
-def _timeliness(r: PageRenderer, result: L.Result) -> tuple[str, bytes]:
+def _timeliness(r: PageRenderer, result: L.Result) -> list[tuple[str, bytes]]:
+    """公开情况: the page, and ``timeliness/summary.json`` (``{"judged": M, "ok": N}``, the
+    county's on-time months over the same twelve months) that the city home shows."""
     county = r.county
     as_of = r.as_of
     this_month = f"{as_of.year:04d}-{as_of.month:02d}"
@@ -318,9 +320,12 @@ def _timeliness(r: PageRenderer, result: L.Result) -> tuple[str, bytes]:
         towns.append({"slug": t.slug, "name": t.name, "rows": rows, "rate": _rate(ok, judged)})
         total_ok += ok
         total_judged += judged
-    return r.page("timeliness.html", "timeliness/", towns=towns, months=months, start=start,
+    page = r.page("timeliness.html", "timeliness/", towns=towns, months=months, start=start,
                   county_rate=_rate(total_ok, total_judged),
                   crumbs=[(county.name, ""), ("公开情况", None)])
+    summary = (f"{county.slug}/{city.TIMELINESS}",
+               L.dumps({"judged": total_judged, "ok": total_ok}))
+    return [page, summary]
 
 
 def _rate(ok: int, judged: int) -> str:
