@@ -32,7 +32,9 @@ from generator.publish import leakguard
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
 from generator.read.load import (
     CountySource,
+    VillageIdent,
     VillageSource,
+    check_villages,
     discover,
     load_county,
     load_village,
@@ -83,6 +85,7 @@ class VillageOutcome:
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
+    ident: VillageIdent | None = None  # 名称 and 代码 (checked across the county)
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     if result.village is None or not render:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
-                              result.problems, hashes, 0, "")
+                              result.problems, hashes, 0, "", ident=result.ident)
     renderer = _renderer(task.county, task.as_of, task.tdigest)  # type: ignore[arg-type]
     v = result.village
     pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
@@ -228,7 +231,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
                              len(pages), digest.hexdigest(),
                              search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
-                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "")
+                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "",
+                             ident=result.ident)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -389,6 +393,11 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
+    for cs, c in counties:
+        codes = {t.slug: t.code for t in c.townships} if c else {}
+        problems.extend(check_villages(
+            [(o.ident, codes.get(o.source.township)) for o in outcomes
+             if o.source.county == cs.slug and o.ident is not None]))
     return Loaded(counties, outcomes, problems, jobs, county_jobs)
 
 

@@ -29,6 +29,7 @@ from generator.model.records import (
     WelfareRow,
     rows_of,
 )
+from generator.read import filenames
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.tables import read_table
@@ -38,10 +39,12 @@ from generator.read.validate import (
     FileContext,
     check_balances,
     check_date_order,
+    check_months,
     scrub,
     validate_mapping,
     validate_records,
     validate_table,
+    warn_duplicate_rows,
 )
 from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
 
@@ -87,6 +90,43 @@ class VillageResult:
     problems: tuple[Problem, ...]
     secrets: frozenset[str]  # full ID numbers found in the input (for the leak guard only)
     secret_sources: tuple[tuple[str, str], ...] = ()  # (ID, "path:line") for leak messages
+    ident: VillageIdent | None = None  # 名称 and 代码 with their lines (county-wide checks)
+
+
+@dataclass(frozen=True)
+class VillageIdent:
+    """A village's 名称 and 代码 and where village.yaml has them: two villages of a county
+    must not share either (a copied folder left unchanged)."""
+
+    rel: str  # data-relative path of village.yaml
+    name: str
+    code: str
+    name_line: int
+    code_line: int
+
+
+def check_villages(villages: list[tuple[VillageIdent, str | None]]) -> list[Problem]:
+    """County-wide: no two villages share a 代码, no two of one township a 名称 (a copied
+    folder left unchanged),
+    and a 代码 starts with its township's 9-digit 代码. ``villages``: (ident, township 代码)."""
+    out: list[Problem] = []
+    first_name: dict[str, VillageIdent] = {}
+    first_code: dict[str, VillageIdent] = {}
+    for ident, town_code in sorted(villages, key=lambda v: v[0].rel):
+        # the same name in two townships is common (王庄村): only within one township
+        township = ident.rel.rsplit("/", 2)[0]
+        other = first_name.setdefault(f"{township}/{ident.name}", ident)
+        if other is not ident:
+            out.append(Problem(ident.rel, ident.name_line, "名称",
+                               f"“{ident.name}”与 {other.rel} 的名称相同（复制文件夹后忘了修改？）"))
+        other = first_code.setdefault(ident.code, ident)
+        if other is not ident:
+            out.append(Problem(ident.rel, ident.code_line, "代码",
+                               f"{ident.code} 与 {other.rel} 的代码相同（复制文件夹后忘了修改？）"))
+        elif town_code and not ident.code.startswith(town_code):
+            out.append(Problem(ident.rel, ident.code_line, "代码",
+                               f"{ident.code} 不在本乡镇的代码 {town_code} 之下（村代码的前 9 位应为 {town_code}）"))
+    return out
 
 
 def _visible(p: Path) -> bool:
@@ -266,6 +306,33 @@ def _table_file(vdir: Path, rel: str, stem: str, col: Collector) -> Path | None:
     return None
 
 
+_KNOWN_NAMES = frozenset(
+    {*VILLAGE_YAML, *VILLAGE_DIRS, *(f"{stem}{suffix}" for stem in S.TABLES
+                                     for suffix in filenames.TABLE_SUFFIXES)})
+
+
+def _unknown_files(vdir: Path, rel: str, col: Collector) -> set[str]:
+    """Report the files of a village folder that will not be used: an error when the name
+    clearly means a known file (``Finance.csv``, ``finance (1).csv``, ``财务.xlsx``,
+    ``finance.xls``), else a warning. Returns the intended names found."""
+    names = sorted(p.name for p in vdir.iterdir() if _visible(p))
+    present = frozenset(names)
+    meant: set[str] = set()
+    for name in names:
+        if name in _KNOWN_NAMES:
+            continue
+        if name.lower() in VILLAGE_DIRS and (vdir / name).is_dir():
+            col.error(f"{rel}/{name}/", 0, "文件夹", f"文件夹名应为小写的 {name.lower()}，否则里面的文件不会发布")
+            continue
+        mis = filenames.village_file(name, present, frozenset(S.TABLES))
+        if mis is None or (vdir / name).is_dir():
+            col.warn(f"{rel}/{name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
+            continue
+        meant.add(mis.intended)
+        col.error(f"{rel}/{name}", 1, "文件", mis.message)
+    return meant
+
+
 def load_village(src: VillageSource) -> VillageResult:
     """Load and validate one village folder. Pure apart from reading its files."""
     col = Collector()
@@ -277,22 +344,15 @@ def load_village(src: VillageSource) -> VillageResult:
         col.error(f"{rel}/files/", 0, "文件夹", "files 不能是符号链接")
     ctx = FileContext(files_dir.resolve() if has_files else None, f"{rel}/files")
 
-    # unknown files
-    known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
-    for stem in S.TABLES:
-        known |= {f"{stem}.csv", f"{stem}.xlsx"}
-    for p in sorted(vdir.iterdir()):
-        if not _visible(p):
-            continue
-        if p.name not in known:
-            col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
+    meant = _unknown_files(vdir, rel, col)
 
     # village.yaml
     vrel = f"{rel}/village.yaml"
     info: dict[str, Any] | None = None
     ydata: Any = None
     if not (vdir / "village.yaml").is_file():
-        col.error(vrel, 1, "文件", "缺少 village.yaml（村居概况）")
+        if "village.yaml" not in meant:  # else the misnamed file's message says it all
+            col.error(vrel, 1, "文件", "缺少 village.yaml（村居概况）")
     else:
         ydata = read_yaml(vdir / "village.yaml", vrel, col)
         if ydata is not None:
@@ -324,6 +384,8 @@ def load_village(src: VillageSource) -> VillageResult:
         col.problems.extend(problems)
         if table is None:
             continue
+        if stem in ("finance", "welfare"):
+            warn_duplicate_rows(table, col)
         tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
         tables[stem] = validate_table(spec, table, col, tctx)
 
@@ -349,6 +411,9 @@ def load_village(src: VillageSource) -> VillageResult:
         check_balances(rows("balances"), f"{rel}/{table_paths['balances']}", col,
                        fin.rows if fin else None, fin.bad_lines if fin else frozenset(),
                        table_paths.get("finance", "finance.csv"))
+        if fin is not None:
+            check_months(rows("balances"), f"{rel}/{table_paths['balances']}", fin.rows,
+                         f"{rel}/{table_paths['finance']}", col)
 
     notices = _load_notices(vdir, rel, col, ctx)
 
@@ -370,8 +435,13 @@ def load_village(src: VillageSource) -> VillageResult:
     village = None
     if not col.has_errors and info is not None:
         village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
+    ident = None
+    if info and info.get("name") and info.get("code"):
+        lines = getattr(ydata, "key_lines", {})
+        ident = VillageIdent(vrel, info["name"], info["code"], lines.get("名称", 1),
+                             lines.get("代码", 1))
     return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets),
-                         tuple(sorted(col.secret_sources.items())))
+                         tuple(sorted(col.secret_sources.items())), ident)
 
 
 def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
@@ -384,7 +454,11 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
             continue
         nrel = f"{rel}/notices/{p.name}"
         if p.is_dir() or p.suffix != ".md":
-            col.warn(nrel, 1, "文件", "notices/ 中只应放 .md 公告文件，此文件不会发布")
+            wrong = None if p.is_dir() else filenames.notice_file(p.name)
+            if wrong is not None:
+                col.error(nrel, 1, "文件", wrong[1])
+            else:
+                col.warn(nrel, 1, "文件", "notices/ 中只应放 .md 公告文件，此文件不会发布")
             continue
         slug = p.stem
         if not SLUG.match(slug):

@@ -479,6 +479,9 @@ def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col:
             continue
         t = ledger.setdefault(m, {"收入": Decimal(0), "支出": Decimal(0)})
         t[v["kind"]] += v["amount"]
+    undated = [line for line, v in finance or () if v.get("date") is None]
+    # a ledger row whose date could not be read belongs to some month: totals may be off
+    blame = f"（可能是因为 {finance_path} 第 {undated[0]} 行的日期有误）" if undated else ""
     prev: tuple[str, Decimal | None] | None = None
     for line, v in rows:
         month = v.get("month")
@@ -500,10 +503,45 @@ def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col:
         if finance is not None and month in ledger and month not in tainted:
             t = ledger[month]
             if i is not None and i != t["收入"]:
-                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符")
+                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符{blame}")
             if e is not None and e != t["支出"]:
-                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符")
+                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符{blame}")
         prev = (month, c)
+
+
+def check_months(balances: tuple[tuple[int, dict[str, Any]], ...], path: str,
+                 finance: tuple[tuple[int, dict[str, Any]], ...], finance_path: str,
+                 col: Collector) -> None:
+    """Warnings for a month the ledger has but the balances lack, and for a balances month
+    with income or expense but no ledger row, inside the ledger's months."""
+    first_row: dict[str, int] = {}
+    for line, v in finance:
+        d = v.get("date")
+        if d is not None:
+            first_row.setdefault(f"{d.year:04d}-{d.month:02d}", line)
+    months = {v["month"]: line for line, v in balances if v.get("month")}
+    if not first_row or not months:
+        return
+    base = path.rsplit("/", 1)[-1]
+    for month, line in sorted(first_row.items(), key=lambda kv: kv[1]):
+        if month not in months:
+            col.warn(finance_path, line, "日期",
+                     f"{base} 中没有 {month} 的余额（本月的收支已公开，余额还没有填写？）")
+    lo, hi = min(first_row), max(first_row)
+    fname = finance_path.rsplit("/", 1)[-1]
+    for line, v in balances:
+        month = v.get("month")
+        if month and lo <= month <= hi and month not in first_row and (v.get("income") or v.get("expense")):
+            col.warn(path, line, "月份", f"本月有收入或支出，但 {fname} 中没有 {month} 的收支记录")
+
+
+def warn_duplicate_rows(table: Any, col: Collector) -> None:
+    """An identical row (every cell the same) entered twice: a warning naming both lines."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in table.rows:
+        first = seen.setdefault(row.values, row.line)
+        if first != row.line:
+            col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
 
 
 def _next_month(m: str) -> str:
