@@ -6,8 +6,8 @@ first sheet via python-calamine, with typed cells (dates stay dates, numbers sta
 numbers: ID and phone columns are the schema's business), after checking the zip is
 real and not a bomb.
 
-Header is row 1. Row locations are physical lines in the CSV (a quoted cell with
-newlines pushes later rows down) and sheet row numbers in the XLSX.
+Header is row 1. Row locations are the rows Excel shows: the record number in the CSV
+(a quoted cell with Alt+Enter line breaks is still one row) and the sheet row in the XLSX.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import logging
 import math
 import zipfile
@@ -50,6 +51,9 @@ MSG_BINARY = "不是文本表格文件（可能是二进制文件改了扩展名
 MSG_NOT_XLSX = "不是有效的 Excel .xlsx 文件"
 MSG_ZIP_BOMB = "Excel 文件解压后过大，疑似损坏或恶意文件"
 MSG_HEADER_ROW = "第 1 行应为表头"
+MSG_TITLE_ROW = "第 1 行是标题，请删除这一行，让表头在第 1 行"
+MSG_BLANK_FIRST_ROW = "第 1 行是空行，请删除这一行，让表头在第 1 行"
+MSG_SEPARATOR = "表头各列是用{name}分开的，请用逗号分隔：在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
 MSG_EXTRA_CELLS = "这一行的单元格比表头多"
 
 # Starts of common binary formats (zip/xlsx, old .xls, PDF, images, 7z, rar, gzip).
@@ -197,6 +201,26 @@ class _Builder:
         return Table(self.rel_path, self.header, 1, tuple(self.rows))
 
 
+def _first_row_problem(rel_path: str, line: int, cells: list[CellValue],
+                       below: list[CellValue] | None) -> Problem | None:
+    """One message for a table whose header is not on row 1: a blank row 1, a title row
+    (one filled cell, often merged across the columns, above a wider row), or a whole
+    header in one cell (semicolons or tabs instead of commas). ``below``: the next
+    non-blank row. None when row 1 can be the header."""
+    if line != 1:
+        return Problem(rel_path, 1, FIELD_HEADER, MSG_BLANK_FIRST_ROW)
+    filled = [v for v in cells if v != ""]
+    if len(filled) != 1:
+        return None
+    only = str(filled[0])
+    for sep, name in ((";", "分号"), ("\t", "Tab")):
+        if sep in only:
+            return Problem(rel_path, 1, FIELD_HEADER, MSG_SEPARATOR.format(name=name))
+    if below is not None and sum(v != "" for v in below) > 1:
+        return Problem(rel_path, 1, FIELD_HEADER, MSG_TITLE_ROW)
+    return None
+
+
 def _header_text(value: CellValue) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -295,14 +319,16 @@ def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
         for start, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
             yield start, list(map(strip, line.split(",")))
         return
-    prev = 0  # physical lines consumed so far; a record starts on prev + 1
+    # a record is one row in Excel however many lines its cells (Alt+Enter) span: its
+    # location is its record number (a blank line is a record too, as it is a row in Excel)
+    row = 0
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for record in reader:
-            start, prev = prev + 1, reader.line_num
-            yield start, list(map(strip, record))
+            row += 1
+            yield row, list(map(strip, record))
     except csv.Error as exc:
-        raise _CsvError(prev + 1, str(exc)) from None
+        raise _CsvError(row + 1, str(exc)) from None
 
 
 def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
@@ -322,8 +348,13 @@ def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, l
         for start, cells in records:
             if not any(cells):
                 continue  # blank line or only empty cells
-            if start != 1:
-                return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+            below = None
+            if start == 1 and sum(c != "" for c in cells) == 1:  # a title? look at the next row
+                below = next((c for _, c in records if any(c)), None)
+                records = itertools.chain([(2, below)] if below is not None else [], records)
+            problem = _first_row_problem(rel_path, start, cells, below)
+            if problem is not None:
+                return None, [problem]
             if not builder.set_header(cells):
                 return None, builder.problems
             break
@@ -420,8 +451,12 @@ def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
         return None, [_file_problem(rel_path, MSG_EMPTY)]
     builder = _Builder(rel_path, all_text=False)
     line, raw = first
-    if line != 1:
-        return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+    second = next(rows, None)
+    problem = _first_row_problem(rel_path, line, raw, second[1] if second else None)
+    if problem is not None:
+        return None, [problem]
+    if second is not None:
+        rows = itertools.chain([second], rows)
     if not builder.set_header(raw):
         return None, builder.problems
     for line, raw in rows:

@@ -7,6 +7,7 @@ instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import os
 import re
@@ -186,9 +187,9 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         if kind == S.MONTH:
             return parse_month(text)
         if kind == S.INT:
-            return parse_int(text, fld.lo, fld.hi)
+            return parse_int(strip_unit(text, fld), fld.lo, fld.hi)
         if kind == S.NUMBER:
-            return parse_number(text)
+            return parse_number(strip_unit(text, fld))
         if kind == S.IDNO:
             return _masked_id(parse_id(text), path, line, col)
         if kind == S.ENUM:
@@ -209,6 +210,17 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
     raise AssertionError(f"unknown field kind {kind}")
 
 
+def strip_unit(value: Any, fld: S.Field) -> Any:
+    """``298户`` → ``298`` when 户 is the field's own unit (``100%`` for a percentage)."""
+    if not isinstance(value, str) or not fld.unit:
+        return value
+    text = value.strip()
+    for unit in (fld.unit, *fld.unit_aliases):
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)].strip()
+    return value
+
+
 def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: Collector,
                      ctx: FileContext, *, what: str = "") -> dict[str, Any] | None:
     """Validate a YAML mapping against fields; returns attr → value (None if unusable)."""
@@ -224,7 +236,7 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
         ln = key_lines.get(key, start)
         fld = fields.get(key)
         if fld is None:
-            col.error(path, ln, str(key), f"未知的字段（可用的字段：{'、'.join(fields)}）")
+            col.error(path, ln, str(key), unknown_key_message(str(key), list(fields)))
             continue
         if fld.kind == S.RECORDS:
             out[fld.attr] = validate_records(fld.sub, raw, path, ln, fld.label, col, ctx)
@@ -239,6 +251,17 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
             else:
                 col.error(path, start, fld.label, "缺少必填字段")
     return out
+
+
+def unknown_key_message(key: str, labels: list[str]) -> str:
+    """An unknown YAML key; a full-width colon inside it (``户数：298``) gets its own hint."""
+    if key.startswith("\u3000"):
+        return "行首有中文全角空格，缩进请用英文半角空格"
+    if "：" in key:
+        return "请把中文冒号“：”改成英文冒号加空格（如“户数: 298”）"
+    if ":" in key:
+        return "冒号后面要加一个空格（如“户数: 298”）"
+    return unknown_message(key, labels, "字段")
 
 
 def validate_records(fields: tuple[S.Field, ...], raw: Any, path: str, line: int, label: str,
@@ -256,6 +279,66 @@ def validate_records(fields: tuple[S.Field, ...], raw: Any, path: str, line: int
         if values is not None:
             out.append((getattr(item, "line", ln), values))
     return out
+
+
+TITLE_ROW = "第 1 行是标题，请删除这一行，让表头在第 1 行"
+SERIAL = "序号"  # a leading numbering column clerks add: ignored
+_UNIT_HEADER = re.compile(r"^(.+?)[（(](.+)[)）]$")
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def header_label(fields: dict[str, S.Field], name: str) -> str | None:
+    """The schema label a header cell means: the label itself, written with spaces
+    (``摘 要``) or with the field's own unit (``金额（元）``, ``面积(亩)``); else None."""
+    if name in fields:
+        return name
+    name = _SPACES.sub("", name)
+    if name in fields:
+        return name
+    m = _UNIT_HEADER.match(name)
+    if m is not None:
+        fld = fields.get(m.group(1))
+        if fld is not None and fld.unit and m.group(2) in (fld.unit, *fld.unit_aliases):
+            return fld.label
+    return None
+
+
+def header_columns(fields: dict[str, S.Field], header: tuple[str, ...]
+                   ) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """(label → column index, [(index, name) of the columns no field takes]); a leading
+    序号 column is neither."""
+    column: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    for j, name in enumerate(header):
+        if j == 0 and name == SERIAL and SERIAL not in fields:
+            continue
+        label = header_label(fields, name)
+        if label is None or label in column:
+            unknown.append((j, name))
+        else:
+            column[label] = j
+    return column, unknown
+
+
+def near_label(name: str, labels: list[str]) -> list[str]:
+    """The label ``name`` most likely misspells (金頟 → 金额), as a list of at most one."""
+    return difflib.get_close_matches(_SPACES.sub("", name), labels, n=1, cutoff=0.5)
+
+
+def unknown_message(name: str, labels: list[str], what: str) -> str:
+    """"未知的列" with a did-you-mean for a near miss (金頟 → 金额) and the list of labels."""
+    near = near_label(name, labels)
+    hint = f"是不是“{near[0]}”？" if near else ""
+    kind = "列" if what == "列" else "字段"
+    return f"未知的{kind}（{hint}可用的{kind}：{'、'.join(labels)}）"
+
+
+def _title_row(fields: dict[str, S.Field], table: Any) -> bool:
+    """Row 1 holds no column name but the next row holds several: a title above the header."""
+    if not table.rows or any(header_label(fields, n) for n in table.header):
+        return False
+    below = [v for v in table.rows[0].values if isinstance(v, str)]
+    return sum(header_label(fields, v) is not None for v in below) >= 2
 
 
 @dataclass(frozen=True)
@@ -396,18 +479,26 @@ def validate_table(spec: S.FileSpec, table: Any, col: Collector,
     path = table.path
     fields = spec.by_label()
     header_line = getattr(table, "header_line", 1)
+    if _title_row(fields, table):
+        col.error(path, 1, "表头", TITLE_ROW)
+        return TableResult((), frozenset())
+    column, unknown = header_columns(fields, table.header)
+    meant: set[str] = set()  # labels a misspelt column was taken for: not "missing" too
+    for j, name in unknown:
+        other = next((lb for lb, k in column.items() if k != j and header_label(fields, name) == lb), None)
+        if other is not None:
+            col.error(path, header_line, name, f"与“{table.header[column[other]]}”是同一列，只能保留一个")
+        else:
+            meant.update(near_label(name, [lb for lb in fields if lb not in column]))
+            col.error(path, header_line, name, unknown_message(name, list(fields), "列"))
     usable: list[S.Field] = []
-    for name in table.header:
-        if name not in fields:
-            col.error(path, header_line, name, f"未知的列（可用的列：{'、'.join(fields)}）")
     for fld in spec.fields:
-        if fld.label in table.header:
+        if fld.label in column:
             usable.append(fld)
-        elif fld.required:
+        elif fld.required and fld.label not in meant:
             col.error(path, header_line, fld.label, "缺少必填列")
     rows = table.rows
     lines = [r.line for r in rows]
-    column = {name: j for j, name in enumerate(table.header)}
     columns: list[list[Any]] = []
     bad: set[int] = set()
     for fld in usable:
@@ -538,8 +629,9 @@ def check_months(balances: tuple[tuple[int, dict[str, Any]], ...], path: str,
 def warn_duplicate_rows(table: Any, col: Collector) -> None:
     """An identical row (every cell the same) entered twice: a warning naming both lines."""
     seen: dict[tuple[Any, ...], int] = {}
+    skip = 1 if table.header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
     for row in table.rows:
-        first = seen.setdefault(row.values, row.line)
+        first = seen.setdefault(row.values[skip:], row.line)
         if first != row.line:
             col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
 

@@ -142,6 +142,12 @@ def _negative_money(v: Value) -> BadValue:
     return BadValue(f'"{_show(v)}" 金额不能为负数')
 
 
+# (3,597.72) / （3,597.72）: how accounting software writes a negative amount
+_BRACKETED = re.compile(r"[(（]\s*(?:￥|¥)?\s*[\d,.]+\s*元?\s*[)）]")
+MSG_BRACKET_NEGATIVE = ("括号表示负数，金额不能为负数：金额不带括号填写；冲红（冲销）一笔账，"
+                        "请另记一笔相反类型的记录（如冲回支出记为收入），并在摘要里写明冲销哪一笔")
+
+
 def parse_money(v: Value) -> Decimal:
     """A 金额 in yuan, quantized to 2 places: ``1,234.50``, ``￥1234``, ``1234.50元``."""
     if _is_number(v):
@@ -164,6 +170,8 @@ def parse_money(v: Value) -> Decimal:
             text = text[:-1].strip()
         parsed = _parse_decimal_text(text)
         if parsed is None:
+            if _BRACKETED.fullmatch(text):
+                raise BadValue(f'"{_show(v)}" {MSG_BRACKET_NEGATIVE}')
             raise _not_money(v)
         d = parsed
         if sign and d != 0:
@@ -335,6 +343,10 @@ def _echo_id(text: str) -> str:
     return text
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}", re.ASCII)
+MSG_ID_EXCEL_NUMBER = "可能是 Excel 把身份证号存成了数字，末几位已丢失：请把该列设为“文本”后重新输入"
+
+
 def parse_id(v: Value) -> str:
     """A 身份证号, returned with an upper-case ``X``. Messages never echo it in full."""
     if _is_number(v):
@@ -343,10 +355,14 @@ def parse_id(v: Value) -> str:
         raise BadValue('"" 不是18位身份证号')
     text = _norm(v).lstrip("'")
     shown = _echo_id(text[:60])
+    if _SCIENTIFIC.fullmatch(text):  # a CSV saved from a column Excel made a number
+        raise BadValue(f'"{text[:30]}" {MSG_ID_EXCEL_NUMBER}')
     if not _ID_SHAPE.fullmatch(text):
         raise BadValue(f'"{shown}" 不是18位身份证号')
     text = text.upper()
     if not id_check_ok(text):
+        if text.endswith("000"):  # Excel keeps 15 significant digits: the rest become 0
+            raise BadValue(f'"{shown}" 身份证号校验位不正确，{MSG_ID_EXCEL_NUMBER}')
         raise BadValue(f'"{shown}" 身份证号校验位不正确')
     return text
 
