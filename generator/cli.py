@@ -29,11 +29,24 @@ _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--en
                "--max-deletes", "--port"}
 
 
+# --as-of (and SOURCE_DATE_EPOCH) outside these dates is a usage error, not an overflow later
+AS_OF_MIN = dt.date(1990, 1, 1)
+AS_OF_MAX = dt.date(2099, 12, 31)
+
+
+def _in_range(d: dt.date, shown: str) -> dt.date:
+    if not AS_OF_MIN <= d <= AS_OF_MAX:
+        raise argparse.ArgumentTypeError(
+            f"日期 {shown} 超出范围（应在 {AS_OF_MIN.isoformat()} 到 {AS_OF_MAX.isoformat()} 之间）")
+    return d
+
+
 def _date(s: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(s)
+        d = dt.date.fromisoformat(s)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期 {s!r} 应写成 YYYY-MM-DD") from None
+    return _in_range(d, s)
 
 
 def _positive(s: str) -> int:
@@ -108,9 +121,13 @@ def default_as_of() -> dt.date:
     sde = os.environ.get("SOURCE_DATE_EPOCH")
     if sde:
         try:
-            return dt.datetime.fromtimestamp(int(sde), dt.UTC).date()
+            d = dt.datetime.fromtimestamp(int(sde), dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={sde!r} 不是有效的时间戳") from None
+        try:
+            return _in_range(d, f"SOURCE_DATE_EPOCH={sde}（{d.isoformat()}）")
+        except argparse.ArgumentTypeError as e:
+            raise UsageError(str(e)) from None
     return dt.date.today()
 
 

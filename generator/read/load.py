@@ -34,6 +34,7 @@ from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.tables import read_table
 from generator.read.validate import (
+    MAX_SLUG,
     SLUG,
     Collector,
     FileContext,
@@ -137,6 +138,9 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     if not SLUG.match(name):
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
+        return False
+    if len(name) > MAX_SLUG:
+        col.error(rel, 0, "文件夹", f"文件夹名过长（{len(name)} 个字符），最多 {MAX_SLUG} 个字符")
         return False
     if reserved and name in RESERVED_SLUGS:
         col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
@@ -463,6 +467,9 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         slug = p.stem
         if not SLUG.match(slug):
             col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
+            continue
+        if len(slug) > MAX_SLUG:
+            col.error(nrel, 1, "文件", f"文件名过长（{len(slug)} 个字符），最多 {MAX_SLUG} 个字符（不含 .md）")
             continue
         text = read_text(p, nrel, col)
         if text is None:

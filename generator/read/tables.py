@@ -19,7 +19,9 @@ import io
 import itertools
 import logging
 import math
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,10 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# A sheet's grid (rows × columns from A1 to its farthest cell) is allocated whole by the
+# reader: above this many cells it must be mostly filled.
+MAX_XLSX_GRID = 5_000_000
+_GRID_SLACK = 4
 # Below this uncompressed total the ratio is not checked: a tiny, very regular
 # workbook compresses well and cannot hurt.
 _RATIO_CHECK_FROM = 5 * 1024 * 1024
@@ -51,6 +57,8 @@ MSG_BINARY = "不是文本表格文件（可能是二进制文件改了扩展名
 MSG_NOT_XLSX = "不是有效的 Excel .xlsx 文件"
 MSG_ZIP_BOMB = "Excel 文件解压后过大，疑似损坏或恶意文件"
 MSG_HEADER_ROW = "第 1 行应为表头"
+MSG_HUGE_RANGE = ("表格的使用范围过大（一直到单元格 {cell}），几乎都是空白：请在 Excel 里删除多余的空行和空列"
+                  "（或把有内容的部分复制到新表格）后重新保存")
 MSG_TITLE_ROW = "第 1 行是标题，请删除这一行，让表头在第 1 行"
 MSG_BLANK_FIRST_ROW = "第 1 行是空行，请删除这一行，让表头在第 1 行"
 MSG_SEPARATOR = "表头各列是用{name}分开的，请用逗号分隔：在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
@@ -410,6 +418,58 @@ def _check_zip(abs_path: Path) -> str | None:
     return None
 
 
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _sheet_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int, str]:
+    """(rows × columns of the grid a reader would allocate, cells present, its last cell)
+    of one sheet's XML, read in chunks: the declared <dimension> and the farthest cell."""
+    rows = cols = cells = 0
+    carry = b""
+    with archive.open(name) as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            buf = carry + chunk
+            cut = buf.rfind(b"<") if chunk else len(buf)  # complete tags only
+            part, carry = buf[:max(cut, 0)], buf[max(cut, 0):]
+            cells += len(_CELL_TAG.findall(part))
+            for m in (*_DIMENSION.finditer(part), *_CELL_REF.finditer(part)):
+                rows, cols = max(rows, int(m.group(2))), max(cols, _column_number(m.group(1)))
+            if not chunk:
+                break
+    return rows * cols, cells, f"{_column_letters(cols)}{rows}"
+
+
+def _check_extent(abs_path: Path) -> str | None:
+    """None when no sheet declares or uses a grid far larger than its cells (one cell at
+    XFD1048576 in a 2 KB file would make the reader allocate billions of cells)."""
+    with zipfile.ZipFile(abs_path) as archive:
+        sheets = [n for n in archive.namelist()
+                  if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        for name in sheets:
+            grid, cells, last = _sheet_extent(archive, name)
+            if grid > MAX_XLSX_GRID and grid > _GRID_SLACK * max(cells, 1):
+                return MSG_HUGE_RANGE.format(cell=last)
+    return None
+
+
 def _xlsx_value(value: object) -> CellValue:
     if isinstance(value, str):
         return value.strip()
@@ -430,6 +490,11 @@ def _xlsx_value(value: object) -> CellValue:
 
 def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
     problem = _check_zip(abs_path)
+    if problem is None:
+        try:
+            problem = _check_extent(abs_path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, zlib.error):
+            problem = MSG_NOT_XLSX
     if problem is not None:
         return None, [_file_problem(rel_path, problem)]
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
@@ -442,7 +507,9 @@ def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
             data = sheet.to_python(skip_empty_area=False)
         finally:
             workbook.close()
-    except Exception as exc:  # calamine raises its own error types for broken files
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and a Rust panic
         logger.debug("%s: calamine failed: %r", rel_path, exc)
         return None, [_file_problem(rel_path, MSG_NOT_XLSX)]
     rows = _xlsx_rows(data)

@@ -33,6 +33,11 @@ from generator.read.values import (
 log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
+# Names become file and folder names of the site, with suffixes added (.html, .tmp…) and
+# below deep folders: these limits keep every one under the file systems' 255 bytes per
+# name (and Windows' path length), so a long name is refused by check, not at write time.
+MAX_SLUG = 100
+MAX_FILE_NAME_BYTES = 200
 _PLAIN_MONEY = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # 2025/3/5, 2025.3.5, 2025-3-5, 2025年3月5日: what clerks and Excel's "text" dates look like
@@ -93,6 +98,9 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
     if (not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith(".")
             or os.path.isabs(name) or "\x00" in name):
         raise BadValue(f'"{name}" 不是 files/ 中的文件名（只写文件名，不能包含路径）')
+    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        raise BadValue(f"文件名过长（{len(name.encode('utf-8'))} 字节），最多 {MAX_FILE_NAME_BYTES} 字节"
+                       f"（约 {MAX_FILE_NAME_BYTES // 3} 个汉字），请把 files/ 中的文件改个短名字")
     if ctx.files_dir is None:
         raise BadValue(f"files/{name} 不存在（本村没有 files/ 文件夹）")
     p = ctx.files_dir / name
