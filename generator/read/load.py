@@ -32,6 +32,7 @@ from generator.model.records import (
 from generator.read import filenames
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
+from generator.read.mdlimits import markdown_too_complex
 from generator.read.tables import read_table
 from generator.read.validate import (
     MAX_SLUG,
@@ -243,6 +244,10 @@ def read_yaml(path: Path, rel: str, col: Collector, *, offset: int = 0,
 
 def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector) -> str:
     if not text:
+        return ""
+    complex_at = markdown_too_complex(text)
+    if complex_at is not None:
+        col.error(rel, line, label, complex_at[1])
         return ""
     if has_raw_html(text):
         col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
@@ -491,6 +496,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             col.error(nrel, lines.get("公示结束", 1), "公示结束",
                       f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
+        complex_at = markdown_too_complex(body)
+        if complex_at is not None:
+            col.error(nrel, body_line + complex_at[0] - 1, "正文", complex_at[1])
+            continue
         masked_lines = []
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):

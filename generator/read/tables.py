@@ -339,6 +339,20 @@ def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
         raise _CsvError(row + 1, str(exc)) from None
 
 
+def _streamed_records(abs_path: Path, encoding: str) -> Iterator[tuple[int, list[CellValue]]]:
+    """``_records`` read from the file as it goes (large files: never the whole text at once)."""
+    strip = str.strip
+    row = 0
+    with abs_path.open("r", encoding=encoding, newline="") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for record in reader:
+                row += 1
+                yield row, list(map(strip, record))
+        except csv.Error as exc:
+            raise _CsvError(row + 1, str(exc)) from None
+
+
 def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
     text = _decoded(abs_path, size)
     if text is None:
@@ -348,10 +362,11 @@ def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, l
             return None, [_file_problem(rel_path, problem)]
         if encoding == "gb18030":
             logger.debug("%s: read as GB18030", rel_path)
-        text = abs_path.read_bytes().decode(encoding)  # line ends kept as written
+        records = _streamed_records(abs_path, encoding)  # line ends kept as written
+    else:
+        records = _records(text)
     _ensure_field_limit()
     builder = _Builder(rel_path, all_text=True)
-    records = _records(text)
     try:
         for start, cells in records:
             if not any(cells):
