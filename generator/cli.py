@@ -16,6 +16,7 @@ from generator.errors import (
     EXIT_OK,
     EXIT_TOOL,
     EXIT_USAGE,
+    KNOCK_ON,
     DataErrors,
     Problem,
     ToolError,
@@ -170,6 +171,8 @@ def group_problems(problems: Sequence[Problem]) -> list[str]:
 def print_problems(problems: Sequence[Problem], *, quiet: bool = False,
                    every: bool = False) -> None:
     shown = [p for p in problems if not (p.warning and quiet)]
+    # root causes first: a message that blames another value comes after the others
+    shown.sort(key=lambda p: KNOCK_ON in p.message)
     for line in (map(str, shown) if every else group_problems(shown)):
         print(line, file=sys.stderr)
 

@@ -16,7 +16,6 @@ import re
 logger = logging.getLogger(__name__)
 
 MAX_LINES = 10_000
-MAX_BLOCKS = 5_000  # paragraphs, lists, tables … separated by blank lines
 MAX_HEADINGS = 300
 MAX_BACKSLASHES = 10_000
 MAX_BRACKETS = 2_000
@@ -31,7 +30,7 @@ _ADVICE = "请把内容拆成几个公告，或删去多余的符号"
 def markdown_too_complex(text: str) -> tuple[int, str] | None:
     """(line relative to ``text``, Chinese message) at the first limit ``text`` passes, or
     None when it is within every limit."""
-    headings = blocks = brackets = emphasis = backslashes = 0
+    headings = brackets = emphasis = backslashes = 0
     blank = True
     for number, line in enumerate(text.split("\n"), 1):
         if number > MAX_LINES:
@@ -39,10 +38,6 @@ def markdown_too_complex(text: str) -> tuple[int, str] | None:
         if not line.strip():
             blank = True
             continue
-        if blank:
-            blocks += 1
-            if blocks > MAX_BLOCKS:
-                return number, f"段落过多（超过 {MAX_BLOCKS} 段），{_ADVICE}"
         if not blank and _SETEXT.match(line) or _ATX.match(line):
             headings += 1
             if headings > MAX_HEADINGS:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.errors import BadValue, Problem
+from generator.errors import KNOCK_ON, BadValue, Problem
 from generator.read import schema as S
 from generator.read import values
 from generator.read.values import (
@@ -194,10 +194,8 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             return parse_date(text)
         if kind == S.MONTH:
             return parse_month(text)
-        if kind == S.INT:
-            return parse_int(strip_unit(text, fld), fld.lo, fld.hi)
-        if kind == S.NUMBER:
-            return parse_number(strip_unit(text, fld))
+        if kind in (S.INT, S.NUMBER):
+            return _unit_number(fld, text)
         if kind == S.IDNO:
             return _masked_id(parse_id(text), path, line, col)
         if kind == S.ENUM:
@@ -216,6 +214,22 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         col.error(path, line, fld.label, str(e))
         return None
     raise AssertionError(f"unknown field kind {kind}")
+
+
+_TRAILING_WORD = re.compile(r"\d\s*[^\d\s.,，．]+$")
+
+
+def _unit_number(fld: S.Field, value: Any) -> Any:
+    """An INT or NUMBER with the field's own unit allowed after it; a number followed by
+    another word (``298人`` for 户数) is refused with the unit the field takes."""
+    try:
+        if fld.kind == S.INT:
+            return parse_int(strip_unit(value, fld), fld.lo, fld.hi)
+        return parse_number(strip_unit(value, fld))
+    except BadValue as e:
+        if fld.unit and isinstance(value, str) and _TRAILING_WORD.search(value.strip()):
+            raise BadValue(f"{e}（{fld.label}的单位是“{fld.unit}”，只写数字，或数字后加“{fld.unit}”）") from None
+        raise
 
 
 def strip_unit(value: Any, fld: S.Field) -> Any:
@@ -244,7 +258,8 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
         ln = key_lines.get(key, start)
         fld = fields.get(key)
         if fld is None:
-            col.error(path, ln, str(key), unknown_key_message(str(key), list(fields)))
+            col.error(path, ln, str(key).strip("\u3000") or "YAML",
+                      unknown_key_message(str(key), list(fields)))
             continue
         if fld.kind == S.RECORDS:
             out[fld.attr] = validate_records(fld.sub, raw, path, ln, fld.label, col, ctx)
@@ -580,7 +595,7 @@ def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col:
         t[v["kind"]] += v["amount"]
     undated = [line for line, v in finance or () if v.get("date") is None]
     # a ledger row whose date could not be read belongs to some month: totals may be off
-    blame = f"（可能是因为 {finance_path} 第 {undated[0]} 行的日期有误）" if undated else ""
+    blame = f"（{KNOCK_ON} {finance_path} 第 {undated[0]} 行的日期有误）" if undated else ""
     prev: tuple[str, Decimal | None] | None = None
     for line, v in rows:
         month = v.get("month")
