@@ -13,13 +13,9 @@ from conftest import AS_OF, CASES
 
 from generator.errors import Problem
 from generator.read import schema as S
-from generator.read.filenames import intended_stem, notice_file, village_file
+from generator.read.filenames import intended_stem, notice_file, village_file, village_folder
 from generator.read.load import VillageSource, load_village
-from generator.read.mdlimits import (
-    MAX_BRACKETS,
-    MAX_HEADINGS,
-    markdown_too_complex,
-)
+from generator.read.mdlimits import MAX_BLOCK_HEADINGS, markdown_too_complex
 from generator.read.validate import header_label
 
 VP = "qinghe-xian/dongguan-zhen/liuzhuang-cun"
@@ -182,17 +178,24 @@ def test_large_csv_streams_with_the_same_rows(tmp_path: Path, monkeypatch: pytes
 
 def test_markdown_limits_are_located() -> None:
     assert markdown_too_complex("# 标题\n\n正文\n" * 10) is None
-    headings = "标题\n===\n" * (MAX_HEADINGS + 1)
+    headings = "标题\n===\n" * (MAX_BLOCK_HEADINGS + 1)
     line, message = markdown_too_complex(headings)  # type: ignore[misc]
-    assert line == 2 * MAX_HEADINGS + 2 and "标题行过多" in message
-    line, message = markdown_too_complex("正文\n" + "[a " * (MAX_BRACKETS + 1))  # type: ignore[misc]
+    assert line == 2 * MAX_BLOCK_HEADINGS + 2 and "标题行过多" in message
+    # the same headings in blocks of 100: fine up to the total
+    assert markdown_too_complex(("标题\n===\n" * 100 + "\n") * 30) is None
+    line, message = markdown_too_complex(("标题\n===\n" * 100 + "\n") * 31)  # type: ignore[misc]
+    assert line == 30 * 201 + 2 and "全文超过 3000 个" in message
+    line, message = markdown_too_complex("正文\n" + "[a " * 2001)  # type: ignore[misc]
     assert line == 2 and "方括号" in message
-    line, message = markdown_too_complex("\\" * 10_001)  # type: ignore[misc]
+    assert markdown_too_complex("[a](" * 100_000) is None  # closed brackets cost nothing
+    line, message = markdown_too_complex("\\" * 20_001)  # type: ignore[misc]
     assert line == 1 and "反斜杠" in message
-    line, message = markdown_too_complex("*a" * 10_001)  # type: ignore[misc]
+    line, message = markdown_too_complex("*a" * 5_001)  # type: ignore[misc]
     assert line == 1 and "* 和 _" in message
-    line, message = markdown_too_complex("段落\n\n" * 5_001)  # type: ignore[misc]
+    assert markdown_too_complex("*" * 200_000) is None  # one run of markers
+    line, message = markdown_too_complex("正文\n" * 10_001)  # type: ignore[misc]
     assert line == 10_001 and "超过 10000 行" in message
+    assert markdown_too_complex("正文\n\n" * 20_000) is None
 
 
 @pytest.mark.parametrize(("stem", "meant"), [
@@ -218,6 +221,12 @@ def test_village_file_names() -> None:
     mis = village_file("powers.yml", frozenset(), tables)
     assert mis is not None and mis.intended == "powers.yaml"
     assert village_file("照片.jpg", frozenset(), tables) is None
+    mis = village_file("finance.csv.csv", frozenset(), tables)
+    assert mis is not None and mis.intended == "finance.csv"
+    mis = village_file("Welfare.XLSX", frozenset(), tables)
+    assert mis is not None and mis.intended == "welfare.xlsx"
+    assert [village_folder(n) for n in ("Notices", "公告", "附件", "照片")] == [
+        "notices", "notices", "files", None]
     assert notice_file("a.md") is None
     assert notice_file("a.jpg") is None
     assert notice_file("a.md.txt") is not None and notice_file("a.md.txt")[0] == "a.md"  # type: ignore[index]

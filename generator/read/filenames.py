@@ -98,8 +98,10 @@ def village_file(name: str, present: frozenset[str], tables: frozenset[str]) -> 
     ``present`` are the names in the folder; ``tables`` the table stems (finance, …).
     """
     stem, suffix = _split(name)
-    if suffix == ".txt" and _split(stem)[1] in TABLE_SUFFIXES + YAML_SUFFIXES:
-        stem, suffix = _split(stem)  # finance.csv.txt
+    inner = _split(stem)[1]
+    if inner in TABLE_SUFFIXES + YAML_SUFFIXES + OLD_SHEET_SUFFIXES and (
+            suffix == ".txt" or suffix == inner):
+        stem, suffix = _split(stem)  # finance.csv.txt, finance.csv.csv (hidden extensions)
     known = tables | _YAML_STEMS
     target = intended_stem(stem, known)
     if target is None:
@@ -118,6 +120,19 @@ def village_file(name: str, present: frozenset[str], tables: frozenset[str]) -> 
     if intended in present:
         return Misnamed(name, intended, MSG_RENAME_BOTH.format(name=intended))
     return Misnamed(name, intended, MSG_RENAME.format(name=intended))
+
+
+# folders clerks name in their own words: the folder they mean
+_FOLDERS = {"notice": "notices", "公告": "notices", "公示": "notices", "公告公示": "notices",
+            "file": "files", "附件": "files"}
+
+
+def village_folder(name: str) -> str | None:
+    """The folder (notices, files) a folder of a village was meant to be, or None."""
+    lower = name.strip().lower()
+    if lower in ("notices", "files"):
+        return lower
+    return _FOLDERS.get(lower)
 
 
 def notice_file(name: str) -> tuple[str | None, str] | None:

@@ -330,8 +330,9 @@ def _unknown_files(vdir: Path, rel: str, col: Collector) -> set[str]:
     for name in names:
         if name in _KNOWN_NAMES:
             continue
-        if name.lower() in VILLAGE_DIRS and (vdir / name).is_dir():
-            col.error(f"{rel}/{name}/", 0, "文件夹", f"文件夹名应为小写的 {name.lower()}，否则里面的文件不会发布")
+        folder = filenames.village_folder(name) if (vdir / name).is_dir() else None
+        if folder is not None:
+            col.error(f"{rel}/{name}/", 0, "文件夹", f"文件夹名应为 {folder}，否则里面的文件不会发布")
             continue
         mis = filenames.village_file(name, present, frozenset(S.TABLES))
         if mis is None or (vdir / name).is_dir():

@@ -187,12 +187,14 @@ os.symlink("../../../county.yaml", link)
 
 # --- clerks' mistakes (issue 20 §1–§3, issue 17 §4) -------------------------------------
 def xlsx_bytes(rows, merge_title=False):
+    import datetime
     import io
 
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": datetime.datetime(2025, 1, 1)})  # same bytes every run
     ws = wb.add_worksheet()
     start = 0
     if merge_title:
@@ -266,9 +268,12 @@ _huge.write_bytes(xlsx_bytes([["日期", "类型", "科目", "摘要", "金额"]
 
 
 def _huge_workbook(path):
+    import datetime
+
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": datetime.datetime(2025, 1, 1)})
     ws = wb.add_worksheet()
     ws.write_row(0, 0, ["日期", "类型", "科目", "摘要", "金额"])
     ws.write_row(1, 0, ["2025-03-05", "收入", "补助收入", "转移支付", 1000])
