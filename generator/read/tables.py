@@ -218,13 +218,17 @@ def _first_row_problem(rel_path: str, line: int, cells: list[CellValue],
     if line != 1:
         return Problem(rel_path, 1, FIELD_HEADER, MSG_BLANK_FIRST_ROW)
     filled = [v for v in cells if v != ""]
-    if len(filled) != 1:
-        return None
-    only = str(filled[0])
-    for sep, name in ((";", "分号"), ("\t", "Tab")):
-        if sep in only:
-            return Problem(rel_path, 1, FIELD_HEADER, MSG_SEPARATOR.format(name=name))
-    if below is not None and sum(v != "" for v in below) > 1:
+    if len(filled) == 1:
+        only = str(filled[0])
+        for sep, name in ((";", "分号"), ("\t", "Tab")):
+            if sep in only:
+                return Problem(rel_path, 1, FIELD_HEADER, MSG_SEPARATOR.format(name=name))
+    width = len(cells)
+    while width and cells[width - 1] == "":
+        width -= 1
+    gaps = width > len(filled)  # an empty cell between filled ones: not a header
+    wider = sum(v != "" for v in below) if below is not None else 0
+    if len(filled) == 1 and wider > 1 or gaps and 2 * len(filled) <= wider:
         return Problem(rel_path, 1, FIELD_HEADER, MSG_TITLE_ROW)
     return None
 
@@ -372,9 +376,11 @@ def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, l
             if not any(cells):
                 continue  # blank line or only empty cells
             below = None
-            if start == 1 and sum(c != "" for c in cells) == 1:  # a title? look at the next row
-                below = next((c for _, c in records if any(c)), None)
-                records = itertools.chain([(2, below)] if below is not None else [], records)
+            if start == 1 and "" in cells:  # a title? look at the next row
+                found = next(((n, c) for n, c in records if any(c)), None)
+                if found is not None:
+                    below = found[1]
+                    records = itertools.chain([found], records)
             problem = _first_row_problem(rel_path, start, cells, below)
             if problem is not None:
                 return None, [problem]

@@ -227,6 +227,7 @@ case("title-row-csv", {f"{VP}/finance.csv": "刘庄村2025年3月财务收支明
 case("title-row-xlsx", {f"{VP}/finance.xlsx": xlsx_bytes(
     [["日期", "类型", "科目", "摘要", "金额"], ["2025-03-05", "收入", "补助收入", "转移支付", 1000]],
     merge_title="刘庄村2025年3月财务收支明细")})
+case("title-row-with-date", {f"{VP}/finance.csv": "刘庄村财务收支明细,,,2025年3月,\n" + FIN})
 case("blank-first-row", {f"{VP}/finance.csv": "\n" + FIN})
 case("semicolon-csv", {f"{VP}/finance.csv": FIN.replace(",", ";")})
 case("grouped-messages", {f"{VP}/finance.csv": "日期,类型,科目,摘要,金额\n"
