@@ -244,3 +244,14 @@ def test_header_with_unit(header: str, label: str | None) -> None:
 def test_area_header_with_its_unit() -> None:
     assert header_label(S.RESOURCES.by_label(), "面积（亩）") == "面积"
     assert header_label(S.RESOURCES.by_label(), "面积（平方米）") is None
+
+
+def test_header_with_another_unit_says_which_unit() -> None:
+    from generator.read.tables import Table
+    from generator.read.validate import Collector, FileContext, validate_table
+
+    col = Collector()
+    table = Table("f.csv", ("日期", "类型", "科目", "摘要", "金额（万元）"), 1, ())
+    validate_table(S.FINANCE, table, col, FileContext(None, ""))
+    assert col.problems == [Problem("f.csv", 1, "金额（万元）",
+                                    "金额的单位是“元”，请换算成元后把列名改为“金额”")]

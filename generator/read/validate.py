@@ -326,6 +326,13 @@ def header_label(fields: dict[str, S.Field], name: str) -> str | None:
     return None
 
 
+def _other_unit(fields: dict[str, S.Field], name: str) -> S.Field | None:
+    """The field a header names with a unit other than its own (``金额（万元）``), or None."""
+    m = _UNIT_HEADER.match(_SPACES.sub("", name))
+    fld = fields.get(m.group(1)) if m is not None else None
+    return fld if fld is not None and fld.unit else None
+
+
 def header_columns(fields: dict[str, S.Field], header: tuple[str, ...]
                    ) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """(label → column index, [(index, name) of the columns no field takes]); a leading
@@ -511,6 +518,10 @@ def validate_table(spec: S.FileSpec, table: Any, col: Collector,
         other = next((lb for lb, k in column.items() if k != j and header_label(fields, name) == lb), None)
         if other is not None:
             col.error(path, header_line, name, f"与“{table.header[column[other]]}”是同一列，只能保留一个")
+        elif (unit := _other_unit(fields, name)) is not None:
+            meant.add(unit.label)
+            col.error(path, header_line, name,
+                      f"{unit.label}的单位是“{unit.unit}”，请换算成{unit.unit}后把列名改为“{unit.label}”")
         else:
             meant.update(near_label(name, [lb for lb in fields if lb not in column]))
             col.error(path, header_line, name, unknown_message(name, list(fields), "列"))
