@@ -255,3 +255,18 @@ def test_header_with_another_unit_says_which_unit() -> None:
     validate_table(S.FINANCE, table, col, FileContext(None, ""))
     assert col.problems == [Problem("f.csv", 1, "金额（万元）",
                                     "金额的单位是“元”，请换算成元后把列名改为“金额”")]
+
+
+def test_sheet_extent_finds_the_farthest_cell_in_any_order(tmp_path: Path) -> None:
+    import zipfile
+
+    from generator.read.tables import _sheet_extent
+
+    xml = (b'<worksheet><dimension ref="A1:B2"/><sheetData>'
+           b'<row r="1"><c r="A1"/><c r="AB9"/></row><row r="3"><c r="ZZ3"/><c r="C120"/></row>'
+           b'</sheetData></worksheet>')
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as z:
+        assert _sheet_extent(z, "xl/worksheets/sheet1.xml") == (120 * 702, 4, "ZZ120")
