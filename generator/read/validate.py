@@ -363,6 +363,24 @@ def unknown_message(name: str, labels: list[str], what: str) -> str:
     return f"未知的{kind}（{hint}可用的{kind}：{'、'.join(labels)}）"
 
 
+_TOTAL_WORDS = frozenset(
+    w for word in ("合计", "总计", "小计", "累计", "本月合计", "本页合计", "本年累计", "本月小计")
+    for w in (word, " ".join(word), "\u3000".join(word)))
+TOTALS_ROW = "这一行是合计行，请删除这一行（网站会自动计算合计）"
+
+
+def _without_totals(rows: tuple[Any, ...], path: str, col: Collector) -> tuple[Any, ...]:
+    """The rows without the 合计/小计 rows clerks add at the end; each gets one message
+    instead of a message for every cell that is not what its column wants."""
+    totals = [r for r in rows if not _TOTAL_WORDS.isdisjoint(r.values)]
+    if not totals:
+        return rows
+    for r in totals:
+        col.error(path, r.line, "文件", TOTALS_ROW)
+    skip = {r.line for r in totals}
+    return tuple(r for r in rows if r.line not in skip)
+
+
 def _title_row(fields: dict[str, S.Field], table: Any) -> bool:
     """Row 1 holds no column name but the next row holds several: a title above the header."""
     if not table.rows or any(header_label(fields, n) for n in table.header):
@@ -532,13 +550,16 @@ def validate_table(spec: S.FileSpec, table: Any, col: Collector,
         elif fld.required and fld.label not in meant:
             col.error(path, header_line, fld.label, "缺少必填列")
     rows = table.rows
+    cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
+    if not all(_TOTAL_WORDS.isdisjoint(raws) for raws in cells.values()):  # rare: look closer
+        rows = _without_totals(rows, path, col)
+        cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
     lines = [r.line for r in rows]
     columns: list[list[Any]] = []
     bad: set[int] = set()
     for fld in usable:
         label = fld.label
-        j = column[label]
-        raws = [r.values[j] for r in rows]
+        raws = cells.pop(label)
         vals = _fast_column(fld, raws, ctx.mobiles)
         if fld.kind == S.IDNO:
             _fast_ids(raws, vals, lines, path, col)

@@ -265,6 +265,19 @@ def _check_year(v: Value, year: int) -> None:
         raise BadValue(f'"{_show(v)}" 年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间')
 
 
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def _excel_serial(v: Value) -> datetime.date | None:
+    """The date an Excel day number (``45721``, a date cell saved as a number) stands for,
+    when ``v`` is one between the years 1954 and 2119; else None."""
+    if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
+        v = int(v.strip())
+    if type(v) is not int or not 20_000 <= v <= 80_000:
+        return None
+    return _EXCEL_EPOCH + datetime.timedelta(days=v)
+
+
 def parse_date(v: Value) -> datetime.date:
     """A 日期: ``2025-03-05``, ``2025/3/5``, ``2025.3.5``, ``2025年3月5日``, Excel dates."""
     if isinstance(v, datetime.datetime):
@@ -275,6 +288,10 @@ def parse_date(v: Value) -> datetime.date:
         _check_year(v, v.year)
         return v
     bad = BadValue(f'"{_show(v)}" 不是有效日期（应写成 2025-03-05）')
+    serial = _excel_serial(v)
+    if serial is not None:
+        raise BadValue(f'"{_show(v)}" 像是 Excel 把日期存成了数字（{serial.isoformat()}？），'
+                       "请把该列设为“日期”格式，或写成 2025-03-05")
     if not isinstance(v, str):
         raise bad
     text = _norm(v)

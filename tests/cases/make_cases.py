@@ -253,6 +253,8 @@ case("id-truncated-csv", {
     f"{VP}/welfare.csv": "项目,姓名,身份证号,金额,发放日期\n低保,张三,419901199001011000,500.00,2025-03-05\n"})
 case("money-brackets", {f"{VP}/finance.csv": FIN.replace("200.50", '"（3,597.72）"')})
 case("value-wrong-unit", {f"{VP}/village.yaml": VILLAGE + "户数: 298人\n"})
+case("totals-row", {f"{VP}/finance.csv": FIN + "合计,,,,1200.50\n"})
+case("date-as-excel-number", {f"{VP}/finance.csv": FIN.replace("2025-03-20", "45736")})
 case("header-wrong-unit", {f"{VP}/finance.csv": FIN.replace("金额", "金额（万元）", 1)})
 case("privacy-days-huge", {f"{C}/county.yaml": COUNTY + "个人信息公示天数: 99999999999\n"})
 case("notice-slug-too-long", {f"{VP}/notices/{'a' * 120}.md": NOTE})
