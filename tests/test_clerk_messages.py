@@ -270,3 +270,18 @@ def test_sheet_extent_finds_the_farthest_cell_in_any_order(tmp_path: Path) -> No
         z.writestr("xl/worksheets/sheet1.xml", xml)
     with zipfile.ZipFile(path) as z:
         assert _sheet_extent(z, "xl/worksheets/sheet1.xml") == (120 * 702, 4, "ZZ120")
+
+
+def test_many_duplicate_rows_are_listed_five_then_counted() -> None:
+    from generator.read.tables import Row, Table
+    from generator.read.validate import Collector, warn_duplicate_rows
+
+    header = ("序号", "项目", "姓名", "金额", "发放日期")
+    rows = tuple(Row(n, (str(n), "低保", "张三", "500", "2025-03-05"), header) for n in range(2, 12))
+    col = Collector()
+    warn_duplicate_rows(Table("w.csv", header, 1, rows), col)
+    assert [str(p) for p in col.problems] == [
+        *(f"w.csv:{n}: 文件: 警告: 与第 2 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）"
+          for n in range(3, 8)),
+        "w.csv:8: 文件: 警告: 从这一行起还有 4 行与前面的某一行完全相同（只逐行列出了前 5 处）",
+    ]

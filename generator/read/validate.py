@@ -685,10 +685,24 @@ def warn_duplicate_rows(table: Any, col: Collector) -> None:
     """An identical row (every cell the same) entered twice: a warning naming both lines."""
     seen: dict[tuple[Any, ...], int] = {}
     skip = 1 if table.header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
+    shown = 0
+    more: list[int] = []  # past the first MAX_DUPLICATE_WARNINGS: one warning for the rest
     for row in table.rows:
         first = seen.setdefault(row.values[skip:], row.line)
-        if first != row.line:
-            col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
+        if first == row.line:
+            continue
+        if shown >= MAX_DUPLICATE_WARNINGS:
+            more.append(row.line)
+            continue
+        shown += 1
+        col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
+    if more:
+        col.warn(table.path, more[0], "文件",
+                 f"从这一行起还有 {len(more)} 行与前面的某一行完全相同（只逐行列出了前 {MAX_DUPLICATE_WARNINGS} 处）")
+
+
+MAX_DUPLICATE_WARNINGS = 5
+
 
 
 def _next_month(m: str) -> str:
