@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,9 +26,9 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy")
+COMMANDS = ("build", "check", "serve", "deploy", "audit", "new", "template")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
-               "--max-deletes", "--port"}
+               "--max-deletes", "--port", "--reference", "--name", "--code", "--type"}
 
 
 # --as-of (and SOURCE_DATE_EPOCH) outside these dates is a usage error, not an overflow later
@@ -96,6 +97,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="只检查数据，不生成网站")
     sp = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览，数据改动后自动重新生成")
     sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--verbose", action="store_true", help="显示每个网页请求的记录")
     dp = sub.add_parser("deploy", parents=[common], help="把生成好的网站发布到对象存储（S3 兼容）")
     dp.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
     dp.add_argument("--endpoint-url", default=None)
@@ -103,7 +105,57 @@ def make_parser() -> argparse.ArgumentParser:
     g = dp.add_mutually_exclusive_group()
     g.add_argument("--max-deletes", type=_nonneg, default=256)
     g.add_argument("--force", action="store_true")
+    _add_audit_parser(sub)
+    np_ = sub.add_parser("new", parents=[common], help="新建一个村的文件夹（village.yaml 已填好必填项）")
+    np_.add_argument("where", metavar="县/乡镇/村", help="例如 qinghe-xian/dongguan-zhen/liuzhuang-cun")
+    np_.add_argument("--name", required=True, metavar="名称", help="村（社区）名称，如 刘庄村")
+    np_.add_argument("--code", required=True, metavar="代码", help="12 位行政区划代码")
+    np_.add_argument("--type", choices=("村", "社区"), default=None,
+                     help="村 或 社区（默认按名称判断）")
+    tp = sub.add_parser("template", parents=[common],
+                        help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
+    tp.set_defaults(out=None)
     return p
+
+
+def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
+    """``audit``: the internal cross-check report (generator/audit/)."""
+    ap = sub.add_parser("audit", help="数据比对碰撞：把公开数据与参考资料比对，生成内部线索报告")
+    ap.add_argument("--data", type=Path, default=Path("villages"), help="数据文件夹（默认 villages/）")
+    ap.add_argument("--reference", type=Path, required=True, metavar="REFDIR",
+                    help="参考资料文件夹（死亡人员、财政供养人员、干部及亲属、企业登记、补助标准）")
+    ap.add_argument("--out", type=Path, required=True, metavar="REPORTS",
+                    help="报告文件夹（不能是网站文件夹，也不能在数据文件夹内）")
+    ap.add_argument("--county", action="append", default=[], metavar="SLUG", help="只比对这个县（可重复）")
+    ap.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                    help="报告上注明的比对日期（默认今天或 SOURCE_DATE_EPOCH）")
+    ap.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
+    ap.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    ap.add_argument("--quiet", action="store_true", help="只显示错误和结果")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from generator.audit.run import audit
+
+    try:
+        result = audit(args.data, args.reference, args.out, tuple(args.county),
+                       args.as_of or default_as_of(), jobs=args.jobs)
+    except DataErrors as e:
+        print_problems(e.problems)
+        errors = sum(not p.warning for p in e.problems)
+        print(f"数据或参考资料有 {errors} 处错误，请按上面的提示修改后重新运行。没有生成报告。",
+              file=sys.stderr)
+        return EXIT_DATA
+    print_problems(result.warnings, quiet=args.quiet)
+    for c in result.counties:
+        print(f"{c.name}（{c.slug}，{c.villages} 个村）：", file=sys.stderr)
+        for s in c.statuses:
+            print(f"  {s.rule}：{s.skipped if s.skipped else f'{s.count} 条'}", file=sys.stderr)
+        print(f"  共 {c.findings} 条线索 → {c.csv}、{c.html}", file=sys.stderr)
+    if result.data_warnings and not args.quiet:
+        print(f"数据有 {result.data_warnings} 处警告（运行 python build.py check 查看）。", file=sys.stderr)
+    print("比对报告是内部资料，含完整身份证号，请勿公开或上传到网站。", file=sys.stderr)
+    return EXIT_OK
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -198,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DATA
     except ToolError as e:
         if debug:
-            raise
+            _print_traceback()
         print(f"出错：{e}", file=sys.stderr)
         return EXIT_TOOL
     except KeyboardInterrupt:
@@ -208,15 +260,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(e.code or 0) if isinstance(e.code, int) else EXIT_USAGE
     except OSError as e:
         if debug:
-            raise
+            _print_traceback()
         print(f"出错：{e.strerror or e}（{e.filename or ''}）", file=sys.stderr)
         return EXIT_TOOL
     except Exception as e:  # noqa: BLE001 - no traceback for clerks
         if debug:
-            raise
+            _print_traceback()
         print(f"程序内部错误：{type(e).__name__}: {e}\n请加 --debug 重新运行，并把输出发给县里的技术人员。",
               file=sys.stderr)
         return EXIT_TOOL
+
+
+def _print_traceback() -> None:
+    """With --debug: the traceback of the error being handled (the exit code stays that of
+    the error), without credentials when a deploy was under way."""
+    text = traceback.format_exc()
+    deploy = sys.modules.get("generator.publish.deploy")
+    if deploy is not None:
+        text = deploy.redact(text)
+    print(text, file=sys.stderr, end="")
 
 
 class Progress:
@@ -241,13 +303,19 @@ class Progress:
             print(f"进度：{done}/{total} 个村，已用 {seconds:.1f} 秒", file=self.stream, flush=True)
 
 
+SERVE_LOCK_WAIT = 900.0  # seconds serve's rebuilds wait for another build
+
+
 def _options(args: argparse.Namespace):
     from generator.pipeline import Options
 
     as_of = args.as_of or default_as_of()
     return Options(data=args.data, out=args.out, counties=tuple(args.county), as_of=as_of,
                    jobs=args.jobs, use_cache=not args.no_cache,
-                   progress=None if args.quiet else Progress(sys.stderr))
+                   progress=None if args.quiet else Progress(sys.stderr),
+                   command=args.command or "build",
+                   # serve's rebuilds wait for a build started by hand to finish
+                   lock_wait=SERVE_LOCK_WAIT if args.command == "serve" else None)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -264,14 +332,36 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _build(args)
     if cmd == "serve":
         return _serve(args)
+    if cmd == "audit":
+        return _audit(args)
     if cmd == "deploy":
         from generator.publish.deploy import deploy
+        from generator.publish.lock import BuildLock
+        from generator.publish.write import recover
 
         if len(args.county) > 1:
             raise UsageError("deploy 一次只能指定一个 --county")
-        deploy(args.out, args.to, county=args.county[0] if args.county else None,
-               endpoint_url=args.endpoint_url, dry_run=args.dry_run,
-               max_deletes=args.max_deletes, force=args.force)
+        with BuildLock(args.out, "deploy"):  # no build swaps the site while it is uploaded
+            recover(args.out)  # a build that died while swapping: its old site is the site
+            deploy(args.out, args.to, county=args.county[0] if args.county else None,
+                   endpoint_url=args.endpoint_url, dry_run=args.dry_run,
+                   max_deletes=args.max_deletes, force=args.force)
+        return EXIT_OK
+    if cmd == "new":
+        from generator.clerk.scaffold import new_village
+
+        vdir = new_village(args.data, args.where, args.name, args.code, args.type)
+        print(f"已新建 {vdir}/village.yaml。请补充其中的内容，再运行 python build.py check 检查。",
+              file=sys.stderr)
+        return EXIT_OK
+    if cmd == "template":
+        from generator.clerk.workbook import write_templates
+
+        if args.out is None:
+            raise UsageError("请用 --out 指定模板放在哪个文件夹，例如 --out 模板")
+        files = write_templates(args.out)
+        print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
+              "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)
         return EXIT_OK
     raise UsageError(f"未知命令 {cmd}")
 
@@ -303,26 +393,66 @@ def _snapshot(paths: list[Path]) -> dict[str, float]:
     return out
 
 
+def error_banner(problems: Sequence[Problem], limit: int = 30) -> bytes:
+    """The banner ``serve`` puts at the top of every page while the latest rebuild has
+    errors: the page below stays the last good one, the banner says why it is not updated."""
+    import html
+
+    errors = [p for p in problems if not p.warning]
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in errors[:limit])
+    more = f"<p>……共 {len(errors)} 处错误，完整列表见命令行窗口。</p>" if len(errors) > limit else ""
+    return (f'<div class="hot" role="alert" id="serve-errors"><p><strong>数据有 {len(errors)} 处错误，'
+            f"下面仍是上一次成功生成的网站。</strong>改好后保存，预览会自动更新。</p>"
+            f"<ol>{items}</ol>{more}</div>").encode()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import functools
     import http.server
+    import re
     import threading
 
-    from generator.site.render import CONTENT, TEMPLATES
+    from generator.site import theme
+
+    state: dict[str, bytes] = {"banner": b""}
 
     def rebuild() -> None:
         try:
             _build(args)
+            state["banner"] = b""
         except DataErrors as e:
             print_problems(e.problems, every=args.every)
             print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
+            state["banner"] = error_banner(e.problems)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            banner = state["banner"]
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if not banner or path.suffix != ".html" or not path.is_file():
+                return super().do_GET()
+            body = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + banner, path.read_bytes(),
+                          count=1)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *a: object) -> None:  # noqa: A002
+            if args.verbose:
+                super().log_message(format, *a)
 
     rebuild()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    handler = functools.partial(Handler, directory=str(args.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)
-    watched = [args.data, TEMPLATES, CONTENT]
+    # the data folder holds the counties' theme folders (<county>/theme/) too
+    watched = [args.data, theme.TEMPLATES, theme.CONTENT]
     snap = _snapshot(watched)
     try:
         while True:

@@ -77,7 +77,7 @@ def test_units_accepted_show_on_the_pages(tmp_path: Path, cli) -> None:
 
 
 @pytest.mark.parametrize("case", [
-    "title-row-csv", "title-row-xlsx", "blank-first-row", "semicolon-csv", "misnamed-file-case",
+    "title-row-csv", "title-row-xlsx", "blank-first-row", "semicolon-csv", "file-name-case",
     "misnamed-file-copy", "misnamed-file-copy-cn", "misnamed-file-chinese", "misnamed-file-xls",
     "misnamed-village-yaml", "notice-md-txt", "notice-txt", "notice-docx", "xlsx-huge-range",
 ])

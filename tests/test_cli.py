@@ -179,9 +179,30 @@ def test_serve_builds_serves_and_rebuilds_on_change(minimal_data: Path, tmp_path
         while "刘家庄村" not in (fetch() or "") and time.monotonic() < deadline:
             time.sleep(0.5)
         assert "刘家庄村" in (fetch() or "")
+        assert 'id="serve-errors"' not in (fetch() or "")
+
+        # a broken edit: every page keeps the last good site and shows the errors on top
+        fin = minimal_data / "qinghe-xian/dongguan-zhen/liuzhuang-cun/finance.csv"
+        good = fin.read_bytes()
+        lines = good.decode("utf-8-sig").splitlines()
+        cells = lines[1].split(",")
+        lines[1] = ",".join(c if i != len(cells) - 1 else "1.2.3" for i, c in enumerate(cells))
+        fin.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while 'id="serve-errors"' not in (fetch() or "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        page = fetch() or ""
+        assert 'id="serve-errors"' in page and "finance.csv:2:" in page
+        assert "刘家庄村" in page  # the last good page, still usable
+        fin.write_bytes(good)
+        deadline = time.monotonic() + 60
+        while 'id="serve-errors"' in (fetch() or "x") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert 'id="serve-errors"' not in (fetch() or "x")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    assert "GET /" not in proc.stderr.read().decode("utf-8", "replace")  # no request log
 
 
 def test_progress_bar_on_a_terminal_lines_elsewhere() -> None:

@@ -27,6 +27,7 @@ from generator.errors import ToolError, UsageError
 from generator.publish import deploy as deploy_module
 from generator.publish.deploy import (
     LONG_CACHE,
+    MANIFEST_NAME,
     SHORT_CACHE,
     cache_control_for,
     content_type_for,
@@ -127,13 +128,16 @@ class Store:
     def to(self, prefix: str) -> str:
         return f"s3://{self.bucket}/{prefix}"
 
-    def objects(self, prefix: str = "") -> dict[str, bytes]:
+    def objects(self, prefix: str = "", *, manifests: bool = False) -> dict[str, bytes]:
+        """The site's objects (the deploy manifests only when asked)."""
         out: dict[str, bytes] = {}
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=prefix
         )
         for page in pages:
             for obj in page.get("Contents", []):
+                if obj["Key"].endswith(MANIFEST_NAME) and not manifests:
+                    continue
                 body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
                 out[obj["Key"]] = body
         return out
@@ -395,7 +399,9 @@ def test_header_fix_converges(store: Store, tmp_path: Path) -> None:
     deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
     key = "pub/xian-a/assets/style.3f9a1c2b.css"
     head = store.head(key)
-    # Same bytes and sha256, but an old deploy's wrong Cache-Control.
+    # Same bytes and sha256, but an old deploy's wrong Cache-Control, from a version that
+    # kept no manifest (a header changed by another tool is not seen in the listing).
+    store.client.delete_object(Bucket=store.bucket, Key=f"pub/{MANIFEST_NAME}")
     store.client.put_object(
         Bucket=store.bucket,
         Key=key,
@@ -471,6 +477,7 @@ def test_upload_order_assets_first_pages_deepest_first_homes_last(
     deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
 
     order = [key.removeprefix("pub/") for key in puts]
+    assert order.pop() == MANIFEST_NAME  # written when every object is in place
     assert sorted(order) == sorted(SITE)
     pos = {rel: i for i, rel in enumerate(order)}
     html = [rel for rel in order if rel.endswith(".html")]
@@ -568,7 +575,9 @@ def test_interrupted_deploy_converges_when_run_again(
 # ---------------------------------------------------------------- a real built site
 
 
-def test_built_county_deploys_and_redeploys_only_what_changed(store: Store, tmp_path: Path) -> None:
+def test_built_county_deploys_and_redeploys_only_what_changed(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The golden county, built by the generator, published; then one notice edited and
     another removed: the redeploy writes exactly the objects whose bytes changed and
     deletes the removed notice page."""
@@ -618,6 +627,184 @@ def test_built_county_deploys_and_redeploys_only_what_changed(store: Store, tmp_
     assert {k.removeprefix("ydt/") for k in remote} == set(after)
     assert remote[f"ydt/{village}/affairs/notices/2026-q3-dibao.html"] == \
         after[f"{village}/affairs/notices/2026-q3-dibao.html"]
+
+    # redeploying the unchanged site: the listing (1,000 keys a page) and the manifest only
+    requests = Requests(monkeypatch)
+    third = deploy(out, store.to("ydt"), county="qinghe-xian", endpoint_url=store.endpoint,
+                   echo=quiet)
+    assert third.uploaded == () and third.deleted == () and third.unchanged == len(after)
+    assert requests.take() == {"ListObjectsV2": -(-len(after) // 1000), "GetObject": 1}
     third = deploy(out, store.to("ydt"), county="qinghe-xian", endpoint_url=store.endpoint,
                    echo=quiet)
     assert third.uploaded == () and third.deleted == ()
+
+
+# ---------------------------------------------------------------- requests and the manifest
+
+
+class Requests:
+    """Counts the S3 operations a deploy sends, by a botocore event hook on its client."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.ops: dict[str, int] = {}
+        real_make_client = deploy_module._make_client
+
+        def counting_client(endpoint_url: str | None) -> Any:
+            client = real_make_client(endpoint_url)
+            client.meta.events.register("before-call.s3", self._count)
+            return client
+
+        monkeypatch.setattr(deploy_module, "_make_client", counting_client)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.ops[model.name] = self.ops.get(model.name, 0) + 1
+
+    def take(self) -> dict[str, int]:
+        ops, self.ops = self.ops, {}
+        return ops
+
+
+def test_unchanged_redeploy_makes_only_list_requests_and_reads_the_manifest(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    requests = Requests(monkeypatch)
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    first = requests.take()
+    assert first == {"ListObjectsV2": 1, "PutObject": len(SITE) + 1}  # + the manifest
+    assert f"pub/{MANIFEST_NAME}" in store.objects(manifests=True)
+
+    again = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert again.uploaded == () and again.unchanged == len(SITE)
+    assert requests.take() == {"ListObjectsV2": 1, "GetObject": 1}  # no HEAD per object
+
+    # one page edited, same size: found from the manifest, no HEAD either
+    (site / "xian-a/dongguan-zhen/index.html").write_text("<html>东关乡</html>", encoding="utf-8")
+    edited = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert edited.uploaded == ("pub/xian-a/dongguan-zhen/index.html",)
+    assert requests.take() == {"ListObjectsV2": 1, "GetObject": 1, "PutObject": 2}
+    assert deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet).uploaded == ()
+    assert requests.take() == {"ListObjectsV2": 1, "GetObject": 1}
+
+
+def test_without_a_manifest_objects_are_checked_once_by_head(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bucket deployed by a version without the manifest: one HEAD per object of equal
+    size the first time, none after."""
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    store.client.delete_object(Bucket=store.bucket, Key=f"pub/{MANIFEST_NAME}")
+    requests = Requests(monkeypatch)
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert result.uploaded == () and result.unchanged == len(SITE)
+    assert requests.take() == {"ListObjectsV2": 1, "HeadObject": len(SITE), "PutObject": 1}
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert requests.take() == {"ListObjectsV2": 1, "GetObject": 1}
+
+
+def test_an_object_changed_by_another_tool_is_checked_and_restored(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    key = "pub/xian-a/index.html"
+    original = SITE["xian-a/index.html"].encode()
+    tampered = original.replace(b"A", b"B")
+    assert len(tampered) == len(original) and tampered != original
+    store.client.put_object(Bucket=store.bucket, Key=key, Body=tampered, ContentType=HTML,
+                            CacheControl=SHORT_CACHE)
+    requests = Requests(monkeypatch)
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert result.uploaded == (key,)
+    assert requests.take()["HeadObject"] == 1  # only the object whose ETag moved
+    assert store.objects()[key] == original
+
+
+def test_a_header_rule_change_reaches_every_object_without_head(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    monkeypatch.setattr(deploy_module, "SHORT_CACHE", "public, max-age=60, must-revalidate")
+    requests = Requests(monkeypatch)
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    short = {f"pub/{rel}" for rel in SITE if cache_control_for(rel) != LONG_CACHE}
+    assert set(result.uploaded) == short and short
+    assert "HeadObject" not in requests.take()
+    assert store.head("pub/xian-a/index.html")["CacheControl"] == "public, max-age=60, must-revalidate"
+
+
+def test_a_county_manifest_below_the_prefix_is_never_deleted(store: Store, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    deploy(site, store.to("pub/xian-a"), county="xian-a", endpoint_url=store.endpoint, echo=quiet)
+    result = deploy(site, store.to("pub"), endpoint_url=store.endpoint, echo=quiet)
+    assert f"pub/xian-a/{MANIFEST_NAME}" not in result.deleted
+    keys = store.objects(manifests=True)
+    assert f"pub/xian-a/{MANIFEST_NAME}" in keys and f"pub/{MANIFEST_NAME}" in keys
+
+
+def test_manifest_bytes_are_reproducible() -> None:
+    from generator.publish.deploy import _Known, manifest_bytes
+
+    a = {"b.html": _Known("e1", 3, "", HTML, SHORT_CACHE), "a.css": _Known("e2", 4, "ab", "x", "y")}
+    assert manifest_bytes(a) == manifest_bytes(dict(reversed(list(a.items()))))
+
+
+# ---------------------------------------------------------------- secrets and the SDK
+
+
+def test_debug_output_never_shows_credentials(store: Store, tmp_path: Path) -> None:
+    """``deploy --debug`` through the command line (a real process, its real stderr): with a
+    session token, a wrong secret (a failure: exit 3, no traceback of secrets) and a right one,
+    and an endpoint URL with ``user:password@``."""
+    import os
+
+    site = make_site(tmp_path / "site")
+    token = "FQoGZXIvYXdzEXAMPLEsessionTOKEN0123456789abcdef"
+    password = "hunter2-endpoint-password"
+    host = store.endpoint.removeprefix("http://")
+    env = {**os.environ, "AWS_SESSION_TOKEN": token, "PYTHONIOENCODING": "utf-8"}
+    root = Path(__file__).resolve().parent.parent
+    for secret, code in ((SECRET, 0), ("wrong-secret-value-98765", 3)):
+        env["AWS_SECRET_ACCESS_KEY"] = secret
+        for endpoint in (store.endpoint, f"http://ydtuser:{password}@{host}"):
+            proc = subprocess.run(
+                [sys.executable, str(root / "build.py"), "deploy", "--debug", "--out", str(site),
+                 "--to", store.to("pub"), "--endpoint-url", endpoint],
+                env=env, capture_output=True, timeout=120, cwd=root)
+            output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+            assert proc.returncode in (code, 3), output
+            if secret == SECRET and "@" not in endpoint:
+                assert proc.returncode == 0, output
+            if secret != SECRET:
+                assert proc.returncode == 3, output
+            for leaked in (ACCESS, secret, token, password, "Signature=", "Credential="):
+                assert leaked not in output, (leaked, output[-3000:])
+            assert "DEBUG" in output  # --debug still shows the tool's own details
+
+
+def test_redact_removes_keys_tokens_and_url_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.publish.deploy import mask_url, redact
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY12345")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "abcdSECRETvalue")
+    text = redact("key AKIAEXAMPLEKEY12345 secret abcdSECRETvalue "
+                  "Authorization: AWS4-HMAC-SHA256 Credential=AKIA/x, Signature=deadbeef "
+                  "X-Amz-Security-Token: tok123 https://u:p4ss@oss.example.com/b")
+    for leaked in ("AKIAEXAMPLEKEY12345", "abcdSECRETvalue", "deadbeef", "tok123", "p4ss"):
+        assert leaked not in text
+    assert mask_url("https://u:p4ss@oss.example.com:9000/x") == "https://***:***@oss.example.com:9000/x"
+    assert mask_url("https://oss.example.com") == "https://oss.example.com"
+
+
+def test_deploy_without_boto3_asks_for_the_extra(cli, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path / "site")
+    for name in [m for m in sys.modules if m == "boto3" or m.startswith(("boto3.", "botocore"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 → ImportError
+    run = cli("deploy", "--out", site, "--to", "s3://ydt-site/pub")
+    assert run.code == 3
+    assert 'pip install "yidiantong[deploy]"' in run.err
+    assert "Traceback" not in run.err

@@ -51,7 +51,7 @@ def _outcome(slug: str, search_bytes: int):
 def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A township under the limit is one bundle named after it; above it, runs of neighbouring
     villages of equal count, so a village whose text grows changes only its own bundle."""
-    from generator import pipeline
+    from generator.search import shards as pipeline
 
     monkeypatch.setattr(pipeline, "SHARD_BYTES", 1000)
     small = [_outcome(f"v{i:02d}", 90) for i in range(10)]
@@ -128,3 +128,42 @@ def test_copies_split_as_the_query_is(text: str) -> None:
     assert split_words(text) == word.findall(_SEP.sub("", text).translate(narrow))
     chunks = [" ".join(word.findall(c.translate(narrow))) for c in text.split()]
     assert memo_copy(text) == "〖" + f" {GAP} ".join(chunks) + "〗"
+
+
+def _fragment_urls(site: Path) -> list[str]:
+    """The page URLs the built search bundles link their results to."""
+    import gzip
+    import json
+
+    urls = []
+    for frag in site.rglob("*.pf_fragment"):
+        data = gzip.decompress(frag.read_bytes())
+        data = data[data.index(b"{"):]  # after Pagefind's "pagefind_dcd" signature
+        urls.append(json.loads(data)["url"])
+    return urls
+
+
+def test_a_notice_slug_containing_index_links_to_its_own_page(cli, minimal_data: Path,
+                                                              tmp_path: Path) -> None:
+    village = minimal_data / "qinghe-xian" / "dongguan-zhen" / "liuzhuang-cun"
+    (village / "notices").mkdir()
+    (village / "notices" / "price-index.md").write_text(
+        "---\n标题: 农产品价格指数公示\n类别: 村务\n日期: 2026-11-20\n---\n本月价格指数如下。\n",
+        "utf-8")
+    out = tmp_path / "site"
+    assert cli("--data", minimal_data, "--out", out, "--as-of", "2026-12-01").code == 0
+    page = "dongguan-zhen/liuzhuang-cun/affairs/notices/price-index.html"
+    assert (out / "qinghe-xian" / page).is_file()
+    urls = _fragment_urls(out)
+    notice = [u for u in urls if "price" in u]
+    assert notice and all(u.endswith("/" + page) for u in notice), notice
+    assert any(u.endswith("/dongguan-zhen/liuzhuang-cun/") for u in urls), urls  # folders stay folders
+
+
+def test_doc_url_strips_only_a_whole_index_file_name() -> None:
+    assert index.doc_url("index.html") == "/"
+    assert index.doc_url("zhen/cun/index.html") == "/zhen/cun/"
+    assert index.doc_url("zhen/cun/affairs/notices/price-index.html") \
+        == "/zhen/cun/affairs/notices/price-index.html"
+    assert index.doc_url("zhen/cun/affairs/notices/index.html.html") \
+        == "/zhen/cun/affairs/notices/index.html.html"

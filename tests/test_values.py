@@ -451,3 +451,8 @@ def test_column_fast_paths_take_the_forms_clerks_write() -> None:
                          ["2025-03-05", "2025/3/5", "2025.3.5", "2025-3-5", "2025年3月5日",
                           dt.datetime(2025, 3, 5, 8, 0), dt.date(2025, 3, 5)], False)
     assert dates == [dt.date(2025, 3, 5)] * 7
+
+
+def test_excel_negative_zero_money_is_zero() -> None:
+    assert str(parse_money(-0.0)) == "0.00"
+    assert str(parse_money("-0")) == "0.00"

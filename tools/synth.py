@@ -1088,7 +1088,7 @@ def _date(text: str) -> dt.date:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="synth.py", description="生成合成测试数据（DATA-FORMAT.md 格式），用于性能与规模测试。")
+        prog="synth.py", description="生成合成测试数据（docs/data-format.md 格式），用于性能与规模测试。")
     p.add_argument("--out", type=Path, help="输出的数据文件夹（须不存在或为空）")
     p.add_argument("--counties", type=_positive, default=1, help="县数（默认 1；16 为种子规模）")
     p.add_argument("--townships", type=_positive, default=10, help="每县乡镇数（默认 10）")

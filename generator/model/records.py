@@ -263,6 +263,7 @@ class County:
     report_url: str | None = None
     privacy_days: int | None = None
     townships: tuple[Township, ...] = ()
+    major_amount: Decimal | None = None  # 重大事项金额 (the audit's 拆分支付 rule)
 
 
 def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:

@@ -1,11 +1,24 @@
 """Publish a built site to S3-compatible object storage (``build.py deploy``).
 
-Only what changed is uploaded: each local file is compared with the remote object
-by the SHA-256 kept in the object's ``x-amz-meta-sha256`` metadata (falling back to
-the MD5 ETag of single-part uploads), and by its Content-Type / Cache-Control, so a
-header fix converges too. Objects under the prefix that the site no longer has are
-deleted, but only after every upload, and never more than ``max_deletes`` without
-``force``.
+Only what changed is uploaded, and finding out costs only the listing: each deploy
+leaves a manifest in the bucket (``<prefix>/.ydt-manifest.json.gz``) with, for every
+object it wrote, the ETag the store gave it, its SHA-256 (when the ETag is not the MD5 of
+the bytes) and the Content-Type / Cache-Control it was sent with. An object whose listed
+ETag and size are still the ones in the manifest is compared with the local file from
+the manifest alone (MD5 or SHA-256, and the headers the rules give now, so a header fix
+converges too); any other object — put there by another tool or an older version, or
+changed since — is compared through a HEAD request (the SHA-256 kept in its
+``x-amz-meta-sha256`` metadata, else the MD5 ETag of single-part uploads, and its
+headers). An unchanged redeploy therefore makes only LIST requests and one GET.
+Objects under the prefix that the site no longer has are deleted, but only after every
+upload, and never more than ``max_deletes`` without ``force``. Changing an object's
+headers with another tool without changing its bytes is not noticed (the listing does
+not show headers): delete the manifest to have every object checked again.
+
+Credentials never reach the output, also with ``--debug``: the SDK's own debug logs
+(which print the access key id, the signature and the session token) stay quiet, every
+log line and error message passes through :func:`redact`, and an endpoint URL is shown
+without its ``user:password@``.
 
 The upload order keeps the live site consistent while a deploy runs: assets and
 search-index pieces first, then downloads and feeds, then Pagefind's entry files,
@@ -17,29 +30,20 @@ unreferenced new files behind, and running it again converges.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import json
 import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 from typing import Any
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    PartialCredentialsError,
-    ProfileNotFound,
-    ReadTimeoutError,
-)
+from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import ToolError, UsageError
 
@@ -49,6 +53,11 @@ WORKERS = 8
 CHUNK = 1024 * 1024
 DELETE_BATCH = 1000  # the S3 DeleteObjects limit
 SHA256_META = "sha256"  # stored as x-amz-meta-sha256
+MANIFEST_NAME = ".ydt-manifest.json.gz"  # at the top of the prefix; never a site file
+MANIFEST_VERSION = 1
+INSTALL_HINT = '请先安装：pip install "yidiantong[deploy]"'
+# The SDK's loggers: at DEBUG they print the access key id, signatures and the session token.
+SDK_LOGGERS = ("boto3", "botocore", "s3transfer", "urllib3")
 
 SHORT_CACHE = "public, max-age=300, must-revalidate"
 LONG_CACHE = "public, max-age=31536000, immutable"
@@ -146,12 +155,15 @@ class Upload:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a deploy will do; ``phases`` run one after another, in order."""
+    """What a deploy will do; ``phases`` run one after another, in order. ``known`` holds
+    the manifest entries of the objects that stay; ``previous`` those of the manifest read."""
 
     target: Target
     phases: tuple[tuple[Upload, ...], ...]
     deletions: tuple[str, ...]
     unchanged: int
+    known: tuple[tuple[str, _Known], ...] = ()
+    previous: tuple[tuple[str, _Known], ...] = ()
 
     @property
     def uploads(self) -> tuple[Upload, ...]:
@@ -177,6 +189,18 @@ class DeployResult:
 class _Remote:
     size: int
     etag: str
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the manifest says about an object this tool wrote: the ETag the store gave it
+    (``sha256`` is empty when that ETag was the MD5 of the bytes) and the headers sent."""
+
+    etag: str
+    size: int
+    sha256: str
+    content_type: str
+    cache_control: str
 
 
 # ---------------------------------------------------------------- pure rules
@@ -293,11 +317,104 @@ def _norm_header(value: str | None) -> str:
     return (value or "").replace(" ", "").lower()
 
 
+# ---------------------------------------------------------------- secrets
+
+
+def mask_url(url: str | None) -> str:
+    """``url`` as it may be shown: a ``user:password@`` in it becomes ``***:***@``."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1***:***@", url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc="***:***@" + host))
+
+
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]*@")
+_SECRET_FIELDS = re.compile(
+    r"(?i)((?:authorization|x-amz-security-token|x-amz-credential|x-amz-signature|"
+    r"aws_session_token|aws_secret_access_key|aws_access_key_id|credential|signature|"
+    r"security-token)['\"]?\s*[:=]\s*['\"]?)[^'\",\s&}]+")
+_known_secrets: set[str] = set()
+
+
+def _remember_secrets(*values: str | None) -> None:
+    _known_secrets.update(v for v in values if v and len(v) >= 4)
+
+
+def redact(text: str) -> str:
+    """``text`` without credentials: the access key id, secret and session token in use (and
+    those in the environment), ``Authorization``/signature/token fields, an URL's password."""
+    env = (os.environ.get(n) for n in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                       "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
+    for secret in sorted(_known_secrets | {v for v in env if v and len(v) >= 4}, key=len,
+                         reverse=True):
+        text = text.replace(secret, "***")
+    text = _USERINFO.sub(r"\1***:***@", text)
+    return _SECRET_FIELDS.sub(r"\1***", text)
+
+
+class _Redactor(logging.Filter):
+    """Applies :func:`redact` to a log record's message and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record: show its template only
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+@contextmanager
+def _guarded_logs() -> Iterator[None]:
+    """While deploying: the SDK loggers no lower than INFO, and every handler of the root
+    logger redacts what it writes."""
+    redactor = _Redactor()
+    handlers = list(logging.getLogger().handlers)
+    levels = {}
+    for name in SDK_LOGGERS:
+        sdk = logging.getLogger(name)
+        levels[name] = sdk.level
+        if sdk.getEffectiveLevel() < logging.INFO:
+            sdk.setLevel(logging.INFO)
+    for handler in handlers:
+        handler.addFilter(redactor)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(redactor)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
 # ---------------------------------------------------------------- storage
+
+
+def _sdk() -> tuple[ModuleType, ModuleType]:
+    """boto3 and botocore.exceptions, which only ``deploy`` needs (the ``deploy`` extra)."""
+    try:
+        import boto3
+        import botocore.exceptions
+    except ImportError as exc:
+        raise ToolError(f"发布到对象存储需要 boto3，当前环境没有安装。{INSTALL_HINT}") from exc
+    return boto3, botocore.exceptions
 
 
 def _make_client(endpoint_url: str | None) -> Any:
     """A boto3 S3 client that fails fast on an unreachable endpoint."""
+    boto3, _ = _sdk()
+    from botocore.config import Config
+
     config = Config(
         connect_timeout=5,
         read_timeout=60,
@@ -309,7 +426,15 @@ def _make_client(endpoint_url: str | None) -> Any:
         response_checksum_validation="when_required",
     )
     session = boto3.session.Session()
-    return session.client("s3", endpoint_url=endpoint_url, config=config)
+    client = session.client("s3", endpoint_url=endpoint_url, config=config)
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        _remember_secrets(parts.username, parts.password)
+    credentials = session.get_credentials()
+    if credentials is not None:
+        frozen = credentials.get_frozen_credentials()
+        _remember_secrets(frozen.access_key, frozen.secret_key, frozen.token)
+    return client
 
 
 _CREDENTIAL_HINT = (
@@ -331,12 +456,19 @@ _DENIED_CODES = frozenset(
 
 
 def _tool_error(exc: Exception, target: Target, endpoint_url: str | None) -> ToolError:
-    """Translate a boto3 failure into a plain Chinese ToolError."""
-    where = endpoint_url or "默认的 AWS 地址"
+    """Translate a boto3 failure into a plain Chinese ToolError (never with credentials)."""
+    _, exceptions = _sdk()
+    where = mask_url(endpoint_url) or "默认的 AWS 地址"
+    (NoCredentialsError, PartialCredentialsError, ProfileNotFound, EndpointConnectionError,
+     ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, ClientError, BotoCoreError) = (
+        exceptions.NoCredentialsError, exceptions.PartialCredentialsError,
+        exceptions.ProfileNotFound, exceptions.EndpointConnectionError,
+        exceptions.ConnectTimeoutError, exceptions.ReadTimeoutError,
+        exceptions.ConnectionClosedError, exceptions.ClientError, exceptions.BotoCoreError)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
         return ToolError(f"找不到对象存储的访问密钥。{_CREDENTIAL_HINT}")
     if isinstance(exc, ProfileNotFound):
-        return ToolError(f"AWS_PROFILE 指定的配置不存在：{exc}。{_CREDENTIAL_HINT}")
+        return ToolError(redact(f"AWS_PROFILE 指定的配置不存在：{exc}。{_CREDENTIAL_HINT}"))
     if isinstance(
         exc,
         EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError | ConnectionClosedError,
@@ -355,30 +487,76 @@ def _tool_error(exc: Exception, target: Target, endpoint_url: str | None) -> Too
                 f"存储桶 {target.bucket} 不存在：请先在对象存储的控制台创建它，或检查 --to 是否写错。"
             )
         message = error.get("Message", "") or str(exc)
-        return ToolError(f"对象存储 {where} 报错（{code}）：{message}")
+        return ToolError(redact(f"对象存储 {where} 报错（{code}）：{message}"))
     if isinstance(exc, BotoCoreError):
-        return ToolError(f"访问对象存储 {where} 失败：{exc}")
-    return ToolError(f"部署失败：{exc}")
+        return ToolError(redact(f"访问对象存储 {where} 失败：{exc}"))
+    return ToolError(redact(f"部署失败：{exc}"))
 
 
-def _list_remote(client: Any, target: Target) -> dict[str, _Remote]:
+def _is_manifest(key: str) -> bool:
+    """A deploy manifest: this target's or one of a deploy to a prefix below it."""
+    return key.rpartition("/")[2] == MANIFEST_NAME
+
+
+def _list_remote(client: Any, target: Target) -> tuple[dict[str, _Remote], bool]:
+    """The objects under the prefix (manifests aside), and whether this target's manifest
+    is there."""
     remote: dict[str, _Remote] = {}
+    manifest_key, has_manifest = target.key(MANIFEST_NAME), False
     paginator = client.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=target.bucket, Prefix=target.list_prefix):
         for obj in page.get("Contents", []):
             key = obj["Key"]
             if key.endswith("/"):
                 continue  # a "folder" marker, not a file
+            if _is_manifest(key):
+                has_manifest = has_manifest or key == manifest_key
+                continue
             remote[key] = _Remote(
                 size=int(obj.get("Size", 0)), etag=str(obj.get("ETag", "")).strip('"')
             )
-    return remote
+    return remote, has_manifest
+
+
+def _read_manifest(client: Any, target: Target) -> dict[str, _Known]:
+    """The manifest's entries by relative path ({} when unreadable)."""
+    raw = client.get_object(Bucket=target.bucket, Key=target.key(MANIFEST_NAME))["Body"].read()
+    try:
+        data = json.loads(gzip.decompress(raw))
+        if data.get("version") != MANIFEST_VERSION:
+            raise ValueError(f"version {data.get('version')!r}")
+        headers = [tuple(h) for h in data["headers"]]
+        known = {rel: _Known(etag, int(size), sha, *headers[h])
+                 for rel, (etag, size, h, sha) in data["objects"].items()}
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError) as exc:
+        logger.warning("%s: 部署清单无法读取（%s），逐个核对对象", target.key(MANIFEST_NAME), exc)
+        return {}
+    return known
+
+
+def manifest_bytes(entries: dict[str, _Known]) -> bytes:
+    """The manifest for ``entries``: gzip'd JSON, the same bytes for the same entries."""
+    headers = sorted({(k.content_type, k.cache_control) for k in entries.values()})
+    index = {h: i for i, h in enumerate(headers)}
+    objects = {rel: [k.etag, k.size, index[(k.content_type, k.cache_control)], k.sha256]
+               for rel, k in sorted(entries.items())}
+    text = json.dumps({"version": MANIFEST_VERSION, "headers": [list(h) for h in headers],
+                       "objects": objects}, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), 6, mtime=0)
+
+
+def _known(upload: Upload, etag: str) -> _Known:
+    """The manifest entry for ``upload`` stored under ``etag``."""
+    return _Known(etag, upload.size, "" if etag.lower() == upload.md5 else upload.sha256,
+                  upload.content_type, upload.cache_control)
 
 
 def _compare(
-    client: Any, target: Target, rel: str, path: Path, remote: _Remote | None
-) -> Upload | None:
-    """The upload needed for one file, or None if the remote object is already right."""
+    client: Any, target: Target, rel: str, path: Path, remote: _Remote | None,
+    known: _Known | None = None,
+) -> tuple[Upload | None, _Known | None]:
+    """The upload needed for one file (None if the remote object is already right), and
+    the manifest entry of an object that is right."""
     sha, md5, size = _hash_file(path)
     key = target.key(rel)
     upload = Upload(
@@ -393,14 +571,23 @@ def _compare(
         reason="new",
     )
     if remote is None:
-        return upload
+        return upload, None
     if remote.size != size:
-        return _with_reason(upload, "changed")
+        return _with_reason(upload, "changed"), None
+    if known is not None and known.etag == remote.etag and known.size == size:
+        # the object this tool wrote (the store gives a new ETag to any other write)
+        same = known.etag.lower() == md5 if not known.sha256 else known.sha256 == sha
+        if not same:
+            return _with_reason(upload, "changed"), None
+        if (known.content_type, known.cache_control) != (upload.content_type,
+                                                         upload.cache_control):
+            return _with_reason(upload, "headers"), None
+        return None, known
     try:
         head = client.head_object(Bucket=target.bucket, Key=key)
-    except ClientError as exc:
+    except _sdk()[1].ClientError as exc:
         if str(exc.response.get("Error", {}).get("Code")) in ("404", "NoSuchKey", "NotFound"):
-            return upload  # deleted since we listed it
+            return upload, None  # deleted since we listed it
         raise
     meta = {k.lower(): v for k, v in (head.get("Metadata") or {}).items()}
     etag = str(head.get("ETag", "")).strip('"')
@@ -409,22 +596,25 @@ def _compare(
     else:
         same = "-" not in etag and etag.lower() == md5
     if not same:
-        return _with_reason(upload, "changed")
+        return _with_reason(upload, "changed"), None
     headers_ok = (
         _norm_header(head.get("ContentType")) == _norm_header(upload.content_type)
         and _norm_header(head.get("CacheControl")) == _norm_header(upload.cache_control)
         and not head.get("ContentEncoding")
     )
-    return None if headers_ok else _with_reason(upload, "headers")
+    if not headers_ok:
+        return _with_reason(upload, "headers"), None
+    return None, _known(upload, remote.etag)
 
 
 def _with_reason(upload: Upload, reason: str) -> Upload:
     return Upload(**{**upload.__dict__, "reason": reason})
 
 
-def _put(client: Any, bucket: str, upload: Upload) -> None:
+def _put(client: Any, bucket: str, upload: Upload) -> str:
+    """Upload one file; the ETag the store gave it."""
     with upload.path.open("rb") as body:
-        client.put_object(
+        response = client.put_object(
             Bucket=bucket,
             Key=upload.key,
             Body=body,
@@ -435,6 +625,7 @@ def _put(client: Any, bucket: str, upload: Upload) -> None:
             Metadata={SHA256_META: upload.sha256},
         )
     logger.debug("uploaded %s (%s)", upload.key, upload.reason)
+    return str((response or {}).get("ETag", "")).strip('"')
 
 
 def _delete(client: Any, bucket: str, keys: tuple[str, ...]) -> None:
@@ -482,18 +673,22 @@ def _group_phases(uploads: Iterable[Upload], *, whole_site: bool) -> tuple[tuple
 
 def plan_deploy(client: Any, root: Path, target: Target, *, whole_site: bool) -> Plan:
     """Compare ``root`` with the objects under ``target`` (reads only)."""
-    remote = _list_remote(client, target)
-    local = list(_walk(root))
+    remote, has_manifest = _list_remote(client, target)
+    known = _read_manifest(client, target) if has_manifest else {}
+    local = [(rel, path) for rel, path in _walk(root) if not _is_manifest(rel)]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         results = list(
             pool.map(
                 lambda item: _compare(
-                    client, target, item[0], item[1], remote.get(target.key(item[0]))
+                    client, target, item[0], item[1], remote.get(target.key(item[0])),
+                    known.get(item[0]),
                 ),
                 local,
             )
         )
-    uploads = [u for u in results if u is not None]
+    uploads = [u for u, _ in results if u is not None]
+    staying = tuple((rel, k) for (rel, _), (_, k) in zip(local, results, strict=True)
+                    if k is not None)
     local_keys = {target.key(rel) for rel, _ in local}
     deletions = tuple(sorted(set(remote) - local_keys))
     return Plan(
@@ -501,6 +696,8 @@ def plan_deploy(client: Any, root: Path, target: Target, *, whole_site: bool) ->
         phases=_group_phases(uploads, whole_site=whole_site),
         deletions=deletions,
         unchanged=len(results) - len(uploads),
+        known=staying,
+        previous=tuple(sorted(known.items())),
     )
 
 
@@ -542,11 +739,26 @@ def deploy(
     root = _resolve_root(Path(out), county)
     if max_deletes < 0:
         raise UsageError("--max-deletes 不能是负数。")
-    whole_site = county is None
+    _, exceptions = _sdk()
+    with _guarded_logs():
+        return _deploy(root, target, exceptions, whole_site=county is None,
+                       endpoint_url=endpoint_url, dry_run=dry_run, max_deletes=max_deletes,
+                       force=force, echo=echo)
+
+
+def _deploy(root: Path, target: Target, exceptions: ModuleType, *, whole_site: bool,
+            endpoint_url: str | None, dry_run: bool, max_deletes: int, force: bool,
+            echo: Callable[[str], None]) -> DeployResult:
+    sdk_errors = (exceptions.BotoCoreError, exceptions.ClientError)
     try:
         client = _make_client(endpoint_url)
+    except ValueError as exc:  # botocore: "Invalid endpoint: …"
+        raise UsageError(f"--endpoint-url “{mask_url(endpoint_url)}” 不是有效的网址。") from exc
+    except sdk_errors as exc:
+        raise _tool_error(exc, target, endpoint_url) from exc
+    try:
         plan = plan_deploy(client, root, target, whole_site=whole_site)
-    except (BotoCoreError, ClientError) as exc:
+    except sdk_errors as exc:
         raise _tool_error(exc, target, endpoint_url) from exc
     except OSError as exc:
         raise ToolError(f"读取 {root} 里的文件失败：{exc}") from exc
@@ -569,14 +781,21 @@ def deploy(
         raise ToolError(_too_many_deletes(plan, max_deletes))
 
     echo(f"部署 {root} → {target}：{_summary(plan)}")
+    known = dict(plan.known)
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             for phase in plan.phases:
                 # list() waits for the whole phase before the next one starts.
-                list(pool.map(lambda u: _put(client, target.bucket, u), phase))
+                etags = list(pool.map(lambda u: _put(client, target.bucket, u), phase))
+                known.update((u.rel, _known(u, etag)) for u, etag in zip(phase, etags, strict=True)
+                             if etag)  # no ETag given: checked by a HEAD next time
         if plan.deletions:
             _delete(client, target.bucket, plan.deletions)
-    except (BotoCoreError, ClientError) as exc:
+        if known != dict(plan.previous):
+            client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST_NAME),
+                              Body=manifest_bytes(known), ContentType="application/gzip",
+                              CacheControl="no-store")
+    except sdk_errors as exc:
         err = _tool_error(exc, target, endpoint_url)
         raise ToolError(f"{err} 部署中断，线上网站仍可访问；问题解决后重新运行即可补全。") from exc
     except OSError as exc:

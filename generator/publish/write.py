@@ -2,7 +2,11 @@
 
 The output folder is only ever the complete old site or the complete new one:
 the build writes into ``.<out>.staging-<pid>`` beside it and exchanges the two
-folders with one ``renameat2(RENAME_EXCHANGE)`` call.
+folders with one ``renameat2(RENAME_EXCHANGE)`` call (``renamex_np(RENAME_SWAP)`` on macOS).
+Where there is none (Windows, some network file systems) two renames do it: the old site first becomes
+``.<out>.previous``, and a build that died between the renames is repaired by the next
+one (``recover``), which puts the old site back. Builds on one output never overlap
+(``generator.publish.lock``), so whatever staging folder a build finds is a dead one's.
 """
 
 from __future__ import annotations
@@ -12,22 +16,25 @@ import ctypes.util
 import logging
 import os
 import shutil
-import subprocess
+import sys
 import time
 from pathlib import Path
 
+from generator import compat
 from generator.errors import ToolError
 
 log = logging.getLogger(__name__)
 
 _AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
+_RENAME_EXCHANGE = 2  # Linux renameat2
+_RENAME_SWAP = 2  # macOS renamex_np
 
 
 def write_bytes(path: Path | str, data: bytes) -> None:
     """Create (or truncate) ``path`` and write ``data``: plain system calls, a third of the
-    cost of Python's buffered ``open()`` for the tens of thousands of small files a county has."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    cost of Python's buffered ``open()`` for the tens of thousands of small files a county
+    has; binary on Windows too (``compat.write_flags``)."""
+    fd = os.open(path, compat.write_flags(), 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -84,42 +91,75 @@ def staging_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.staging-{os.getpid()}"
 
 
-def clean_stale(out: Path) -> None:
-    """Remove staging/old folders left by builds that were killed."""
+def previous_dir(out: Path) -> Path:
+    """Where the two-rename swap keeps the old site between its two renames."""
     out = out.absolute()
-    if not out.parent.is_dir():
-        return
-    for p in out.parent.glob(f".{out.name}.staging-*"):
-        pid = p.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-            continue
-        shutil.rmtree(p, ignore_errors=True)
-    for p in out.parent.glob(f".{out.name}.trash-*"):
-        subprocess.Popen(["rm", "-rf", "--", str(p)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    return out.parent / f".{out.name}.previous"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def recover(out: Path) -> bool:
+    """Repair what a build that died in the two-rename swap left: the old site is put back
+    where it was (a build that died after both renames left a complete site; its aside
+    copy is deleted). Call it holding the build lock. Returns whether the site was restored."""
+    out = out.absolute()
+    prev = previous_dir(out)
+    if not prev.is_dir():
         return False
-    except PermissionError:
-        return True
+    if out.exists() or out.is_symlink():
+        compat.remove_detached(_trash_name(prev))
+        return False
+    os.rename(prev, out)
+    log.warning("restored %s from %s (a build died while swapping it)", out, prev.name)
     return True
 
 
+def clean_stale(out: Path) -> None:
+    """Repair a swap that a killed build left half done, and remove the staging and old
+    folders builds left. Only call it holding the build lock: no other build is running
+    on ``out``, so every staging folder beside it is a dead build's."""
+    out = out.absolute()
+    if not out.parent.is_dir():
+        return
+    recover(out)
+    for p in out.parent.glob(f".{out.name}.staging-*"):
+        if p.name != staging_dir(out).name:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in out.parent.glob(f".{out.name}.trash-*"):
+        compat.remove_detached(p)
+
+
 def _exchange(a: Path, b: Path) -> bool:
+    if compat.portable("rename"):
+        return False
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+    except OSError:
+        return False
+    if sys.platform == "darwin":  # macOS 10.12+: renamex_np(RENAME_SWAP) does the same
+        swap = getattr(libc, "renamex_np", None)
+        return swap is not None and swap(os.fsencode(a), os.fsencode(b), _RENAME_SWAP) == 0
     fn = getattr(libc, "renameat2", None)
     if fn is None:
         return False
     rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return rc == 0
+
+
+def _rename(src: Path, dst: Path) -> None:
+    """``os.rename``; on Windows retried for a few seconds while another program (a virus
+    scanner, the search indexer, a preview) still has a file of the folder open."""
+    tries = 15 if compat.WINDOWS else 1
+    for i in range(tries):
+        try:
+            os.rename(src, dst)
+            return
+        except PermissionError:
+            if i == tries - 1:
+                raise
+            time.sleep(0.2)
 
 
 def swap_in(staging: Path, out: Path) -> None:
@@ -134,20 +174,36 @@ def swap_in(staging: Path, out: Path) -> None:
     if _exchange(staging, out):
         _remove_later(staging)  # now holds the old site
         return
-    # Fallback (no renameat2): two renames; a crash between them leaves the old site in .old
-    old = out.parent / f".{out.name}.staging-{os.getpid()}-old"
-    os.rename(out, old)
-    os.rename(staging, out)
-    _remove_later(old)
+    # Fallback: two renames. Between them the old site is .<out>.previous, which the next
+    # build (recover) renames back if this one dies there.
+    prev = previous_dir(out)
+    if prev.exists():  # recover() ran at the start, under the lock: nothing should be here
+        shutil.rmtree(prev)
+    try:
+        _rename(out, prev)
+    except OSError as e:
+        raise ToolError(f"无法替换输出文件夹 {out}：{e.strerror}（是否有程序正打开其中的文件？）") from e
+    compat.crash_point("swap")
+    try:
+        _rename(staging, out)
+    except OSError as e:
+        _rename(prev, out)  # put the old site back
+        raise ToolError(f"无法替换输出文件夹 {out}：{e.strerror}（是否有程序正打开其中的文件？）") from e
+    _remove_later(prev)
+
+
+def _trash_name(path: Path) -> Path:
+    """``path`` renamed to a ``.<out>.trash-…`` name (which ``clean_stale`` removes), or
+    ``path`` itself when the rename fails."""
+    base = path.name.split(".staging-")[0].removesuffix(".previous")
+    trash = path.with_name(f"{base}.trash-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.rename(path, trash)
+    except OSError:
+        return path
+    return trash
 
 
 def _remove_later(path: Path) -> None:
     """Delete a finished-with folder without making the build wait for it."""
-    trash = path.with_name(f"{path.name.split('.staging-')[0]}.trash-{os.getpid()}-{time.monotonic_ns()}")
-    try:
-        os.rename(path, trash)
-        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+    compat.remove_detached(_trash_name(path))

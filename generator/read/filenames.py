@@ -50,6 +50,7 @@ _CHINESE: tuple[tuple[str, str], ...] = (
 _YAML_STEMS = frozenset({"village", "powers", "services"})
 
 MSG_OLD_SHEET = "是旧版 Excel 或 WPS 表格格式，不能读取：请在 Excel 里另存为 .xlsx 或 .csv（文件名 {name}）"
+MSG_CASE = "文件名应为 {name}（大小写不同），请改名"  # the same words as for county.yaml
 MSG_RENAME = "文件名不对，这个文件不会发布：请改名为 {name}"
 MSG_RENAME_BOTH = "文件名不对，这个文件不会发布：{name} 已经存在，请把这个文件的内容合并进去后删除这个文件"
 
@@ -119,6 +120,8 @@ def village_file(name: str, present: frozenset[str], tables: frozenset[str]) -> 
         intended = f"{target}.yaml"
     if intended in present:
         return Misnamed(name, intended, MSG_RENAME_BOTH.format(name=intended))
+    if name.lower() == intended:
+        return Misnamed(name, intended, MSG_CASE.format(name=intended))
     return Misnamed(name, intended, MSG_RENAME.format(name=intended))
 
 

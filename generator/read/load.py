@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Problem, UsageError
+from generator.compat import canonical_name
+from generator.errors import BadValue, Problem, UsageError
 from generator.model.records import (
     Asset,
     BalanceRow,
@@ -48,12 +49,17 @@ from generator.read.validate import (
     validate_table,
     warn_duplicate_rows,
 )
+from generator.read.values import parse_id
 from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
 
 log = logging.getLogger(__name__)
 
+# a county's folder of template, static and content overrides (generator.site.theme), not a
+# township
+THEME_DIR = "theme"
 # names a township folder may not take: they are used by the county site itself
-RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed"})
+RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed",
+                            THEME_DIR})
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 VILLAGE_YAML = ("village.yaml", "powers.yaml", "services.yaml")
 VILLAGE_DIRS = ("notices", "files")
@@ -83,6 +89,7 @@ class CountySource:
     slug: str
     path: Path
     townships: tuple[TownshipSource, ...]
+    theme: Path | None = None  # <county>/theme/, when the county has one
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ class VillageResult:
     problems: tuple[Problem, ...]
     secrets: frozenset[str]  # full ID numbers found in the input (for the leak guard only)
     secret_sources: tuple[tuple[str, str], ...] = ()  # (ID, "path:line") for leak messages
+    # (table stem, line, full ID) — only when asked for (the internal audit); never in the model
+    full_ids: tuple[tuple[str, int, str], ...] = ()
     ident: VillageIdent | None = None  # 名称 and 代码 with their lines (county-wide checks)
 
 
@@ -149,6 +158,17 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     return True
 
 
+def _misnamed(rel: str, name: str, known: set[str] | frozenset[str], col: Collector) -> bool:
+    """Report a known file named in other letter case (``Finance.csv``): Windows and macOS
+    would read it as ``finance.csv`` and Linux would not, so it is an error everywhere,
+    naming the right name. Returns whether ``name`` was such a name."""
+    right = canonical_name(name, known)
+    if right is None:
+        return False
+    col.error(rel, 1, "文件", f"文件名应为 {right}（大小写不同），请改名")
+    return True
+
+
 def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     """A folder that is a symbolic link leading out of the data folder is refused."""
     if p.is_symlink() and not p.resolve().is_relative_to(root):
@@ -178,9 +198,15 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
         if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
             continue
         towns = []
+        theme: Path | None = None
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
+            if tdir.name == THEME_DIR and tdir.is_dir():
+                if not _outside(tdir, root, f"{cdir.name}/{tdir.name}/", col):
+                    theme = tdir.resolve()
+                continue
             if not tdir.is_dir():
-                if tdir.name != "county.yaml":
+                if tdir.name != "county.yaml" and not _misnamed(
+                        f"{cdir.name}/{tdir.name}", tdir.name, {"county.yaml"}, col):
                     col.warn(f"{cdir.name}/{tdir.name}", 1, "文件", "未知的文件，不会使用")
                 continue
             trel = f"{cdir.name}/{tdir.name}/"
@@ -189,14 +215,15 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
             villages = []
             for vdir in sorted(p for p in tdir.iterdir() if _visible(p)):
                 if not vdir.is_dir():
-                    if vdir.name != "township.yaml":
+                    if vdir.name != "township.yaml" and not _misnamed(
+                            f"{trel}{vdir.name}", vdir.name, {"township.yaml"}, col):
                         col.warn(f"{trel}{vdir.name}", 1, "文件", "未知的文件，不会使用")
                     continue
                 vrel = f"{trel}{vdir.name}/"
                 if not _outside(vdir, root, vrel, col) and _slug_problem(vrel, vdir.name, col):
                     villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
             towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
-        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
+        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns), theme))
     return counties, col
 
 
@@ -289,6 +316,7 @@ def load_county(src: CountySource, col: Collector) -> County | None:
         slug=src.slug, name=v["name"], code=v["code"], hotline=v["hotline"], intro_html=intro,
         address=v.get("address"), phone=v.get("phone"), url=url, report_url=v.get("report_url"),
         privacy_days=v.get("privacy_days"), townships=tuple(towns),
+        major_amount=v.get("major_amount"),
     )
 
 
@@ -343,8 +371,30 @@ def _unknown_files(vdir: Path, rel: str, col: Collector) -> set[str]:
     return meant
 
 
-def load_village(src: VillageSource) -> VillageResult:
-    """Load and validate one village folder. Pure apart from reading its files."""
+def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int, str]]:
+    """The full 身份证号 of each row of a raw table whose ID cell is valid, as
+    ``(stem, line, ID)``: for the internal audit only (the model keeps the masked form)."""
+    out: list[tuple[str, int, str]] = []
+    for fld in spec.fields:
+        if fld.kind != S.IDNO or fld.label not in table.header:
+            continue
+        j = table.header.index(fld.label)
+        for row in table.rows:
+            raw = row.values[j]
+            if raw in (None, ""):
+                continue
+            try:
+                out.append((stem, row.line, parse_id(raw)))
+            except BadValue:
+                continue  # reported by validation
+    return out
+
+
+def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult:
+    """Load and validate one village folder. Pure apart from reading its files.
+
+    ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
+    for the internal audit; the build never asks for them."""
     col = Collector()
     rel = src.rel
     vdir = src.path
@@ -384,6 +434,7 @@ def load_village(src: VillageSource) -> VillageResult:
 
     tables: dict[str, Any] = {}
     table_paths: dict[str, str] = {}
+    ids: list[tuple[str, int, str]] = []
     for stem, spec in S.TABLES.items():
         path = _table_file(vdir, rel, stem, col)
         if path is None:
@@ -396,6 +447,8 @@ def load_village(src: VillageSource) -> VillageResult:
             continue
         if stem in ("finance", "welfare"):
             warn_duplicate_rows(table, col)
+        if full_ids:
+            ids.extend(full_ids_of(stem, spec, table))
         tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
         tables[stem] = validate_table(spec, table, col, tctx)
 
@@ -451,7 +504,7 @@ def load_village(src: VillageSource) -> VillageResult:
         ident = VillageIdent(vrel, info["name"], info["code"], lines.get("名称", 1),
                              lines.get("代码", 1))
     return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets),
-                         tuple(sorted(col.secret_sources.items())), ident)
+                         tuple(sorted(col.secret_sources.items())), tuple(ids), ident)
 
 
 def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:

@@ -77,6 +77,8 @@ COUNTY = FileSpec(
         F("举报网址", "report_url", URL, help="网上举报平台（码上监督）网址，显示为“我要监督”"),
         F("个人信息公示天数", "privacy_days", INT, lo=1, hi=36500, unit="天",
           help="惠民资金发放日期早于构建日期这么多天的记录，不再公开姓名和身份证号，只公开人数和金额"),
+        F("重大事项金额", "major_amount", MONEY, unit="元",
+          help="达到此金额的支出须经“四议两公开”（内部比对的“拆分支付”规则使用），默认 5000 元"),
     ),
     help="县级站点的基本信息",
 )
@@ -288,3 +290,37 @@ KIND_LABELS = {
     INT: "整数", NUMBER: "数字", IDNO: "身份证号（公开时打码）", ENUM: "限定选项", FILE: "附件文件名",
     FILES: "附件文件名列表", TEXTLIST: "列表", URL: "网址", RECORDS: "列表（每项含多个字段）",
 }
+
+
+# What each kind accepts, as a clerk reads it (the 说明 sheet and the dictionary page).
+ACCEPTED: dict[str, str] = {
+    TEXT: "文字",
+    MONEY: "金额（元），如 1234.5、1,234.50、￥1,234.50、1234.50元；最多两位小数，不能为负数",
+    DATE: "日期，如 2025-03-05、2025/3/5、2025.3.5、2025年3月5日，或 Excel 日期格式",
+    MONTH: "月份，如 2025-03、2025/3、2025年3月",
+    INT: "整数",
+    NUMBER: "数字（可带小数），不能为负数",
+    IDNO: "18 位身份证号（最后一位可以是 X），校验位必须正确；网站上只显示前 6 位和后 4 位",
+    ENUM: "只能填列出的选项之一（Excel 模板里有下拉列表）",
+    MARKDOWN: "Markdown 文字：空一行分段，**两个星号**加粗，“- ”开头是列表；HTML 不会生效",
+    TEXTLIST: "列表：每项一行，以“- ”（减号加空格）开头",
+    FILE: "files/ 文件夹里的文件名，如 fapiao-2026-10-018.pdf",
+    FILES: "files/ 文件夹里的文件名，多个用“；”分隔",
+    URL: "以 http:// 或 https:// 开头的网址",
+}
+
+
+def column_help(f: Field) -> str:
+    """One line on what a column takes: its kind's accepted forms, unit, limits, choices."""
+    parts = [ACCEPTED.get(f.kind, KIND_LABELS.get(f.kind, ""))]
+    if f.choices:
+        parts.append("可选：" + "、".join(f.choices))
+    if f.unit and f.kind not in (MONEY,):
+        parts.append(f"单位：{f.unit}")
+    if f.lo is not None or f.hi is not None:
+        lo = "" if f.lo is None else f"不小于 {f.lo}"
+        hi = "" if f.hi is None else f"不大于 {f.hi}"
+        parts.append("，".join(x for x in (lo, hi) if x))
+    if f.unique:
+        parts.append("本村内不能重复")
+    return "；".join(p for p in parts if p)

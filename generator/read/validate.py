@@ -38,15 +38,18 @@ SLUG = re.compile(r"^[a-z0-9-]+$")
 # name (and Windows' path length), so a long name is refused by check, not at write time.
 MAX_SLUG = 100
 MAX_FILE_NAME_BYTES = 200
-_PLAIN_MONEY = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# fast paths match with fullmatch (``$`` would also match before a final newline), ASCII digits
+# only (``\d`` alone matches ٣ and ３, which Decimal() and int() accept and the parsers do not)
+_PLAIN_MONEY = re.compile(r"\d{1,15}(?:\.\d{1,2})?", re.ASCII)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 # 2025/3/5, 2025.3.5, 2025-3-5, 2025年3月5日: what clerks and Excel's "text" dates look like
-_OTHER_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$",
+_OTHER_DATE = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)",
                          re.ASCII)
 # 1,234.50, ￥1,234.50, ¥1234, 1234.50元: grouped money, or a currency sign or unit around
 # plain or grouped money
 _DECORATED_MONEY = re.compile(
-    r"^(?:￥|¥|RMB)?\s*(\d{1,15}|[1-9]\d{0,2}(?:,\d{3}){1,4})(\.\d{1,2})?\s*(?:元)?$", re.ASCII)
+    r"(?:￥|¥|RMB)?\s*(\d{1,15}|[1-9]\d{0,2}(?:,\d{3}){1,4})(\.\d{1,2})?\s*(?:元)?", re.ASCII)
 _CENT = Decimal("0.01")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -133,6 +136,42 @@ def _masked_id(full: str, path: str, line: int, col: Collector) -> str:
 def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             ctx: FileContext) -> Any:
     """Convert one raw value; report and return None when it is bad or empty."""
+    if type(raw) is str and raw:
+        fast = _fast_value(fld, raw)
+        if fast is not _SLOW:
+            return fast
+    return convert_plain(fld, raw, path, line, col, ctx)
+
+
+def _fast_value(fld: S.Field, raw: str) -> Any:
+    """``convert`` for the plain forms that make up nearly all real data (a plain amount, an
+    ISO date, a listed choice, short text without surrounding spaces); ``_SLOW`` for anything
+    else. Gives what ``convert_plain`` gives, without its cost (tests/test_fast_paths.py)."""
+    kind = fld.kind
+    if kind == S.MONEY:
+        if _PLAIN_MONEY.fullmatch(raw):
+            return Decimal(raw).quantize(_CENT)
+    elif kind == S.DATE:
+        if _ISO_DATE.fullmatch(raw):
+            try:
+                d = dt.date.fromisoformat(raw)
+            except ValueError:
+                return _SLOW  # the full parser gives the message
+            if values.MIN_YEAR <= d.year <= values.MAX_YEAR:
+                return d
+    elif kind == S.ENUM:
+        if raw in fld.choices:
+            return raw
+    elif (kind == S.TEXT and not fld.digits and len(raw) < 11  # too short for an ID, card, mobile
+          and not raw[0].isspace() and not raw[-1].isspace()):  # nothing to strip ("   ")
+        return raw
+    return _SLOW
+
+
+def convert_plain(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
+                  ctx: FileContext) -> Any:
+    """The plain rule for one value (the ``values.parse_*`` parsers), which every fast path
+    must agree with: the converted value, or None with the problem reported."""
     kind = fld.kind
     if kind in (S.TEXTLIST, S.FILES):
         items = raw if isinstance(raw, list) else ([] if raw in (None, "") else [raw])
@@ -154,24 +193,6 @@ def convert(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
         return tuple(out)
     if kind == S.RECORDS:
         return raw  # handled by caller
-    if type(raw) is str and raw:
-        # fast paths for the plain forms that make up nearly all real data
-        if kind == S.MONEY:
-            if _PLAIN_MONEY.match(raw):
-                return Decimal(raw).quantize(_CENT)
-        elif kind == S.DATE:
-            if _ISO_DATE.match(raw):
-                try:
-                    d = dt.date.fromisoformat(raw)
-                    if 1900 <= d.year <= 2100:
-                        return d
-                except ValueError:
-                    pass  # the full parser gives the message
-        elif kind == S.ENUM:
-            if raw in fld.choices:
-                return raw
-        elif kind == S.TEXT and not fld.digits and len(raw) < 11:
-            return raw  # too short to hold an ID, card or mobile number
     if isinstance(raw, (dict, list)):
         col.error(path, line, fld.label, "应为一个值，不能是列表或多层结构")
         return None
@@ -402,13 +423,13 @@ def _fast_date(raw: Any) -> Any:
     """``parse_date`` for the forms nearly all data uses; ``_SLOW`` for anything else."""
     t = type(raw)
     if t is str:
-        if _ISO_DATE.match(raw):
+        if _ISO_DATE.fullmatch(raw):
             try:
                 d = dt.date.fromisoformat(raw)
             except ValueError:
                 return _SLOW
         else:
-            m = _OTHER_DATE.match(raw)
+            m = _OTHER_DATE.fullmatch(raw)
             if m is None:
                 return _SLOW
             y, mo, da = m.group(1), m.group(3) or m.group(5), m.group(4) or m.group(6)
@@ -434,7 +455,7 @@ def _iso_column(raws: list[Any]) -> list[Any] | None:
     for any other column (then cell by cell)."""
     try:
         joined = "\x00".join(raws).encode()
-    except TypeError:  # Excel date cells
+    except (TypeError, UnicodeEncodeError):  # Excel date cells; a lone surrogate
         return None
     if not set(joined.translate(_ISO_SHAPE).split(b"\x00")) <= {b"", b"0000-00-00"}:
         return None
@@ -454,7 +475,7 @@ def _fast_money(raw: Any) -> Any:
     Excel numbers; ``_SLOW`` otherwise (plain text is handled in the column comprehension)."""
     t = type(raw)
     if t is str:
-        m = _DECORATED_MONEY.match(raw)
+        m = _DECORATED_MONEY.fullmatch(raw)
         if m is not None:
             return Decimal(m.group(1).replace(",", "") + (m.group(2) or "")).quantize(_CENT)
         return _SLOW
@@ -462,8 +483,18 @@ def _fast_money(raw: Any) -> Any:
         d = values.decimal_from_number(raw)
         if d is None or d < 0 or values.decimal_places(d) > 2:
             return _SLOW
-        return d.quantize(_CENT)
+        return abs(d).quantize(_CENT)  # -0.0 is 0.00
     return _SLOW
+
+
+def _padded_cells(texts: list[str]) -> list[int]:
+    """Indexes of the cells that begin or end with a space (``str.strip`` would change them).
+    The reader strips cells, so nearly always none: one ``strip`` per cell, compared at C
+    speed (``strip`` returns the same object when there is nothing to strip)."""
+    stripped = list(map(str.strip, texts))
+    if stripped == texts:
+        return []
+    return [i for i, (s, t) in enumerate(zip(stripped, texts, strict=True)) if s != t]
 
 
 def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
@@ -474,7 +505,7 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
     if kind in (S.TEXTLIST, S.FILES, S.RECORDS):
         return [slow] * len(raws)
     if kind == S.MONEY:
-        money, cent, dec = _PLAIN_MONEY.match, _CENT, Decimal
+        money, cent, dec = _PLAIN_MONEY.fullmatch, _CENT, Decimal
         return [None if r == "" else dec(r).quantize(cent) if type(r) is str and money(r)
                 else _fast_money(r) for r in raws]
     if kind == S.DATE:
@@ -485,12 +516,14 @@ def _fast_column(fld: S.Field, raws: list[Any], mobiles: bool) -> list[Any]:
         return [None if r == "" else r if type(r) is str and r in choices else slow for r in raws]
     if kind == S.TEXT:
         if fld.digits:
-            n, digits = fld.digits, _DIGITS.match
+            n, digits = fld.digits, _ASCII_DIGITS.fullmatch
             return [None if r == "" else r if type(r) is str and len(r) == n and digits(r) else slow
                     for r in raws]
         out = [None if r == "" else r if type(r) is str else slow for r in raws]
         mobiles = mobiles and fld.free_text
         texts = [r if type(r) is str else "" for r in raws]
+        for i in _padded_cells(texts):
+            out[i] = slow  # spaces to strip, or nothing but spaces: ``convert`` strips
         for i in values.cells_that_could_hold_numbers(texts):
             if values.scrub_text(texts[i], mobiles=mobiles)[1]:
                 out[i] = slow  # a number to mask: ``convert`` masks it and says so

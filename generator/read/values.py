@@ -180,7 +180,7 @@ def parse_money(v: Value) -> Decimal:
         raise _not_money(v)
     if decimal_places(d) > 2:
         raise BadValue(f'"{_show(v)}" 金额最多保留两位小数')
-    return d.quantize(Decimal("0.01"))
+    return abs(d).quantize(Decimal("0.01"))  # Excel's -0.0 is 0.00, not "-0.00"
 
 
 def parse_number(v: Value) -> Decimal:

@@ -117,8 +117,12 @@ class _Service:
 
 
 def doc_url(path: str) -> str:
-    """The result URL Pagefind gives a page at ``path`` (relative to the bundle's site root)."""
-    return "/" + path.replace("index.html", "")
+    """The result URL Pagefind gives a page at ``path`` (relative to the bundle's site root):
+    a folder's ``index.html`` is linked as the folder; any other file, such as the notice
+    ``price-index.html``, by its own name."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return "/" + path
 
 
 class ServicePool:

@@ -162,4 +162,4 @@ def canonicalize(bundle: Path) -> None:
         (bundle / f"pagefind.{new}.pf_meta").write_bytes(_gz(canon))
         info["hash"] = new
         entry["languages"][lang] = info
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    entry_path.write_bytes(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -171,11 +171,12 @@ def progress_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int | No
 
 @functools.lru_cache(maxsize=64)
 def _qr(data: str) -> segno.QRCode:
-    # choosing the mask is most of the cost: a village's page and poster show the same
-    # code, and every poster shows the county's 举报 code
-    from . import qrmask  # numpy and segno: imported by the first page with a code (0.13 s)
+    """The QR code (version chosen by segno, error correction M, the data mask segno
+    chooses). Cached: a village's page and poster show the same code, and every poster the
+    county's 举报 code."""
+    import segno  # imported by the first page with a code
 
-    return qrmask.make(data, error="m")
+    return segno.make(data, error="m", micro=False)
 
 
 def qr_svg(data: str, title: str = "二维码") -> str:

@@ -17,10 +17,10 @@ from markupsafe import Markup
 from generator.model import views
 from generator.model.records import County, Notice, Township, Village
 from generator.read.markup import link_allowed, render_markdown
-from generator.read.schema import ALL_SPECS, KIND_LABELS
+from generator.read.schema import ACCEPTED, ALL_SPECS, KIND_LABELS, TEXT, column_help
 from generator.site import charts
 from generator.site.opendata import TABLES, TABLES_BY_MODULE
-from generator.site.theme import CONTENT, PACKAGE, TEMPLATES
+from generator.site.theme import Theme
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,11 @@ def _cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def make_env() -> jinja2.Environment:
+def make_env(theme: Theme | None = None) -> jinja2.Environment:
+    """The Jinja environment of one county's pages: its theme's templates over the bundled
+    ones (``Theme()``: the bundled templates only)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=(theme or Theme()).loader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -56,7 +58,7 @@ def make_env() -> jinja2.Environment:
     )
     env.filters.update(yuan=views.yuan, wan=views.wan, num=views.num, date=views.iso_date,
                        cn_date=_cn_date, month_label=views.month_label,
-                       rows_html=views.rows_html)
+                       rows_html=views.rows_html, column_help=column_help)
     env.tests["safe_link"] = link_allowed
     env.globals.update(OPENDATA=TABLES_BY_MODULE, OPENDATA_TABLES=TABLES)
     env.globals.update(ledger_page=views.ledger_page, welfare_page=views.welfare_page,
@@ -73,33 +75,18 @@ class Static:
     contents: dict[str, bytes]
 
 
-def build_static() -> Static:
+def build_static(theme: Theme | None = None) -> Static:
+    """The static files of a county (its theme's over the bundled ones), each named after a
+    hash of its bytes."""
     files, contents = {}, {}
-    for p in sorted((TEMPLATES / "static").iterdir()):
+    for name, p in (theme or Theme()).static_files().items():
         data = p.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:10]
-        stem, ext = p.name.rsplit(".", 1)
-        name = f"{stem}.{digest}.{ext}"
-        files[p.name] = f"static/{name}"
-        contents[f"static/{name}"] = data
+        stem, dot, ext = name.rpartition(".")
+        fname = f"{stem}.{digest}.{ext}" if dot and stem else f"{name}.{digest}"
+        files[name] = f"static/{fname}"
+        contents[f"static/{fname}"] = data
     return Static(files, contents)
-
-
-def template_digest() -> str:
-    """Hash of every template, static file, content page and generator module (part of the build
-    cache key, so a code change never reuses stale output)."""
-    h = hashlib.sha256()
-    for p in sorted(TEMPLATES.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(TEMPLATES).as_posix().encode())
-            h.update(p.read_bytes())
-    for p in sorted(PACKAGE.rglob("*.py")):  # the generator's own code
-        h.update(p.relative_to(PACKAGE).as_posix().encode())
-        h.update(p.read_bytes())
-    for p in sorted(CONTENT.rglob("*.md")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 Page = tuple[str, bytes]
@@ -109,8 +96,9 @@ class Renderer:
     """Renders the pages of one county; instances are cheap to keep per worker process."""
 
     def __init__(self, county: County, as_of: dt.date, static: Static,
-                 env: jinja2.Environment | None = None):
-        self.env = env or make_env()
+                 env: jinja2.Environment | None = None, theme: Theme | None = None):
+        self.theme = theme or Theme()
+        self.env = env or make_env(self.theme)
         self.county = county
         self.as_of = as_of
         self.static = static
@@ -192,7 +180,7 @@ class Renderer:
         yield from self.info_pages()
 
     def info_pages(self) -> Iterator[Page]:
-        for p in sorted(CONTENT.glob("*.md")):
+        for p in self.theme.content_pages():
             text = p.read_text("utf-8")
             title, _, body = text.partition("\n")
             title = title.lstrip("# ").strip()
@@ -200,7 +188,8 @@ class Renderer:
                              body_html=render_markdown(body),
                              crumbs=[(self.county.name, ""), (title, None)])
         yield self.page("dictionary.html", "info/dictionary/", specs=ALL_SPECS,
-                         kind_labels=KIND_LABELS,
+                         kind_labels=KIND_LABELS, accepted=ACCEPTED,
+                         accepted_kinds=[k for k in ACCEPTED if k != TEXT],
                          crumbs=[(self.county.name, ""), ("数据字典", None)])
 
     # -- village level -----------------------------------------------------------------

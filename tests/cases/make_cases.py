@@ -55,6 +55,15 @@ case(
     "missing-required-column",
     {f"{VP}/finance.csv": "日期,类型,科目,摘要\n2025-03-05,收入,补助收入,收到转移支付\n"},
 )
+# a required name of spaces only (ASCII, full-width) is empty, in YAML and in a table
+case(
+    "required-name-blank",
+    {
+        f"{VP}/village.yaml": VILLAGE.replace("名称: 刘庄村", '名称: "   "'),
+        f"{VP}/powers.yaml": '- 名称: "\u3000"\n  流程:\n    - 申请\n',
+        f"{VP}/assets.csv": "编号,名称,类别\nZC-001, ,非经营性\n",
+    },
+)
 case(
     "required-cell-empty",
     {f"{VP}/finance.csv": "日期,类型,科目,摘要,金额\n2025-03-05,收入,补助收入,,1000.00\n"},
@@ -118,6 +127,8 @@ case(
         f"{VP}/files/ok.pdf": b"%PDF-1.4\n",
     },
 )
+# Windows and macOS would read Finance.csv as finance.csv, Linux would not: refused everywhere
+case("file-name-case", {f"{VP}/Finance.csv": FIN})
 case("csv-and-xlsx", {f"{VP}/finance.csv": FIN, f"{VP}/finance.xlsx": b"PK\x03\x04"})
 case(
     "contract-end-before-start",
@@ -207,7 +218,6 @@ def xlsx_bytes(rows, merge_title=False):
 
 
 TP = f"{C}/{T}"
-case("misnamed-file-case", {f"{VP}/Finance.csv": FIN})
 case("misnamed-file-copy", {f"{VP}/finance (1).csv": FIN})
 case("misnamed-file-copy-cn", {f"{VP}/finance - 副本.csv": FIN})
 case("misnamed-file-chinese", {f"{VP}/财务收支明细.xlsx": xlsx_bytes([["日期", "金额"]])})

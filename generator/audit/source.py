@@ -1,0 +1,194 @@
+"""The villages' disclosures as tables for the audit's joins.
+
+Villages are read through the same loader and validation as ``build``
+(``generator.read.load.load_village``), asking it for the full ID numbers
+(``full_ids=True``): they stay in these audit tables and never enter the site model.
+Amounts are integer cents and dates are proleptic ordinals (``date.toordinal()``), so
+the joins compare exact integers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from generator import compat
+from generator.errors import Problem
+from generator.read.load import (
+    CountySource,
+    VillageSource,
+    discover,
+    load_county,
+    load_village,
+)
+from generator.read.validate import Collector
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAJOR_AMOUNT = Decimal(5000)
+
+# columns of each table (besides the village's: town, village, vcode, vrel, file)
+WELFARE_COLS = ("line", "program", "name", "idno", "cents", "paid", "note")
+FINANCE_COLS = ("line", "date", "kind", "memo", "handler", "cents")
+BALANCE_COLS = ("line", "month", "income", "expense")
+CONTRACT_COLS = ("line", "code", "title", "party", "cents", "signed")
+NOTICE_COLS = ("line", "slug", "date")
+VILLAGE_COLS = ("town", "village", "vcode", "vrel", "file")
+TABLES = {"welfare": WELFARE_COLS, "finance": FINANCE_COLS, "balances": BALANCE_COLS,
+          "contracts": CONTRACT_COLS, "notices": NOTICE_COLS}
+
+
+@dataclass(frozen=True)
+class VillageRows:
+    """What the audit needs of one village (picklable, compact: tuples only)."""
+
+    source: VillageSource
+    name: str
+    code: str
+    problems: tuple[Problem, ...]
+    files: dict[str, str]  # stem → file name (welfare.csv or welfare.xlsx)
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+@dataclass
+class CountyData:
+    """One county's disclosures as DataFrames (columns: VILLAGE_COLS + TABLES[stem])."""
+
+    slug: str
+    name: str
+    major_amount: Decimal
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    villages: int = 0
+    has_finance: frozenset[str] = frozenset()  # vrel of villages that have finance.csv/.xlsx
+
+
+def _cents(d: Decimal) -> int:
+    return int(d * 100)
+
+
+def _file_name(path: Path, stem: str) -> str:
+    return f"{stem}.xlsx" if (path / f"{stem}.xlsx").exists() and not (
+        path / f"{stem}.csv").exists() else f"{stem}.csv"
+
+
+def village_rows(src: VillageSource) -> VillageRows:
+    """Load one village (same validation as build) and keep the rows the rules join."""
+    result = load_village(src, full_ids=True)
+    v = result.village
+    if v is None:
+        return VillageRows(src, "", "", result.problems, {}, {})
+    ids = {line: idno for stem, line, idno in result.full_ids if stem == "welfare"}
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "welfare": [(r.line, r.program, r.name, ids.get(r.line), _cents(r.amount),
+                     r.paid.toordinal(), r.note or "") for r in v.welfare],
+        "finance": [(r.line, r.date.toordinal(), r.kind, r.memo, r.handler or "",
+                     _cents(r.amount)) for r in v.finance],
+        "balances": [(r.line, r.month, _cents(r.income), _cents(r.expense)) for r in v.balances],
+        "contracts": [(r.line, r.code, r.name, r.party, _cents(r.amount), r.signed.toordinal())
+                      for r in v.contracts],
+        "notices": [(1, n.slug, n.date.toordinal()) for n in v.notices],
+    }
+    files = {stem: _file_name(src.path, stem) for stem in ("welfare", "finance", "balances",
+                                                            "contracts") if stem in v.present}
+    return VillageRows(src, v.name, v.code, result.problems, files, rows)
+
+
+def _init() -> None:
+    gc.set_threshold(20_000, 50, 50)
+
+
+def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
+         jobs: int) -> Iterator[VillageRows]:
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(fn, items)
+        return
+    ctx = compat.worker_context()  # fork only while single-threaded; spawn where forced
+    with ctx.Pool(min(jobs, len(items)), initializer=_init) as pool:
+        yield from pool.imap(fn, items, chunksize=2)
+
+
+def _county_data(cs: CountySource, results: Iterator[VillageRows]
+                 ) -> tuple[CountyData, list[Problem]]:
+    """One county as audit tables from its villages' rows (taken from ``results``, which
+    yields them in the order of ``cs``'s villages), with every problem found in it."""
+    col = Collector()
+    county = load_county(cs, col)
+    towns = {t.slug: t.name for t in county.townships} if county else {}
+    cd = CountyData(cs.slug, county.name if county else cs.slug,
+                    (county.major_amount if county and county.major_amount is not None
+                     else DEFAULT_MAJOR_AMOUNT))
+    columns: dict[str, dict[str, list[Any]]] = {
+        stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
+    has_finance: set[str] = set()
+    for _ in range(sum(len(ts.villages) for ts in cs.townships)):
+        vr = next(results)
+        col.problems.extend(vr.problems)
+        if not vr.name:
+            continue
+        cd.villages += 1
+        src = vr.source
+        if "finance" in vr.files:
+            has_finance.add(src.rel)
+        town = towns.get(src.township, src.township)
+        for stem, cols in TABLES.items():
+            rows = vr.rows[stem]
+            if not rows:
+                continue
+            c = columns[stem]
+            n = len(rows)
+            c["town"].extend([town] * n)
+            c["village"].extend([vr.name] * n)
+            c["vcode"].extend([vr.code] * n)
+            c["vrel"].extend([src.rel] * n)
+            if stem == "notices":
+                c["file"].extend(f"{src.rel}/notices/{r[1]}.md" for r in rows)
+            else:
+                c["file"].extend([f"{src.rel}/{vr.files.get(stem, stem + '.csv')}"] * n)
+            for k, name in enumerate(cols):
+                c[name].extend(r[k] for r in rows)
+    cd.frames = {stem: pd.DataFrame(c, columns=list(c)) for stem, c in columns.items()}
+    cd.has_finance = frozenset(has_finance)
+    return cd, col.problems
+
+
+def iter_counties(data: Path, only: tuple[str, ...], jobs: int
+                  ) -> Iterator[tuple[CountyData | None, list[Problem]]]:
+    """The folder-level problems first (with None), then each county in turn: one county's
+    tables in memory at a time. One pool of workers reads the villages of all counties in
+    order, so the next county's villages are being read while the caller runs the rules on
+    this one."""
+    sources, col = discover(data, only)
+    yield None, col.problems
+    villages = [vs for cs in sources for ts in cs.townships for vs in ts.villages]
+    results = _map(village_rows, villages, jobs)
+    try:
+        for cs in sources:
+            yield _county_data(cs, results)
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers when the caller gives up early
+
+
+def load_counties(data: Path, only: tuple[str, ...], jobs: int
+                  ) -> tuple[list[CountyData], list[Problem]]:
+    """Every county at once (tests, small data)."""
+    out: list[CountyData] = []
+    problems: list[Problem] = []
+    for cd, found in iter_counties(data, only, jobs):
+        problems.extend(found)
+        if cd is not None:
+            out.append(cd)
+    return out, problems
+
+
+def day(ordinal: int) -> str:
+    return dt.date.fromordinal(int(ordinal)).isoformat()
