@@ -18,36 +18,41 @@ import pickle
 import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import compat
-from generator.errors import DataErrors, Problem, ToolError
-from generator.model.records import County, Township
-from generator.model.views import VillageTotals, village_totals
+from generator.errors import DataErrors, Problem, ToolError, UsageError
+from generator.ledger import log as ledger_log
+from generator.model.records import City, County, Township
+from generator.model.views import VillageTotals, village_totals, withdraw_names
 from generator.publish import cache as vcache
-from generator.publish import guard, leakguard
+from generator.publish import changelog, guard, leakguard
 from generator.publish.cache import cache_dir, model_digest, village_key
 from generator.publish.fingerprint import build_fingerprint, county_fingerprint
 from generator.publish.lock import BuildLock
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in
+from generator.read.attachments import publishable_bytes
 from generator.read.load import (
     CountySource,
     VillageIdent,
     VillageSource,
     check_villages,
     discover,
+    load_city,
     load_county,
     load_village,
 )
+from generator.read.validate import Collector
 from generator.search.index import ServicePool, index_documents, pagefind_executable
 from generator.search.searchdocs import SearchDocs
 from generator.search.shards import bundle_documents, search_shards
+from generator.site import city as city_site
 from generator.site import opendata
-from generator.site.render import Renderer, Static, build_static, make_env, render_root
+from generator.site.render import Renderer, Static, build_static, make_env
 from generator.site.theme import Theme, theme_fault, theme_problems
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,8 @@ class Options:
     progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
     command: str = "build"  # named by the build lock to a second build that finds it held
     lock_wait: float | None = None  # seconds to wait for another build (None: lock.WAIT)
+    previous: str | None = None  # where the previous change log is when --out has none
+    new_ledger: bool = False  # start a new change log (the old checkpoints stop verifying)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,10 @@ class VillageOutcome:
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
     # (search_file and county_parts are relative to the cache folder: it may be moved)
+    written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
+    ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
+    ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
+    ledger_data: bytes = b""  # the same, inline, when there is no cache
     ident: VillageIdent | None = None  # 名称 and 代码 (checked across the county)
 
 
@@ -163,7 +174,11 @@ def process_village(task: VillageTask) -> VillageOutcome:
                               result.problems, hashes, 0, "", ident=result.ident)
     renderer = _renderer(task.county, task.as_of, Theme(task.theme),  # type: ignore[arg-type]
                          task.fingerprint)
-    v = result.village
+    # names of withdrawn welfare rows are masked in the other text the village publishes
+    files = {stem: f"{stem}.xlsx" if (src.path / f"{stem}.xlsx").is_file() else f"{stem}.csv"
+             for stem in ("welfare", "projects", "finance")}
+    v, mentions = withdraw_names(result.village, task.as_of, task.county.privacy_days,  # type: ignore[union-attr]
+                                 files)
     try:
         pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
     except Exception as e:
@@ -175,38 +190,54 @@ def process_village(task: VillageTask) -> VillageOutcome:
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
-    attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
+    # attachments are published as copies (never links to the clerk's files), images
+    # re-encoded without metadata; their text was checked when they were read
+    attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
+                   for name in v.files]
     problems = list(result.problems)
-    # leak guard on what this village publishes (rendered bytes and attachments that are text)
-    sources = dict(result.secret_sources)
-    found = leakguard.scan_many(pages, hashes)
-    found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
-    for path, s in found:
-        problems.append(Problem(path, 1, "身份证号",
-                                f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
-                                f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
+    problems += [Problem(f"{src.rel}/{m.file}", m.line, m.field,
+                         f"含有个人信息公示期已过的领取人姓名，已显示为“{m.masked}”", warning=True)
+                 for m in mentions]
+    # leak guard on the rendered bytes this village publishes
+    sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
+    for leak in leakguard.leaks(pages, hashes, sources):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}"
+                                f"（来源：{leak.source or src.rel}），已停止发布"))
+    # --- change log (generator.ledger): what the village publishes, record by record
+    ledger = ledger_log.prepare(v, src.path, f"{src.township}/{src.slug}", task.as_of,
+                                task.county.privacy_days)  # type: ignore[union-attr]
+    for leak in changelog.scan_prepared(src.county, src.township, src.slug, ledger, hashes):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布"))
     docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
     for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    ledger_pickle = changelog.pack(ledger)
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
                              search_file=vcache.search_docs_file(entry) if entry else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
                              county_parts=vcache.county_parts_file(entry) if entry else "",
+                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]),
+                             ledger_digest=ledger.digest,
+                             ledger_file=vcache.ledger_file(entry) if entry else "",
+                             ledger_data=b"" if entry else ledger_pickle,
                              ident=result.ident)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
         vcache.store_village(task.cache, entry, task.staging, outcome,  # type: ignore[arg-type]
                              pages, attachments, docs,
-                             dict(opendata.county_parts(task.town, v, pages)))  # type: ignore[arg-type]
+                             dict(opendata.county_parts(task.town, v, pages)),  # type: ignore[arg-type]
+                             ledger_pickle)
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
             writer.write(path, data)
-        for rel, p in attachments:
-            writer.link_or_copy(rel, p)
+        for rel, data in attachments:
+            writer.write(rel, data)
     return outcome
 
 
@@ -291,6 +322,7 @@ class Loaded:
     index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
     # county pages and county-wide files, started as soon as a county's villages were done
     county_jobs: dict[str, Future[int]] = field(default_factory=dict)
+    city: City = field(default_factory=City)
 
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
@@ -304,6 +336,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
          services: ServicePool | None = None, finisher: ThreadPoolExecutor | None = None,
          static: Static | None = None, workers: WorkerPool | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
+    city = load_city(opts.data, col)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
     fingerprint = build_fingerprint() if staging is not None else ""
@@ -396,7 +429,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         problems.extend(check_villages(
             [(o.ident, codes.get(o.source.township)) for o in outcomes
              if o.source.county == cs.slug and o.ident is not None]))
-    return Loaded(counties, outcomes, problems, jobs, county_jobs)
+    return Loaded(counties, outcomes, problems, jobs, county_jobs, city)
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -486,8 +519,11 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     static = build_static(theme)  # the county's own static files (its theme's)
     renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
+    # --- change log: append this build's changes, its pages, the posters' fingerprints
+    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, staging, writer,
+                               renderer, outs)
     try:
-        county_pages = list(renderer.county_pages(summaries, names, shards))
+        county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
     except Exception as e:
         fault = theme_fault(e, theme.folder, f"{county.slug}/theme")
         if fault is None:
@@ -497,10 +533,15 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
         writer.write(path, data)
     for rel, data in static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
+    # what the city portal reads (site/city.py): the same whether this county is built with
+    # the others or alone and merged (build.py merge)
+    writer.write(f"{county.slug}/{city_site.SUMMARY}", city_site.county_summary(
+        county, opts.as_of, [o.totals for o in outs if o.totals is not None and o.name],
+        shards))
     cache = cache_dir(opts.out)
     parts = {(o.source.township, o.source.slug): cache / o.county_parts
              for o in outs if o.county_parts}
-    return len(county_pages) + opendata.write_county_files(
+    return len(county_pages) + ledger.pages + opendata.write_county_files(
         staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
@@ -508,23 +549,29 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     """Wait for the county pages and search bundles started in ``_run`` (and their leak
     scans); the site root and its static files; leak guard over county-level files.
     Returns the number of pages."""
-    writer = OutputWriter(staging)
     pages = 0
-    counties: list[County] = []
     for cs, county in loaded.counties:
         if county is not None:  # every county with a model was started in _run
-            counties.append(county)
             pages += loaded.county_jobs[cs.slug].result()
-    for rel, data in static.contents.items():
-        writer.write(rel, data)
-    path, data = render_root(counties, static)
-    writer.write(path, data)
-    pages += 1
+    pages += write_city_root(staging, loaded.city, static)
     leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
     _guard_county_files(staging, loaded)
     return pages
+
+
+def write_city_root(site: Path, city: City, static: Static) -> int:
+    """The city portal at the root of ``site`` (home, cross-county search, static files),
+    made from the county folders it holds: the last step of a build and of a merge.
+    Returns the number of pages."""
+    writer = OutputWriter(site)
+    for rel, data in static.contents.items():
+        writer.write(rel, data)
+    pages = city_site.city_pages(city, city_site.county_cards(site), static)
+    for path, data in pages:
+        writer.write(path, data)
+    return len(pages)
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
@@ -561,14 +608,145 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
 
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over what was not scanned before (generator.publish.guard)."""
+    """Leak guard over every staged file not scanned before (generator.publish.guard)."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
-    leaks = guard.guard_staging(staging, hashes)
+    scanned = {rel for o in loaded.outcomes for rel in o.written}
+    bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
+               if county is not None for t in county.townships
+               for name, _ in search_shards(t.slug, [o for o in loaded.outcomes
+                                                      if o.source.county == county.slug])}
+    # the change log's files were scanned by generator.publish.changelog (its hex hashes and
+    # salts are the log's own, and blanked before that scan)
+    bundles |= {f"{county.slug}/ledger" for _cs, county in loaded.counties if county is not None}
+    leaks = guard.guard_staging(staging, hashes, scanned, bundles)
     if leaks:
         raise DataErrors(_leak_problems(leaks))
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
-    return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+    return [Problem(leak.file, 1, leak.kind, f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布")
             for leak in leaks]
+
+
+def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
+    """The ``changes`` command: per village ("county/township/village", name, items), what the
+    next build would append to the change log; items None: the log would start with it.
+    Loads and validates like ``check``; writes nothing."""
+    sources, col = discover(opts.data, opts.counties)
+    problems = list(col.problems)
+    out: list[tuple[str, str, list[dict] | None]] = []
+    for cs in sources:
+        c = load_county(cs, col)
+        problems = list(col.problems)
+        inputs: list[ledger_log.VillageInput] = []
+        for ts in cs.townships:
+            for vs in ts.villages:
+                result = load_village(vs)
+                problems.extend(result.problems)
+                v = result.village
+                if v is None or c is None:
+                    continue
+                pre = ledger_log.prepare(v, vs.path, f"{ts.slug}/{vs.slug}", opts.as_of,
+                                         c.privacy_days)
+                inputs.append(ledger_log.VillageInput(ts.slug, vs.slug, v.name, pre.digest,
+                                                      lambda p=pre: p))
+        if any(not p.warning for p in problems):
+            raise DataErrors(sorted(problems, key=lambda p: (p.path, p.line)))
+        if c is None:
+            continue
+        src, full = changelog.previous_source(opts.out, c.slug, opts.previous, opts.new_ledger)
+        prev = ledger_log.load_previous(src, full=full) if src is not None else None
+        from generator.model.views import withdrawal_cutoff
+        res = ledger_log.update(c.slug, inputs, opts.as_of, prev,
+                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days,
+                                sink=lambda *_: None)
+        for vi in inputs:
+            name = f"{vi.town}/{vi.slug}"
+            hist = res.histories.get(name, [])
+            if not res.appended or not hist or hist[0].get("checkpoint") != (
+                    res.checkpoint.as_dict() if res.checkpoint else None):
+                continue
+            out.append((f"{c.slug}/{name}", vi.name, None if hist[0].get("initial")
+                        else hist[0].get("items", [])))
+    return out
+
+
+# ----------------------------------------------------------------------------- merge
+@dataclass(frozen=True)
+class MergeReport:
+    counties: int
+    villages: int
+    records: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+
+
+def _shard_cards(shard: Path) -> list[tuple[Path, city_site.CountyCard]]:
+    """The finished county folders of a shard: the folder a ``build --county X --out
+    SHARD`` wrote (its county folders below it), or one county folder itself."""
+    if not shard.is_dir():
+        raise UsageError(f"{shard} 不存在或不是文件夹")
+    own = city_site.read_summary(shard) if (shard / city_site.SUMMARY).is_file() else None
+    if own is not None:
+        if own.slug != shard.name:
+            raise UsageError(f"{shard} 是县 {own.slug} 的文件夹，文件夹名应为 {own.slug}")
+        return [(shard, own)]
+    found = [(shard / c.slug, c) for c in city_site.county_cards(shard)]
+    if not found:
+        raise UsageError(f"{shard} 里没有县的构建结果（找不到 <县>/{city_site.SUMMARY}）。"
+                         "请先运行 python build.py build --county 县 --out 这个文件夹")
+    return found
+
+
+def merge_sites(shards: Sequence[Path], out: Path, data: Path | None,
+                lock_wait: float | None = None) -> MergeReport:
+    """Join county folders built separately into one site at ``out``: the county folders
+    (hard links, or copies where links are impossible), the city home and the city search
+    from their summaries. Nothing of a county is rendered again; the result is the same
+    bytes as one build of all the counties (``write_city_root`` is a build's last step)."""
+    started = time.monotonic()
+    found: dict[str, tuple[Path, city_site.CountyCard]] = {}
+    for shard in shards:
+        for folder, card in _shard_cards(shard):
+            if card.slug in found:
+                raise UsageError(f"县 {card.slug} 出现了两次：{found[card.slug][0]} 和 {folder}")
+            found[card.slug] = (folder, card)
+    for what, attr in (("数据日期（--as-of）", "as_of"), ("生成器版本", "generator")):
+        values: dict[str, list[str]] = {}
+        for slug, (_f, card) in sorted(found.items()):
+            values.setdefault(str(getattr(card, attr)), []).append(slug)
+        if len(values) > 1:
+            detail = "；".join(f"{v[:16]}：{'、'.join(s)}" for v, s in sorted(values.items()))
+            raise UsageError(f"各县用不同的{what}构建，不能合并（{detail}）。"
+                             "请用同一版本、同一 --as-of 重新构建这些县")
+    out_abs = out.absolute()
+    for folder, _card in found.values():
+        if folder.absolute() == out_abs or folder.absolute().is_relative_to(out_abs):
+            raise UsageError(f"--out {out} 不能是要合并的文件夹（{folder}）或包含它")
+    col_problems: list[Problem] = []
+    city = City()
+    if data is not None:
+        if not data.is_dir():
+            raise UsageError(f"数据文件夹 {data} 不存在")
+        col = Collector()
+        city = load_city(data, col)
+        col_problems = sorted(col.problems, key=lambda p: (p.path, p.line))
+        if any(not p.warning for p in col_problems):
+            raise DataErrors(col_problems)
+    with BuildLock(out, "merge", lock_wait):
+        clean_stale(out)
+        staging = staging_dir(out)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            for slug, (folder, _card) in sorted(found.items()):
+                vcache.link_tree(folder, staging / slug)
+            write_city_root(staging, city, build_static())
+            swap_in(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    cards = [c for _f, c in found.values()]
+    return MergeReport(len(cards), sum(c.villages for c in cards), sum(c.records for c in cards),
+                       time.monotonic() - started, tuple(col_problems))

@@ -96,6 +96,13 @@ def _allowed(src: str, dst: str) -> bool:
     return d in allowed or sub in allowed
 
 
+# generator/personal.py finds and masks ID and card numbers (one detector for the scrubber,
+# the leak guard and every message): it imports nothing of the package, everything may use it
+ALLOWED["personal"] = set()
+for _deps in ALLOWED.values():
+    _deps.add("personal")
+
+
 def test_every_package_is_a_known_stage() -> None:
     for module in _graph():
         assert _stage(module) in ALLOWED, f"{module}: add its stage to ALLOWED"

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's entry: [(path, index-only HTML), …]
 COUNTY_PARTS = "county.pickle"  # in a village's entry: opendata.county_parts, {name: bytes}
+LEDGER_RECORDS = "ledger.pickle"  # in a village's entry: its published records and seed
 META = "meta.pickle"  # in a village's entry: (outcome, manifest)
 BUNDLE_DONE = "pagefind-entry.json"  # a search bundle's entry is complete when this exists
 
@@ -113,8 +114,9 @@ def restore_village(cache: Path, entry: str, staging: Path) -> Any | None:
 
 
 def store_village(cache: Path, entry: str, staging: Path, outcome: object,
-                  pages: Sequence[tuple[str, bytes]], attachments: Sequence[tuple[str, Path]],
-                  docs: list[tuple[str, bytes]], county_parts: dict[str, bytes]) -> None:
+                  pages: Sequence[tuple[str, bytes]], attachments: Sequence[tuple[str, bytes]],
+                  docs: list[tuple[str, bytes]], county_parts: dict[str, bytes],
+                  ledger: bytes = b"") -> None:
     """Write a village's entry (replacing its older ones) and link its files into staging."""
     folder = cache / entry
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
@@ -125,10 +127,11 @@ def store_village(cache: Path, entry: str, staging: Path, outcome: object,
     cw = OutputWriter(tmp / "files")
     for i, (_path, data) in enumerate(pages):
         cw.write(str(i), data)
-    for i, (_rel, p) in enumerate(attachments, len(pages)):
-        cw.link_or_copy(str(i), p)
+    for i, (_rel, data) in enumerate(attachments, len(pages)):
+        cw.write(str(i), data)  # a copy made from the checked bytes, never a link to the clerk's file
     write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
     write_bytes(tmp / COUNTY_PARTS, pickle.dumps(county_parts, protocol=4))
+    write_bytes(tmp / LEDGER_RECORDS, ledger)
     manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
     write_bytes(tmp / META, pickle.dumps((outcome, manifest), protocol=4))
     for old in folder.parent.glob("*"):
@@ -150,6 +153,11 @@ def _link_entry(entry: Path, manifest: list[str], staging: Path) -> None:
 def search_docs_file(entry: str) -> str:
     """A village's search documents (``load_search_docs``), relative to the cache folder."""
     return f"{entry}/{SEARCH_DOCS}"
+
+
+def ledger_file(entry: str) -> str:
+    """A village's records for the change log (``ledger.log.prepare``), relative to the cache."""
+    return f"{entry}/{LEDGER_RECORDS}"
 
 
 def county_parts_file(entry: str) -> str:

@@ -35,6 +35,9 @@ MODULES = (
     ("services", "预约办事", "办事指南、材料、电话"),
 )
 MODULE_TITLES = {m[0]: m[1] for m in MODULES}
+# the poster's ledger fingerprint is only known once the county's log is appended
+# (generator.publish.changelog replaces this mark after the villages are rendered)
+LEDGER_MARK = "@@YDT-LEDGER-CHECKPOINT@@"
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'")
@@ -148,7 +151,8 @@ class Renderer:
     # -- county level ------------------------------------------------------------------
     def county_pages(self, summaries: dict[str, dict[str, views.VillageTotals]],
                      names: dict[str, dict[str, str]],
-                     shards: Sequence[str] | None = None) -> Iterator[Page]:
+                     shards: Sequence[str] | None = None,
+                     checkpoint: object | None = None) -> Iterator[Page]:
         """The county's own pages; ``shards``: its search bundles (pipeline.search_shards),
         by default one per township."""
         towns = []
@@ -167,7 +171,7 @@ class Renderer:
             "welfare": sum((t.welfare for t in all_totals), views.ZERO),
             "projects": sum((t.projects_budget for t in all_totals), views.ZERO),
         }
-        yield self.page("county.html", "", towns=towns, head=head,
+        yield self.page("county.html", "", towns=towns, head=head, checkpoint=checkpoint,
                          crumbs=[(self.county.name, None)])
         yield self.page("search.html", "search/",
                          shards=list(shards) if shards is not None else
@@ -253,16 +257,10 @@ class Renderer:
         yield self.page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
                          module="services", **ctx)
         yield self.page("poster.html", base + "poster/", crumbs=crumb(("公开栏二维码海报", None)),
-                         module="poster", village_url=self.abs_url(base), **ctx)
+                         module="poster", village_url=self.abs_url(base), ledger_mark=LEDGER_MARK,
+                         **ctx)
 
     def _notice(self, n: Notice, base: str, crumb, ctx: dict) -> Page:
         return self.page("notice.html", base + views.notice_page(n.slug), module="affairs",
                           n=n, status=n.status(self.as_of),
                           crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
-
-
-def render_root(counties: list[County], static: Static, env: jinja2.Environment | None = None) -> Page:
-    env = env or make_env()
-    html = env.get_template("root.html").render(counties=counties, static=static.files, root="",
-                                                CSP=CSP)
-    return "index.html", html.encode("utf-8")

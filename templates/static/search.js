@@ -231,15 +231,27 @@ function page() {
   const list = document.getElementById("results");
   const base = new URL("../", location.href).pathname;
   const shards = (list.dataset.shards || "").split(" ").filter(Boolean);
+  // The city portal's search (site/search/): every county's bundles, "<county>/<bundle>",
+  // each with its county's folder as base URL and the county's name as the 县 filter.
+  const counties = list.dataset.counties ? JSON.parse(list.dataset.counties) : null;
+  const bundles = shards.map((s) => {
+    if (!counties) return { path: base + "pagefind/" + s + "/", opts: { baseUrl: base } };
+    const [county, name] = s.split("/");
+    return {
+      path: base + county + "/pagefind/" + name + "/",
+      opts: { baseUrl: base + county + "/", mergeFilter: { "县": counties[county] || county } },
+    };
+  });
+  const depth = counties ? 3 : 2;  // path segments of a village below base
   const selects = () => document.querySelectorAll("#filters select");
   let pagefind = null;
 
   async function load() {
     if (!pagefind) {
-      const pf = await import(base + "pagefind/" + shards[0] + "/pagefind.js");
-      await pf.options({ baseUrl: base, excerptLength: 32 });  // words: characters
-      for (const s of shards.slice(1)) {
-        await pf.mergeIndex(base + "pagefind/" + s + "/", { baseUrl: base });
+      const pf = await import(bundles[0].path + "pagefind.js");
+      await pf.options({ ...bundles[0].opts, excerptLength: 32 });  // words: characters
+      for (const b of bundles.slice(1)) {
+        await pf.mergeIndex(b.path, b.opts);
       }
       pagefind = pf;
     }
@@ -279,7 +291,7 @@ function page() {
       statusEl.textContent = `没有找到“${q}”。请检查有没有错字，或少输几个字、换个说法再试。`;
       return;
     }
-    const villages = new Set(items.slice(0, 5).map((d) => d.url.slice(base.length).split("/").slice(0, 2).join("/")));
+    const villages = new Set(items.slice(0, 5).map((d) => d.url.slice(base.length).split("/").slice(0, depth).join("/")));
     const many = villages.size > 1 && !filtersFromForm()["村"] ? "前几条来自不同的村（可能有同名），可以用“村”缩小范围。" : "";
     statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。${many}`;
     for (const d of items) {
@@ -287,6 +299,12 @@ function page() {
       const a = document.createElement("a");
       a.href = d.url;
       a.textContent = d.title;
+      if (counties) {  // which county the page belongs to
+        const county = document.createElement("span");
+        county.className = "county";
+        county.textContent = "【" + (counties[d.url.slice(base.length).split("/")[0]] || "") + "】";
+        li.append(county);
+      }
       li.append(a, excerptNode(d.excerpt));
       list.appendChild(li);
     }
