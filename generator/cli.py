@@ -17,6 +17,7 @@ from generator.errors import (
     EXIT_OK,
     EXIT_TOOL,
     EXIT_USAGE,
+    KNOCK_ON,
     DataErrors,
     Problem,
     ToolError,
@@ -32,11 +33,24 @@ _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--en
                "--checkpoint", "--site"}
 
 
+# --as-of (and SOURCE_DATE_EPOCH) outside these dates is a usage error, not an overflow later
+AS_OF_MIN = dt.date(1990, 1, 1)
+AS_OF_MAX = dt.date(2099, 12, 31)
+
+
+def _in_range(d: dt.date, shown: str) -> dt.date:
+    if not AS_OF_MIN <= d <= AS_OF_MAX:
+        raise argparse.ArgumentTypeError(
+            f"日期 {shown} 超出范围（应在 {AS_OF_MIN.isoformat()} 到 {AS_OF_MAX.isoformat()} 之间）")
+    return d
+
+
 def _date(s: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(s)
+        d = dt.date.fromisoformat(s)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期 {s!r} 应写成 YYYY-MM-DD") from None
+    return _in_range(d, s)
 
 
 def _positive(s: str) -> int:
@@ -76,6 +90,8 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--no-cache", action="store_true", help="不使用以前构建缓存的结果")
     common.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
     common.add_argument("--quiet", action="store_true", help="不显示进度和警告，只显示错误")
+    common.add_argument("--all", action="store_true", dest="every",
+                        help="同一个问题出现在很多行时，逐行列出（默认合并成一行）")
 
     p = _Parser(prog="yidiantong", description="一点通：村级小微权力公开网站生成器")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -183,17 +199,59 @@ def default_as_of() -> dt.date:
     sde = os.environ.get("SOURCE_DATE_EPOCH")
     if sde:
         try:
-            return dt.datetime.fromtimestamp(int(sde), dt.UTC).date()
+            d = dt.datetime.fromtimestamp(int(sde), dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={sde!r} 不是有效的时间戳") from None
+        try:
+            return _in_range(d, f"SOURCE_DATE_EPOCH={sde}（{d.isoformat()}）")
+        except argparse.ArgumentTypeError as e:
+            raise UsageError(str(e)) from None
     return dt.date.today()
 
 
-def print_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
-    for p in problems:
-        if p.warning and quiet:
+GROUP_FROM = 3  # the same message on this many rows of one file is printed once
+
+
+def _spans(lines: list[int]) -> str:
+    """``2–560`` or ``2、5、9–12`` (at most a dozen pieces, then ``…``)."""
+    pieces: list[str] = []
+    start = prev = lines[0]
+    for n in [*lines[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
             continue
-        print(str(p), file=sys.stderr)
+        pieces.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    if len(pieces) > 12:
+        pieces = [*pieces[:12], "…"]
+    return "、".join(pieces)
+
+
+def group_problems(problems: Sequence[Problem]) -> list[str]:
+    """The lines to print: one line for the same field and message on several rows of one
+    file (``（第 2–560 行共 559 处）``), in the order of its first row; others as they are."""
+    groups: dict[tuple[str, str, str, bool], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.path, p.field, p.message, p.warning), []).append(p)
+    out: list[str] = []
+    for p in problems:
+        same = groups[(p.path, p.field, p.message, p.warning)]
+        if len(same) < GROUP_FROM or p.field == "文件夹":
+            out.append(str(p))
+        elif same[0] is p:
+            lines = sorted({q.line for q in same})
+            out.append(f"{p}（第 {_spans(lines)} 行共 {len(same)} 处，加 --all 显示每一处）")
+    return out
+
+
+def print_problems(problems: Sequence[Problem], *, quiet: bool = False,
+                   every: bool = False) -> None:
+    shown = [p for p in problems if not (p.warning and quiet)]
+    # root causes first: a message that blames another value comes after the others
+    shown.sort(key=lambda p: KNOCK_ON in p.message)
+    for line in (map(str, shown) if every else group_problems(shown)):
+        print(line, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -209,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("运行 python build.py --help 查看用法。", file=sys.stderr)
         return EXIT_USAGE
     except DataErrors as e:
-        print_problems(e.problems)
+        print_problems(e.problems, every="--all" in args_list)
         errors = sum(not p.warning for p in e.problems)
         warns = len(e.problems) - errors
         print(f"数据有 {errors} 处错误{f'、{warns} 处警告' if warns else ''}，请按上面的提示修改后重新运行。"
@@ -293,7 +351,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command or "build"
     if cmd == "check":
         problems = load_site(_options(args))
-        print_problems(problems, quiet=args.quiet)
+        print_problems(problems, quiet=args.quiet, every=args.every)
         warns = len(problems)
         print(f"检查通过{f'（{warns} 处警告）' if warns else ''}。", file=sys.stderr)
         return EXIT_OK
@@ -357,7 +415,7 @@ def _build(args: argparse.Namespace) -> int:
     from generator.pipeline import build_site
 
     report = build_site(_options(args))
-    print_problems(report.warnings, quiet=args.quiet)
+    print_problems(report.warnings, quiet=args.quiet, every=args.every)
     cached = f"（{report.cached_villages} 个村沿用缓存）" if report.cached_villages else ""
     print(f"完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
           f"{report.pages:,} 个页面，用时 {report.seconds:.1f} 秒{cached}。"
@@ -452,7 +510,7 @@ def _serve(args: argparse.Namespace) -> int:
             _build(args)
             state["banner"] = b""
         except DataErrors as e:
-            print_problems(e.problems)
+            print_problems(e.problems, every=args.every)
             print("数据有错误，预览仍显示上一次成功生成的网站。", file=sys.stderr)
             state["banner"] = error_banner(e.problems)
 

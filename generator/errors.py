@@ -14,6 +14,10 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_TOOL = 3
 
+# A message about a check that depends on a value reported elsewhere ("可能是因为 finance.csv
+# 第 5 行的日期有误") carries this; such messages are printed after the root causes.
+KNOCK_ON = "可能是因为"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -38,7 +38,9 @@ from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap
 from generator.read.attachments import publishable_bytes
 from generator.read.load import (
     CountySource,
+    VillageIdent,
     VillageSource,
+    check_villages,
     discover,
     load_city,
     load_county,
@@ -93,6 +95,7 @@ class VillageOutcome:
     ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
     ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
     ledger_data: bytes = b""  # the same, inline, when there is no cache
+    ident: VillageIdent | None = None  # 名称 and 代码 (checked across the county)
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
     if result.village is None or not render:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
-                              result.problems, hashes, 0, "")
+                              result.problems, hashes, 0, "", ident=result.ident)
     renderer = _renderer(task.county, task.as_of, Theme(task.theme),  # type: ignore[arg-type]
                          task.fingerprint)
     # names of withdrawn welfare rows are masked in the other text the village publishes
@@ -182,7 +185,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
         fault = theme_fault(e, task.theme, f"{src.county}/theme")
         if fault is None:
             raise
-        return VillageOutcome(src, v.name, village_totals(v), (*result.problems, fault), hashes, 0, "")
+        return VillageOutcome(src, v.name, village_totals(v), (*result.problems, fault), hashes, 0, "",
+                              ident=result.ident)
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
@@ -219,7 +223,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
                              written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]),
                              ledger_digest=ledger.digest,
                              ledger_file=vcache.ledger_file(entry) if entry else "",
-                             ledger_data=b"" if entry else ledger_pickle)
+                             ledger_data=b"" if entry else ledger_pickle,
+                             ident=result.ident)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
@@ -419,6 +424,11 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
+    for cs, c in counties:
+        codes = {t.slug: t.code for t in c.townships} if c else {}
+        problems.extend(check_villages(
+            [(o.ident, codes.get(o.source.township)) for o in outcomes
+             if o.source.county == cs.slug and o.ident is not None]))
     return Loaded(counties, outcomes, problems, jobs, county_jobs, city)
 
 

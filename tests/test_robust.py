@@ -352,7 +352,12 @@ def test_serve_and_a_build_by_hand_take_turns(tmp_path: Path) -> None:
         assert run(other, ref, "--no-cache").returncode == 0
         assert tree_bytes(out) == tree_bytes(ref)
         town = next(mine.glob("*/*/"))
-        shutil.copytree(next(p for p in town.iterdir() if p.is_dir()), town / "wangzhuang-cun")
+        copy = tmp_path / "wangzhuang-cun"  # made aside, then moved in as one change
+        shutil.copytree(next(p for p in town.iterdir() if p.is_dir()), copy)
+        yaml = (copy / "village.yaml").read_text("utf-8")  # a copied folder needs its own name and code
+        (copy / "village.yaml").write_text(
+            yaml.replace("刘庄村", "王庄村").replace("419901100201", "419901100202"), encoding="utf-8")
+        copy.rename(town / "wangzhuang-cun")
         wait_for("worker processes, started by forkserver")
         wait_for("2 个村")
         ref2 = tmp_path / "ref2" / "site"

@@ -109,19 +109,20 @@ def test_whitespace_is_stripped(tmp_path):
     assert table.rows[0].cells == {"日期": "2025-03-05", "类型": "支出", "摘要": "修路"}
 
 
-def test_multiline_cell_and_empty_rows_keep_physical_lines(tmp_path):
+def test_multiline_cell_and_empty_rows_keep_excel_rows(tmp_path):
+    # a cell with Alt+Enter line breaks is one row in Excel: rows are numbered as Excel shows them
     text = (
-        "日期,摘要,金额\n"  # 1
-        '2025-03-05,"第一行\n第二行\n第三行",10\n'  # 2-4
-        "\n"  # 5
-        ",,\n"  # 6
-        "2025-03-06,修路,20\r\n"  # 7
-        " , , \n"  # 8
-        "2025-03-07,,30\n"  # 9
+        "日期,摘要,金额\n"  # row 1
+        '2025-03-05,"第一行\n第二行\n第三行",10\n'  # row 2 (lines 2-4)
+        "\n"  # row 3
+        ",,\n"  # row 4
+        "2025-03-06,修路,20\r\n"  # row 5
+        " , , \n"  # row 6
+        "2025-03-07,,30\n"  # row 7
     )
     table, problems = read(write(tmp_path, text, encoding="utf-8", newline=""))
     assert problems == []
-    assert [row.line for row in table.rows] == [2, 7, 9]
+    assert [row.line for row in table.rows] == [2, 5, 7]
     assert table.rows[0].cells["摘要"] == "第一行\n第二行\n第三行"
     assert table.rows[2].cells == {"日期": "2025-03-07", "摘要": "", "金额": "30"}
 
@@ -151,7 +152,7 @@ def test_trailing_empty_header_cells_are_ignored(tmp_path):
 
 def test_blank_first_line_means_no_header(tmp_path):
     path = write(tmp_path, "\n日期,金额\n2025-03-05,1\n", encoding="utf-8")
-    assert read(path) == (None, [Problem(REL, 1, "表头", "第 1 行应为表头")])
+    assert read(path) == (None, [Problem(REL, 1, "表头", "第 1 行是空行，请删除这一行，让表头在第 1 行")])
 
 
 def test_unclosed_quote_is_located(tmp_path):
@@ -262,7 +263,7 @@ def test_xlsx_id_typed_as_number_stays_a_number(tmp_path):
 
 def test_xlsx_leading_empty_row_is_not_a_header(tmp_path):
     path = make_xlsx(tmp_path, [[], ["日期", "金额"], ["2025-03-05", 1]])
-    assert read(path, REL_X) == (None, [Problem(REL_X, 1, "表头", "第 1 行应为表头")])
+    assert read(path, REL_X) == (None, [Problem(REL_X, 1, "表头", "第 1 行是空行，请删除这一行，让表头在第 1 行")])
 
 
 def test_xlsx_leading_empty_column_keeps_positions(tmp_path):
@@ -338,16 +339,12 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 def _reference_records(text: str) -> list[tuple[int, list[str]]]:
-    """What csv.reader makes of ``text``: (first physical line, stripped cells) per record."""
+    """What csv.reader makes of ``text``: (row as Excel numbers it, stripped cells) per record."""
     import csv
     import io
 
-    out, prev = [], 0
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    for record in reader:
-        start, prev = prev + 1, reader.line_num
-        out.append((start, [c.strip() for c in record]))
-    return out
+    return [(row, [c.strip() for c in record]) for row, record in enumerate(reader, 1)]
 
 
 @settings(max_examples=300, deadline=None, database=None,
@@ -364,12 +361,12 @@ def test_quote_free_csv_is_read_as_csv_reader_reads_it(text) -> None:
 
 
 def test_csv_with_quotes_or_lone_cr_keeps_its_line_numbers(tmp_path: Path) -> None:
-    """A quoted cell spanning lines, and a lone CR as a line end, still number rows by the
-    physical line they start on."""
+    """A quoted cell spanning lines, and a lone CR as a line end, still number rows as Excel
+    shows them (a record with Alt+Enter line breaks is one row)."""
     from generator.read.tables import _records
 
     for text in ('a,b\n"x\ny",1\nz,2\n', "a,b\rx,1\r\ry,2\r", 'a,"b"\r\nc,d\r\n'):
         assert [r for r in _records(text) if any(r[1])] == [
             r for r in _reference_records(text) if any(r[1])]
     table, problems = read(write(tmp_path, '日期,摘要\n2025-01-01,"两行\n摘要"\n2025-01-02,三\n'))
-    assert problems == [] and [r.line for r in table.rows] == [2, 4]
+    assert problems == [] and [r.line for r in table.rows] == [2, 3]

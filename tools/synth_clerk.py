@@ -525,8 +525,11 @@ class Gen:
         L.append(f"名称: {name}")
         L.append(f"类型: {vtype}")
         if r.random() < 0.06:
-            # leading zero code, sometimes unquoted (spec: read as text, never as octal)
-            code = "0" + code[1:] if r.random() < 0.5 else "0" + "".join(r.choice("01234567") for _ in range(11))
+            # a code that YAML would guess as a number, unquoted or double-quoted (spec: read
+            # as text). It stays under its township's code (a village 代码 elsewhere is an
+            # error); the draws of the earlier leading-zero variant are kept, so the rest of
+            # the data is unchanged.
+            _unused = "0" + code[1:] if r.random() < 0.5 else "0" + "".join(r.choice("01234567") for _ in range(11))
             L.append(f"代码: {yq(code, force=r.choice(['plain', 'double']))}")
         else:
             L.append(f"代码: {yq(code, force=r.choice(['plain', 'plain', 'double', 'single']))}")

@@ -31,22 +31,26 @@ from generator.model.records import (
     WelfareRow,
     rows_of,
 )
-from generator.read import attachments
+from generator.read import attachments, filenames
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
+from generator.read.mdlimits import markdown_too_complex
 from generator.read.tables import read_table
 from generator.read.validate import (
+    MAX_SLUG,
     SLUG,
     Collector,
     FileContext,
     check_balances,
     check_date_order,
+    check_months,
     number_in_name,
     scrub,
     scrub_body,
     validate_mapping,
     validate_records,
     validate_table,
+    warn_duplicate_rows,
 )
 from generator.read.values import parse_id
 from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
@@ -101,6 +105,43 @@ class VillageResult:
     secret_sources: tuple[tuple[str, str], ...] = ()  # (ID, "path:line") for leak messages
     # (table stem, line, full ID) — only when asked for (the internal audit); never in the model
     full_ids: tuple[tuple[str, int, str], ...] = ()
+    ident: VillageIdent | None = None  # 名称 and 代码 with their lines (county-wide checks)
+
+
+@dataclass(frozen=True)
+class VillageIdent:
+    """A village's 名称 and 代码 and where village.yaml has them: two villages of a county
+    must not share either (a copied folder left unchanged)."""
+
+    rel: str  # data-relative path of village.yaml
+    name: str
+    code: str
+    name_line: int
+    code_line: int
+
+
+def check_villages(villages: list[tuple[VillageIdent, str | None]]) -> list[Problem]:
+    """County-wide: no two villages share a 代码, no two of one township a 名称 (a copied
+    folder left unchanged),
+    and a 代码 starts with its township's 9-digit 代码. ``villages``: (ident, township 代码)."""
+    out: list[Problem] = []
+    first_name: dict[str, VillageIdent] = {}
+    first_code: dict[str, VillageIdent] = {}
+    for ident, town_code in sorted(villages, key=lambda v: v[0].rel):
+        # the same name in two townships is common (王庄村): only within one township
+        township = ident.rel.rsplit("/", 2)[0]
+        other = first_name.setdefault(f"{township}/{ident.name}", ident)
+        if other is not ident:
+            out.append(Problem(ident.rel, ident.name_line, "名称",
+                               f"“{ident.name}”与 {other.rel} 的名称相同（复制文件夹后忘了修改？）"))
+        other = first_code.setdefault(ident.code, ident)
+        if other is not ident:
+            out.append(Problem(ident.rel, ident.code_line, "代码",
+                               f"{ident.code} 与 {other.rel} 的代码相同（复制文件夹后忘了修改？）"))
+        elif town_code and not ident.code.startswith(town_code):
+            out.append(Problem(ident.rel, ident.code_line, "代码",
+                               f"{ident.code} 不在本乡镇的代码 {town_code} 之下（村代码的前 9 位应为 {town_code}）"))
+    return out
 
 
 def _visible(p: Path) -> bool:
@@ -111,6 +152,9 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     if not SLUG.match(name):
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
+        return False
+    if len(name) > MAX_SLUG:
+        col.error(rel, 0, "文件夹", f"文件夹名过长（{len(name)} 个字符），最多 {MAX_SLUG} 个字符")
         return False
     if number_in_name(rel, name, col, "文件夹"):
         return False
@@ -247,6 +291,10 @@ def read_yaml(path: Path, rel: str, col: Collector, *, offset: int = 0,
 def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector) -> str:
     if not text:
         return ""
+    complex_at = markdown_too_complex(text)
+    if complex_at is not None:
+        col.error(rel, line, label, complex_at[1])
+        return ""
     if has_raw_html(text):
         col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
     return render_markdown(scrub(text, rel, line, label, col, mobiles=False, markdown=True))
@@ -333,6 +381,34 @@ def _table_file(vdir: Path, rel: str, stem: str, col: Collector) -> Path | None:
     return None
 
 
+_KNOWN_NAMES = frozenset(
+    {*VILLAGE_YAML, *VILLAGE_DIRS, *(f"{stem}{suffix}" for stem in S.TABLES
+                                     for suffix in filenames.TABLE_SUFFIXES)})
+
+
+def _unknown_files(vdir: Path, rel: str, col: Collector) -> set[str]:
+    """Report the files of a village folder that will not be used: an error when the name
+    clearly means a known file (``Finance.csv``, ``finance (1).csv``, ``财务.xlsx``,
+    ``finance.xls``), else a warning. Returns the intended names found."""
+    names = sorted(p.name for p in vdir.iterdir() if _visible(p))
+    present = frozenset(names)
+    meant: set[str] = set()
+    for name in names:
+        if name in _KNOWN_NAMES:
+            continue
+        folder = filenames.village_folder(name) if (vdir / name).is_dir() else None
+        if folder is not None:
+            col.error(f"{rel}/{name}/", 0, "文件夹", f"文件夹名应为 {folder}，否则里面的文件不会发布")
+            continue
+        mis = filenames.village_file(name, present, frozenset(S.TABLES))
+        if mis is None or (vdir / name).is_dir():
+            col.warn(f"{rel}/{name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
+            continue
+        meant.add(mis.intended)
+        col.error(f"{rel}/{name}", 1, "文件", mis.message)
+    return meant
+
+
 def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int, str]]:
     """The full 身份证号 of each row of a raw table whose ID cell is valid, as
     ``(stem, line, ID)``: for the internal audit only (the model keeps the masked form)."""
@@ -371,22 +447,15 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
         if _visible(p) and p.is_symlink() and not p.is_dir():
             _linked_outside(p, root, f"{rel}/{p.name}", col)
 
-    # unknown files
-    known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
-    for stem in S.TABLES:
-        known |= {f"{stem}.csv", f"{stem}.xlsx"}
-    for p in sorted(vdir.iterdir()):
-        if not _visible(p):
-            continue
-        if p.name not in known and not _misnamed(f"{rel}/{p.name}", p.name, known, col):
-            col.warn(f"{rel}/{p.name}", 1, "文件", "未知的文件，不会发布（文件名是否写错？）")
+    meant = _unknown_files(vdir, rel, col)
 
     # village.yaml
     vrel = f"{rel}/village.yaml"
     info: dict[str, Any] | None = None
     ydata: Any = None
     if not (vdir / "village.yaml").is_file():
-        col.error(vrel, 1, "文件", "缺少 village.yaml（村居概况）")
+        if "village.yaml" not in meant:  # else the misnamed file's message says it all
+            col.error(vrel, 1, "文件", "缺少 village.yaml（村居概况）")
     else:
         ydata = read_yaml(vdir / "village.yaml", vrel, col)
         if ydata is not None:
@@ -419,6 +488,8 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
         col.problems.extend(problems)
         if table is None:
             continue
+        if stem in ("finance", "welfare"):
+            warn_duplicate_rows(table, col)
         if full_ids:
             ids.extend(full_ids_of(stem, spec, table))
         tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
@@ -446,6 +517,9 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
         check_balances(rows("balances"), f"{rel}/{table_paths['balances']}", col,
                        fin.rows if fin else None, fin.bad_lines if fin else frozenset(),
                        table_paths.get("finance", "finance.csv"))
+        if fin is not None:
+            check_months(rows("balances"), f"{rel}/{table_paths['balances']}", fin.rows,
+                         f"{rel}/{table_paths['finance']}", col)
 
     notices = _load_notices(vdir, rel, col, ctx)
 
@@ -471,8 +545,13 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     village = None
     if not col.has_errors and info is not None:
         village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
+    ident = None
+    if info and info.get("name") and info.get("code"):
+        lines = getattr(ydata, "key_lines", {})
+        ident = VillageIdent(vrel, info["name"], info["code"], lines.get("名称", 1),
+                             lines.get("代码", 1))
     return VillageResult(src, village, tuple(col.problems), frozenset(col.secrets),
-                         tuple(sorted(col.secret_sources.items())), tuple(ids))
+                         tuple(sorted(col.secret_sources.items())), tuple(ids), ident)
 
 
 def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
@@ -485,11 +564,18 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
             continue
         nrel = f"{rel}/notices/{p.name}"
         if p.is_dir() or p.suffix != ".md":
-            col.warn(nrel, 1, "文件", "notices/ 中只应放 .md 公告文件，此文件不会发布")
+            wrong = None if p.is_dir() else filenames.notice_file(p.name)
+            if wrong is not None:
+                col.error(nrel, 1, "文件", wrong[1])
+            else:
+                col.warn(nrel, 1, "文件", "notices/ 中只应放 .md 公告文件，此文件不会发布")
             continue
         slug = p.stem
         if not SLUG.match(slug):
             col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
+            continue
+        if len(slug) > MAX_SLUG:
+            col.error(nrel, 1, "文件", f"文件名过长（{len(slug)} 个字符），最多 {MAX_SLUG} 个字符（不含 .md）")
             continue
         if p.is_symlink() and _linked_outside(p, vdir.parents[2].resolve(), nrel, col):
             continue
@@ -515,6 +601,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             col.error(nrel, lines.get("公示结束", 1), "公示结束",
                       f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
+        complex_at = markdown_too_complex(body)
+        if complex_at is not None:
+            col.error(nrel, body_line + complex_at[0] - 1, "正文", complex_at[1])
+            continue
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")

@@ -35,7 +35,8 @@ class Field:
     required: bool = False
     help: str = ""
     choices: tuple[str, ...] = ()
-    unit: str = ""
+    unit: str = ""  # also accepted after a value (298户) and in a header (金额（元）)
+    unit_aliases: tuple[str, ...] = ()  # other ways to write the unit (㎡ for 平方米)
     lo: int | None = None
     hi: int | None = None
     digits: int | None = None  # exact number of digits (administrative codes)
@@ -74,7 +75,7 @@ COUNTY = FileSpec(
         F("网址", "url", URL, help="本县网站的公开网址，用于二维码、网站地图和订阅"),
         F("监督电话", "hotline", required=True, help="监督举报电话，每页都显示，如 0371-12388"),
         F("举报网址", "report_url", URL, help="网上举报平台（码上监督）网址，显示为“我要监督”"),
-        F("个人信息公示天数", "privacy_days", INT, lo=1, unit="天",
+        F("个人信息公示天数", "privacy_days", INT, lo=1, hi=36500, unit="天",
           help="惠民资金发放日期早于构建日期这么多天的记录，不再公开姓名和身份证号，只公开人数和金额"),
         F("重大事项金额", "major_amount", MONEY, unit="元",
           help="达到此金额的支出须经“四议两公开”（内部比对的“拆分支付”规则使用），默认 5000 元"),
@@ -123,7 +124,7 @@ VILLAGE = FileSpec(
         F("户数", "households", INT, lo=0, unit="户"),
         F("人口", "population", INT, lo=0, unit="人"),
         F("党员人数", "party_members", INT, lo=0, unit="人"),
-        F("面积", "area", NUMBER, unit="平方千米"),
+        F("面积", "area", NUMBER, unit="平方千米", unit_aliases=("平方公里", "km²", "km2")),
         F("耕地面积", "farmland", NUMBER, unit="亩"),
         F("地址", "address"),
         F("办公时间", "hours"),
@@ -249,7 +250,7 @@ WELFARE = FileSpec(
                    "耕地地力保护补贴", "危房改造补助", "其他")),
         F("姓名", "name", required=True),
         F("身份证号", "idno", IDNO, help="公开时只显示前 6 位和后 4 位"),
-        F("家庭人口", "household", INT, lo=1, unit="人"),
+        F("家庭人口", "household", INT, lo=1, hi=99, unit="人"),
         F("金额", "amount", MONEY, required=True, unit="元"),
         F("发放日期", "paid", DATE, required=True),
         F("发放方式", "method"),
@@ -271,7 +272,7 @@ PROJECTS = FileSpec(
         F("开工日期", "start", DATE),
         F("计划完工日期", "planned_end", DATE),
         F("实际完工日期", "actual_end", DATE),
-        F("进度", "progress", INT, lo=0, hi=100, unit="%"),
+        F("进度", "progress", INT, lo=0, hi=100, unit="%", unit_aliases=("％",)),
         F("状态", "status", ENUM, choices=("计划中", "施工中", "已完工", "已验收")),
         F("备注", "note", free_text=True),
         F("附件", "attachment", FILE),

@@ -6,8 +6,8 @@ first sheet via python-calamine, with typed cells (dates stay dates, numbers sta
 numbers: ID and phone columns are the schema's business), after checking the zip is
 real and not a bomb.
 
-Header is row 1. Row locations are physical lines in the CSV (a quoted cell with
-newlines pushes later rows down) and sheet row numbers in the XLSX.
+Header is row 1. Row locations are the rows Excel shows: the record number in the CSV
+(a quoted cell with Alt+Enter line breaks is still one row) and the sheet row in the XLSX.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import logging
 import math
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,10 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# A sheet's grid (rows × columns from A1 to its farthest cell) is allocated whole by the
+# reader: above this many cells it must be mostly filled.
+MAX_XLSX_GRID = 5_000_000
+_GRID_SLACK = 4
 # Below this uncompressed total the ratio is not checked: a tiny, very regular
 # workbook compresses well and cannot hurt.
 _RATIO_CHECK_FROM = 5 * 1024 * 1024
@@ -50,6 +57,11 @@ MSG_BINARY = "不是文本表格文件（可能是二进制文件改了扩展名
 MSG_NOT_XLSX = "不是有效的 Excel .xlsx 文件"
 MSG_ZIP_BOMB = "Excel 文件解压后过大，疑似损坏或恶意文件"
 MSG_HEADER_ROW = "第 1 行应为表头"
+MSG_HUGE_RANGE = ("表格的使用范围过大（一直到单元格 {cell}），几乎都是空白：请在 Excel 里删除多余的空行和空列"
+                  "（或把有内容的部分复制到新表格）后重新保存")
+MSG_TITLE_ROW = "第 1 行是标题，请删除这一行，让表头在第 1 行"
+MSG_BLANK_FIRST_ROW = "第 1 行是空行，请删除这一行，让表头在第 1 行"
+MSG_SEPARATOR = "表头各列是用{name}分开的，请用逗号分隔：在 Excel 里另存为“CSV UTF-8（逗号分隔）”"
 MSG_EXTRA_CELLS = "这一行的单元格比表头多"
 
 # Starts of common binary formats (zip/xlsx, old .xls, PDF, images, 7z, rar, gzip).
@@ -197,6 +209,30 @@ class _Builder:
         return Table(self.rel_path, self.header, 1, tuple(self.rows))
 
 
+def _first_row_problem(rel_path: str, line: int, cells: list[CellValue],
+                       below: list[CellValue] | None) -> Problem | None:
+    """One message for a table whose header is not on row 1: a blank row 1, a title row
+    (one filled cell, often merged across the columns, above a wider row), or a whole
+    header in one cell (semicolons or tabs instead of commas). ``below``: the next
+    non-blank row. None when row 1 can be the header."""
+    if line != 1:
+        return Problem(rel_path, 1, FIELD_HEADER, MSG_BLANK_FIRST_ROW)
+    filled = [v for v in cells if v != ""]
+    if len(filled) == 1:
+        only = str(filled[0])
+        for sep, name in ((";", "分号"), ("\t", "Tab")):
+            if sep in only:
+                return Problem(rel_path, 1, FIELD_HEADER, MSG_SEPARATOR.format(name=name))
+    width = len(cells)
+    while width and cells[width - 1] == "":
+        width -= 1
+    gaps = width > len(filled)  # an empty cell between filled ones: not a header
+    wider = sum(v != "" for v in below) if below is not None else 0
+    if len(filled) == 1 and wider > 1 or gaps and 2 * len(filled) <= wider:
+        return Problem(rel_path, 1, FIELD_HEADER, MSG_TITLE_ROW)
+    return None
+
+
 def _header_text(value: CellValue) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -295,14 +331,30 @@ def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
         for start, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
             yield start, list(map(strip, line.split(",")))
         return
-    prev = 0  # physical lines consumed so far; a record starts on prev + 1
+    # a record is one row in Excel however many lines its cells (Alt+Enter) span: its
+    # location is its record number (a blank line is a record too, as it is a row in Excel)
+    row = 0
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for record in reader:
-            start, prev = prev + 1, reader.line_num
-            yield start, list(map(strip, record))
+            row += 1
+            yield row, list(map(strip, record))
     except csv.Error as exc:
-        raise _CsvError(prev + 1, str(exc)) from None
+        raise _CsvError(row + 1, str(exc)) from None
+
+
+def _streamed_records(abs_path: Path, encoding: str) -> Iterator[tuple[int, list[CellValue]]]:
+    """``_records`` read from the file as it goes (large files: never the whole text at once)."""
+    strip = str.strip
+    row = 0
+    with abs_path.open("r", encoding=encoding, newline="") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for record in reader:
+                row += 1
+                yield row, list(map(strip, record))
+        except csv.Error as exc:
+            raise _CsvError(row + 1, str(exc)) from None
 
 
 def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
@@ -314,16 +366,24 @@ def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, l
             return None, [_file_problem(rel_path, problem)]
         if encoding == "gb18030":
             logger.debug("%s: read as GB18030", rel_path)
-        text = abs_path.read_bytes().decode(encoding)  # line ends kept as written
+        records = _streamed_records(abs_path, encoding)  # line ends kept as written
+    else:
+        records = _records(text)
     _ensure_field_limit()
     builder = _Builder(rel_path, all_text=True)
-    records = _records(text)
     try:
         for start, cells in records:
             if not any(cells):
                 continue  # blank line or only empty cells
-            if start != 1:
-                return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+            below = None
+            if start == 1 and "" in cells:  # a title? look at the next row
+                found = next(((n, c) for n, c in records if any(c)), None)
+                if found is not None:
+                    below = found[1]
+                    records = itertools.chain([found], records)
+            problem = _first_row_problem(rel_path, start, cells, below)
+            if problem is not None:
+                return None, [problem]
             if not builder.set_header(cells):
                 return None, builder.problems
             break
@@ -379,6 +439,79 @@ def _check_zip(abs_path: Path) -> str | None:
     return None
 
 
+# refs of cells (and rows) by the length of their column letters / row digits: for each
+# length the largest is the bytewise largest, so the farthest cell is found by findall and
+# max, in C, without a Python step per cell
+_COLUMNS_OF_LENGTH = {n: re.compile(rb' r="([A-Z]{%d})[0-9]' % n) for n in (3, 2, 1)}
+_ROWS_OF_LENGTH = {n: re.compile(rb' r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(7, 0, -1)}
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _farthest(part: bytes) -> tuple[int, int]:
+    """(largest row, largest column) of the refs in ``part``."""
+    row = col = 0
+    for pattern in _ROWS_OF_LENGTH.values():
+        found = pattern.findall(part)
+        if found:
+            row = int(max(found))
+            break
+    for pattern in _COLUMNS_OF_LENGTH.values():
+        found = pattern.findall(part)
+        if found:
+            col = _column_number(max(found))
+            break
+    return row, col
+
+
+def _sheet_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int, str]:
+    """(rows × columns of the grid a reader would allocate, cells present, its last cell)
+    of one sheet's XML, read in chunks: the declared <dimension> and the farthest cell."""
+    rows = cols = cells = 0
+    carry = b""
+    with archive.open(name) as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            buf = carry + chunk
+            cut = buf.rfind(b"<") if chunk else len(buf)  # complete tags only
+            part, carry = buf[:max(cut, 0)], buf[max(cut, 0):]
+            cells += part.count(b"<c ") + part.count(b"<c>") + part.count(b":c ")
+            row, col = _farthest(part)
+            rows, cols = max(rows, row), max(cols, col)
+            for m in _DIMENSION.finditer(part):
+                rows, cols = max(rows, int(m.group(2))), max(cols, _column_number(m.group(1)))
+            if not chunk:
+                break
+    return rows * cols, cells, f"{_column_letters(cols)}{rows}"
+
+
+def _check_extent(abs_path: Path) -> str | None:
+    """None when no sheet declares or uses a grid far larger than its cells (one cell at
+    XFD1048576 in a 2 KB file would make the reader allocate billions of cells)."""
+    with zipfile.ZipFile(abs_path) as archive:
+        sheets = [n for n in archive.namelist()
+                  if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        for name in sheets:
+            grid, cells, last = _sheet_extent(archive, name)
+            if grid > MAX_XLSX_GRID and grid > _GRID_SLACK * max(cells, 1):
+                return MSG_HUGE_RANGE.format(cell=last)
+    return None
+
+
 def _xlsx_value(value: object) -> CellValue:
     if isinstance(value, str):
         return value.strip()
@@ -399,6 +532,11 @@ def _xlsx_value(value: object) -> CellValue:
 
 def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Problem]]:
     problem = _check_zip(abs_path)
+    if problem is None:
+        try:
+            problem = _check_extent(abs_path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, zlib.error):
+            problem = MSG_NOT_XLSX
     if problem is not None:
         return None, [_file_problem(rel_path, problem)]
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
@@ -411,7 +549,9 @@ def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
             data = sheet.to_python(skip_empty_area=False)
         finally:
             workbook.close()
-    except Exception as exc:  # calamine raises its own error types for broken files
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and a Rust panic
         logger.debug("%s: calamine failed: %r", rel_path, exc)
         return None, [_file_problem(rel_path, MSG_NOT_XLSX)]
     rows = _xlsx_rows(data)
@@ -420,8 +560,12 @@ def _read_xlsx(abs_path: Path, rel_path: str) -> tuple[Table | None, list[Proble
         return None, [_file_problem(rel_path, MSG_EMPTY)]
     builder = _Builder(rel_path, all_text=False)
     line, raw = first
-    if line != 1:
-        return None, [Problem(rel_path, 1, FIELD_HEADER, MSG_HEADER_ROW)]
+    second = next(rows, None)
+    problem = _first_row_problem(rel_path, line, raw, second[1] if second else None)
+    if problem is not None:
+        return None, [problem]
+    if second is not None:
+        rows = itertools.chain([second], rows)
     if not builder.set_header(raw):
         return None, builder.problems
     for line, raw in rows:

@@ -7,6 +7,7 @@ instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import personal
-from generator.errors import BadValue, Problem
+from generator.errors import KNOCK_ON, BadValue, Problem
 from generator.read import schema as S
 from generator.read import values
 from generator.read.values import (
@@ -34,6 +35,11 @@ from generator.read.values import (
 log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
+# Names become file and folder names of the site, with suffixes added (.html, .tmp…) and
+# below deep folders: these limits keep every one under the file systems' 255 bytes per
+# name (and Windows' path length), so a long name is refused by check, not at write time.
+MAX_SLUG = 100
+MAX_FILE_NAME_BYTES = 200
 # fast paths match with fullmatch (``$`` would also match before a final newline), ASCII digits
 # only (``\d`` alone matches ٣ and ３, which Decimal() and int() accept and the parsers do not)
 _PLAIN_MONEY = re.compile(r"\d{1,15}(?:\.\d{1,2})?", re.ASCII)
@@ -97,6 +103,9 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
     if (not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith(".")
             or os.path.isabs(name) or "\x00" in name):
         raise BadValue(f'"{name}" 不是 files/ 中的文件名（只写文件名，不能包含路径）')
+    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        raise BadValue(f"文件名过长（{len(name.encode('utf-8'))} 字节），最多 {MAX_FILE_NAME_BYTES} 字节"
+                       f"（约 {MAX_FILE_NAME_BYTES // 3} 个汉字），请把 files/ 中的文件改个短名字")
     if ctx.files_dir is None:
         raise BadValue(f"files/{name} 不存在（本村没有 files/ 文件夹）")
     found = personal.scan_text(name)
@@ -249,10 +258,8 @@ def convert_plain(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             return parse_date(text)
         if kind == S.MONTH:
             return parse_month(text)
-        if kind == S.INT:
-            return parse_int(text, fld.lo, fld.hi)
-        if kind == S.NUMBER:
-            return parse_number(text)
+        if kind in (S.INT, S.NUMBER):
+            return _unit_number(fld, text)
         if kind == S.IDNO:
             return _masked_id(parse_id(text), path, line, col)
         if kind == S.ENUM:
@@ -274,6 +281,33 @@ def convert_plain(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
     raise AssertionError(f"unknown field kind {kind}")
 
 
+_TRAILING_WORD = re.compile(r"\d\s*[^\d\s.,，．]+$")
+
+
+def _unit_number(fld: S.Field, value: Any) -> Any:
+    """An INT or NUMBER with the field's own unit allowed after it; a number followed by
+    another word (``298人`` for 户数) is refused with the unit the field takes."""
+    try:
+        if fld.kind == S.INT:
+            return parse_int(strip_unit(value, fld), fld.lo, fld.hi)
+        return parse_number(strip_unit(value, fld))
+    except BadValue as e:
+        if fld.unit and isinstance(value, str) and _TRAILING_WORD.search(value.strip()):
+            raise BadValue(f"{e}（{fld.label}的单位是“{fld.unit}”，只写数字，或数字后加“{fld.unit}”）") from None
+        raise
+
+
+def strip_unit(value: Any, fld: S.Field) -> Any:
+    """``298户`` → ``298`` when 户 is the field's own unit (``100%`` for a percentage)."""
+    if not isinstance(value, str) or not fld.unit:
+        return value
+    text = value.strip()
+    for unit in (fld.unit, *fld.unit_aliases):
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)].strip()
+    return value
+
+
 def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: Collector,
                      ctx: FileContext, *, what: str = "") -> dict[str, Any] | None:
     """Validate a YAML mapping against fields; returns attr → value (None if unusable)."""
@@ -289,7 +323,8 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
         ln = key_lines.get(key, start)
         fld = fields.get(key)
         if fld is None:
-            col.error(path, ln, str(key), f"未知的字段（可用的字段：{'、'.join(fields)}）")
+            col.error(path, ln, str(key).strip("\u3000") or "YAML",
+                      unknown_key_message(str(key), list(fields)))
             continue
         if fld.kind == S.RECORDS:
             out[fld.attr] = validate_records(fld.sub, raw, path, ln, fld.label, col, ctx)
@@ -304,6 +339,17 @@ def validate_mapping(spec_fields: Iterable[S.Field], data: Any, path: str, col: 
             else:
                 col.error(path, start, fld.label, "缺少必填字段")
     return out
+
+
+def unknown_key_message(key: str, labels: list[str]) -> str:
+    """An unknown YAML key; a full-width colon inside it (``户数：298``) gets its own hint."""
+    if key.startswith("\u3000"):
+        return "行首有中文全角空格，缩进请用英文半角空格"
+    if "：" in key:
+        return "请把中文冒号“：”改成英文冒号加空格（如“户数: 298”）"
+    if ":" in key:
+        return "冒号后面要加一个空格（如“户数: 298”）"
+    return unknown_message(key, labels, "字段")
 
 
 def validate_records(fields: tuple[S.Field, ...], raw: Any, path: str, line: int, label: str,
@@ -321,6 +367,91 @@ def validate_records(fields: tuple[S.Field, ...], raw: Any, path: str, line: int
         if values is not None:
             out.append((getattr(item, "line", ln), values))
     return out
+
+
+TITLE_ROW = "第 1 行是标题，请删除这一行，让表头在第 1 行"
+SERIAL = "序号"  # a leading numbering column clerks add: ignored
+_UNIT_HEADER = re.compile(r"^(.+?)[（(](.+)[)）]$")
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def header_label(fields: dict[str, S.Field], name: str) -> str | None:
+    """The schema label a header cell means: the label itself, written with spaces
+    (``摘 要``) or with the field's own unit (``金额（元）``, ``面积(亩)``); else None."""
+    if name in fields:
+        return name
+    name = _SPACES.sub("", name)
+    if name in fields:
+        return name
+    m = _UNIT_HEADER.match(name)
+    if m is not None:
+        fld = fields.get(m.group(1))
+        if fld is not None and fld.unit and m.group(2) in (fld.unit, *fld.unit_aliases):
+            return fld.label
+    return None
+
+
+def _other_unit(fields: dict[str, S.Field], name: str) -> S.Field | None:
+    """The field a header names with a unit other than its own (``金额（万元）``), or None."""
+    m = _UNIT_HEADER.match(_SPACES.sub("", name))
+    fld = fields.get(m.group(1)) if m is not None else None
+    return fld if fld is not None and fld.unit else None
+
+
+def header_columns(fields: dict[str, S.Field], header: tuple[str, ...]
+                   ) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """(label → column index, [(index, name) of the columns no field takes]); a leading
+    序号 column is neither."""
+    column: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    for j, name in enumerate(header):
+        if j == 0 and name == SERIAL and SERIAL not in fields:
+            continue
+        label = header_label(fields, name)
+        if label is None or label in column:
+            unknown.append((j, name))
+        else:
+            column[label] = j
+    return column, unknown
+
+
+def near_label(name: str, labels: list[str]) -> list[str]:
+    """The label ``name`` most likely misspells (金頟 → 金额), as a list of at most one."""
+    return difflib.get_close_matches(_SPACES.sub("", name), labels, n=1, cutoff=0.5)
+
+
+def unknown_message(name: str, labels: list[str], what: str) -> str:
+    """"未知的列" with a did-you-mean for a near miss (金頟 → 金额) and the list of labels."""
+    near = near_label(name, labels)
+    hint = f"是不是“{near[0]}”？" if near else ""
+    kind = "列" if what == "列" else "字段"
+    return f"未知的{kind}（{hint}可用的{kind}：{'、'.join(labels)}）"
+
+
+_TOTAL_WORDS = frozenset(
+    w for word in ("合计", "总计", "小计", "累计", "本月合计", "本页合计", "本年累计", "本月小计")
+    for w in (word, " ".join(word), "\u3000".join(word)))
+TOTALS_ROW = "这一行是合计行，请删除这一行（网站会自动计算合计）"
+
+
+def _without_totals(rows: tuple[Any, ...], path: str, col: Collector) -> tuple[Any, ...]:
+    """The rows without the 合计/小计 rows clerks add at the end; each gets one message
+    instead of a message for every cell that is not what its column wants."""
+    totals = [r for r in rows if not _TOTAL_WORDS.isdisjoint(r.values)]
+    if not totals:
+        return rows
+    for r in totals:
+        col.error(path, r.line, "文件", TOTALS_ROW)
+    skip = {r.line for r in totals}
+    return tuple(r for r in rows if r.line not in skip)
+
+
+def _title_row(fields: dict[str, S.Field], table: Any) -> bool:
+    """Row 1 holds no column name but the next row holds several: a title above the header."""
+    if not table.rows or any(header_label(fields, n) for n in table.header):
+        return False
+    below = [v for v in table.rows[0].values if isinstance(v, str)]
+    return sum(header_label(fields, v) is not None for v in below) >= 2
 
 
 @dataclass(frozen=True)
@@ -473,24 +604,39 @@ def validate_table(spec: S.FileSpec, table: Any, col: Collector,
     path = table.path
     fields = spec.by_label()
     header_line = getattr(table, "header_line", 1)
+    if _title_row(fields, table):
+        col.error(path, 1, "表头", TITLE_ROW)
+        return TableResult((), frozenset())
+    column, unknown = header_columns(fields, table.header)
+    meant: set[str] = set()  # labels a misspelt column was taken for: not "missing" too
+    for j, name in unknown:
+        other = next((lb for lb, k in column.items() if k != j and header_label(fields, name) == lb), None)
+        if other is not None:
+            col.error(path, header_line, name, f"与“{table.header[column[other]]}”是同一列，只能保留一个")
+        elif (unit := _other_unit(fields, name)) is not None:
+            meant.add(unit.label)
+            col.error(path, header_line, name,
+                      f"{unit.label}的单位是“{unit.unit}”，请换算成{unit.unit}后把列名改为“{unit.label}”")
+        else:
+            meant.update(near_label(name, [lb for lb in fields if lb not in column]))
+            col.error(path, header_line, name, unknown_message(name, list(fields), "列"))
     usable: list[S.Field] = []
-    for name in table.header:
-        if name not in fields:
-            col.error(path, header_line, name, f"未知的列（可用的列：{'、'.join(fields)}）")
     for fld in spec.fields:
-        if fld.label in table.header:
+        if fld.label in column:
             usable.append(fld)
-        elif fld.required:
+        elif fld.required and fld.label not in meant:
             col.error(path, header_line, fld.label, "缺少必填列")
     rows = table.rows
+    cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
+    if not all(_TOTAL_WORDS.isdisjoint(raws) for raws in cells.values()):  # rare: look closer
+        rows = _without_totals(rows, path, col)
+        cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
     lines = [r.line for r in rows]
-    column = {name: j for j, name in enumerate(table.header)}
     columns: list[list[Any]] = []
     bad: set[int] = set()
     for fld in usable:
         label = fld.label
-        j = column[label]
-        raws = [r.values[j] for r in rows]
+        raws = cells.pop(label)
         vals = _fast_column(fld, raws, ctx.mobiles)
         if fld.kind == S.IDNO:
             _fast_ids(raws, vals, lines, path, col)
@@ -556,6 +702,9 @@ def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col:
             continue
         t = ledger.setdefault(m, {"收入": Decimal(0), "支出": Decimal(0)})
         t[v["kind"]] += v["amount"]
+    undated = [line for line, v in finance or () if v.get("date") is None]
+    # a ledger row whose date could not be read belongs to some month: totals may be off
+    blame = f"（{KNOCK_ON} {finance_path} 第 {undated[0]} 行的日期有误）" if undated else ""
     prev: tuple[str, Decimal | None] | None = None
     for line, v in rows:
         month = v.get("month")
@@ -577,10 +726,60 @@ def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col:
         if finance is not None and month in ledger and month not in tainted:
             t = ledger[month]
             if i is not None and i != t["收入"]:
-                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符")
+                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符{blame}")
             if e is not None and e != t["支出"]:
-                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符")
+                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符{blame}")
         prev = (month, c)
+
+
+def check_months(balances: tuple[tuple[int, dict[str, Any]], ...], path: str,
+                 finance: tuple[tuple[int, dict[str, Any]], ...], finance_path: str,
+                 col: Collector) -> None:
+    """Warnings for a month the ledger has but the balances lack, and for a balances month
+    with income or expense but no ledger row, inside the ledger's months."""
+    first_row: dict[str, int] = {}
+    for line, v in finance:
+        d = v.get("date")
+        if d is not None:
+            first_row.setdefault(f"{d.year:04d}-{d.month:02d}", line)
+    months = {v["month"]: line for line, v in balances if v.get("month")}
+    if not first_row or not months:
+        return
+    base = path.rsplit("/", 1)[-1]
+    for month, line in sorted(first_row.items(), key=lambda kv: kv[1]):
+        if month not in months:
+            col.warn(finance_path, line, "日期",
+                     f"{base} 中没有 {month} 的余额（本月的收支已公开，余额还没有填写？）")
+    lo, hi = min(first_row), max(first_row)
+    fname = finance_path.rsplit("/", 1)[-1]
+    for line, v in balances:
+        month = v.get("month")
+        if month and lo <= month <= hi and month not in first_row and (v.get("income") or v.get("expense")):
+            col.warn(path, line, "月份", f"本月有收入或支出，但 {fname} 中没有 {month} 的收支记录")
+
+
+def warn_duplicate_rows(table: Any, col: Collector) -> None:
+    """An identical row (every cell the same) entered twice: a warning naming both lines."""
+    seen: dict[tuple[Any, ...], int] = {}
+    skip = 1 if table.header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
+    shown = 0
+    more: list[int] = []  # past the first MAX_DUPLICATE_WARNINGS: one warning for the rest
+    for row in table.rows:
+        first = seen.setdefault(row.values[skip:], row.line)
+        if first == row.line:
+            continue
+        if shown >= MAX_DUPLICATE_WARNINGS:
+            more.append(row.line)
+            continue
+        shown += 1
+        col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
+    if more:
+        col.warn(table.path, more[0], "文件",
+                 f"从这一行起还有 {len(more)} 行与前面的某一行完全相同（只逐行列出了前 {MAX_DUPLICATE_WARNINGS} 处）")
+
+
+MAX_DUPLICATE_WARNINGS = 5
+
 
 
 def _next_month(m: str) -> str:

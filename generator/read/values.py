@@ -139,6 +139,12 @@ def _negative_money(v: Value) -> BadValue:
     return BadValue(f'"{_show(v)}" 金额不能为负数')
 
 
+# (3,597.72) / （3,597.72）: how accounting software writes a negative amount
+_BRACKETED = re.compile(r"[(（]\s*(?:￥|¥)?\s*[\d,.]+\s*元?\s*[)）]")
+MSG_BRACKET_NEGATIVE = ("括号表示负数，金额不能为负数：金额不带括号填写；冲红（冲销）一笔账，"
+                        "请另记一笔相反类型的记录（如冲回支出记为收入），并在摘要里写明冲销哪一笔")
+
+
 def parse_money(v: Value) -> Decimal:
     """A 金额 in yuan, quantized to 2 places: ``1,234.50``, ``￥1234``, ``1234.50元``."""
     if _is_number(v):
@@ -161,6 +167,8 @@ def parse_money(v: Value) -> Decimal:
             text = text[:-1].strip()
         parsed = _parse_decimal_text(text)
         if parsed is None:
+            if _BRACKETED.fullmatch(text):
+                raise BadValue(f'"{_show(v)}" {MSG_BRACKET_NEGATIVE}')
             raise _not_money(v)
         d = parsed
         if sign and d != 0:
@@ -254,6 +262,19 @@ def _check_year(v: Value, year: int) -> None:
         raise BadValue(f'"{_show(v)}" 年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间')
 
 
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def _excel_serial(v: Value) -> datetime.date | None:
+    """The date an Excel day number (``45721``, a date cell saved as a number) stands for,
+    when ``v`` is one between the years 1954 and 2119; else None."""
+    if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit():
+        v = int(v.strip())
+    if type(v) is not int or not 20_000 <= v <= 80_000:
+        return None
+    return _EXCEL_EPOCH + datetime.timedelta(days=v)
+
+
 def parse_date(v: Value) -> datetime.date:
     """A 日期: ``2025-03-05``, ``2025/3/5``, ``2025.3.5``, ``2025年3月5日``, Excel dates."""
     if isinstance(v, datetime.datetime):
@@ -264,6 +285,10 @@ def parse_date(v: Value) -> datetime.date:
         _check_year(v, v.year)
         return v
     bad = BadValue(f'"{_show(v)}" 不是有效日期（应写成 2025-03-05）')
+    serial = _excel_serial(v)
+    if serial is not None:
+        raise BadValue(f'"{_show(v)}" 像是 Excel 把日期存成了数字（{serial.isoformat()}？），'
+                       "请把该列设为“日期”格式，或写成 2025-03-05")
     if not isinstance(v, str):
         raise bad
     text = _norm(v)
@@ -316,6 +341,10 @@ def _echo_id(text: str) -> str:
     return text
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}", re.ASCII)
+MSG_ID_EXCEL_NUMBER = "可能是 Excel 把身份证号存成了数字，末几位已丢失：请把该列设为“文本”后重新输入"
+
+
 def parse_id(v: Value) -> str:
     """A 身份证号, returned with an upper-case ``X``. Messages never echo it in full."""
     if _is_number(v):
@@ -324,10 +353,14 @@ def parse_id(v: Value) -> str:
         raise BadValue('"" 不是18位身份证号')
     text = _norm(v).lstrip("'")
     shown = _echo_id(text[:60])
+    if _SCIENTIFIC.fullmatch(text):  # a CSV saved from a column Excel made a number
+        raise BadValue(f'"{text[:30]}" {MSG_ID_EXCEL_NUMBER}')
     if not _ID_SHAPE.fullmatch(text):
         raise BadValue(f'"{shown}" 不是18位身份证号')
     text = text.upper()
     if not id_check_ok(text):
+        if text.endswith("000"):  # Excel keeps 15 significant digits: the rest become 0
+            raise BadValue(f'"{shown}" 身份证号校验位不正确，{MSG_ID_EXCEL_NUMBER}')
         raise BadValue(f'"{shown}" 身份证号校验位不正确')
     return text
 

@@ -206,6 +206,9 @@ def load_yaml(text: str, path: str) -> tuple[object | None, list[Problem]]:
         if "\t" in _leading_space(text, line):
             explain = _TAB_EXPLAIN
         message = f"YAML 格式错误：{explain}（{detail}）"
+        found = clerk_hint(text, line)
+        if found is not None:
+            line, message = found[0], f"YAML 格式错误：{found[1]}"
         return None, [*builder.problems, Problem(path, line, FIELD, message)]
     except yaml.reader.ReaderError as exc:
         line = _line_of_position(text, exc.position)
@@ -214,6 +217,28 @@ def load_yaml(text: str, path: str) -> tuple[object | None, list[Problem]]:
     finally:
         loader.dispose()
     return (builder.root if builder.has_root else None), builder.problems
+
+
+# what clerks type that YAML cannot read, each with a plain hint
+_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[ \t]*\u3000"), "行首有中文全角空格，缩进请用英文半角空格"),
+    (re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"\[{]+\s*："),
+     "请把中文冒号“：”改成英文冒号加空格（如“户数: 298”）"),
+    (re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"\[{]+:[^\s/]"), "冒号后面要加一个空格（如“户数: 298”）"),
+)
+_HINT_LOOKBACK = 3  # the parser stops on the line after the mistake, or a little later
+
+
+def clerk_hint(text: str, line: int) -> tuple[int, str] | None:
+    """(line, hint) for a typical clerk's mistake at or shortly before the line where the
+    parser stopped: a full-width colon, no space after a colon, full-width spaces as
+    indentation. None when there is none."""
+    lines = text.split("\n")
+    for ln in range(min(line, len(lines)), max(0, line - _HINT_LOOKBACK - 1), -1):
+        for pattern, hint in _HINTS:
+            if pattern.search(lines[ln - 1]):
+                return ln, hint
+    return None
 
 
 _FENCE = re.compile(r"---[ \t]*\r?\n?")

@@ -194,3 +194,117 @@ if link.is_symlink() or link.exists():
     link.unlink()
 os.symlink("../../../county.yaml", link)
 (ROOT / "attachment-symlink/data" / VP / "files/.keep").unlink()
+
+
+# --- clerks' mistakes (issue 20 §1–§3, issue 17 §4) -------------------------------------
+def xlsx_bytes(rows, merge_title=False):
+    import datetime
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": datetime.datetime(2025, 1, 1)})  # same bytes every run
+    ws = wb.add_worksheet()
+    start = 0
+    if merge_title:
+        ws.merge_range(0, 0, 0, len(rows[0]) - 1, merge_title)
+        start = 1
+    for i, row in enumerate(rows):
+        ws.write_row(start + i, 0, row)
+    wb.close()
+    return buf.getvalue()
+
+
+TP = f"{C}/{T}"
+case("misnamed-file-copy", {f"{VP}/finance (1).csv": FIN})
+case("misnamed-file-copy-cn", {f"{VP}/finance - 副本.csv": FIN})
+case("misnamed-file-chinese", {f"{VP}/财务收支明细.xlsx": xlsx_bytes([["日期", "金额"]])})
+case("misnamed-file-xls", {f"{VP}/welfare.xls": b"\xd0\xcf\x11\xe0" + b"\0" * 60})
+case("misnamed-village-yaml", {f"{VP}/Village.yaml": VILLAGE}, remove=[f"{VP}/village.yaml"])
+NOTE = "---\n标题: 一季度公示\n类别: 村务\n日期: 2025-04-02\n---\n正文\n"
+case("notice-md-txt", {f"{VP}/notices/2025-q1.md.txt": NOTE})
+case("notice-txt", {f"{VP}/notices/2025-q1.txt": NOTE})
+case("notice-docx", {f"{VP}/notices/2025-q1.docx": b"PK\x03\x04"})
+case("duplicate-village-code", {
+    f"{TP}/wangzhuang-cun/village.yaml": VILLAGE.replace("刘庄村", "王庄村")})
+case("duplicate-village-name", {
+    f"{TP}/wangzhuang-cun/village.yaml": VILLAGE.replace("419901100201", "419901100202")})
+case("village-code-outside-township", {
+    f"{VP}/village.yaml": VILLAGE.replace("419901100201", "419901200201")})
+case("title-row-csv", {f"{VP}/finance.csv": "刘庄村2025年3月财务收支明细,,,,\n" + FIN})
+case("title-row-xlsx", {f"{VP}/finance.xlsx": xlsx_bytes(
+    [["日期", "类型", "科目", "摘要", "金额"], ["2025-03-05", "收入", "补助收入", "转移支付", 1000]],
+    merge_title="刘庄村2025年3月财务收支明细")})
+case("title-row-with-date", {f"{VP}/finance.csv": "刘庄村财务收支明细,,,2025年3月,\n" + FIN})
+case("blank-first-row", {f"{VP}/finance.csv": "\n" + FIN})
+case("semicolon-csv", {f"{VP}/finance.csv": FIN.replace(",", ";")})
+case("grouped-messages", {f"{VP}/finance.csv": "日期,类型,科目,摘要,金额\n"
+                          + "".join(f"2025-03-{d:02d},支出,管理费用,,10.00\n" for d in range(1, 8))
+                          + "2025-03-20,支出,管理费用,电费,1.2.3\n"})
+case("knock-on-bad-date", {
+    f"{VP}/finance.csv": FIN.replace("2025-03-20", "2025-03-32"),
+    f"{VP}/balances.csv": BAL})
+case("multiline-cell-row", {f"{VP}/finance.csv": (
+    '日期,类型,科目,摘要,金额\n2025-03-05,收入,补助收入,"收到镇财政\n转移支付",1000.00\n'
+    "2025-03-20,支出,管理费用,支付村部电费,1.2.3\n")})
+case("yaml-fullwidth-colon", {f"{VP}/village.yaml": VILLAGE + "户数：298\n人口: 1000\n"})
+case("yaml-no-space-after-colon", {f"{VP}/village.yaml": VILLAGE + "户数:298\n人口: 1000\n"})
+case("yaml-fullwidth-indent", {
+    f"{VP}/village.yaml": VILLAGE + "干部:\n  - 姓名: 张三\n\u3000\u3000职务: 书记\n"})
+case("did-you-mean-column", {f"{VP}/finance.csv": FIN.replace("金额", "金頟", 1)})
+case("did-you-mean-project-column", {
+    f"{VP}/projects.csv": "项目编号,名称,预算金额,计划完工时间\nXM-01,道路硬化,100000,2025-10-01\n"})
+case("did-you-mean-key", {f"{VP}/village.yaml": VILLAGE + "党员数: 30\n"})
+case("id-scientific-csv", {
+    f"{VP}/welfare.csv": "项目,姓名,身份证号,金额,发放日期\n低保,张三,4.19901E+17,500.00,2025-03-05\n"})
+case("id-truncated-csv", {
+    f"{VP}/welfare.csv": "项目,姓名,身份证号,金额,发放日期\n低保,张三,419901199001011000,500.00,2025-03-05\n"})
+case("money-brackets", {f"{VP}/finance.csv": FIN.replace("200.50", '"（3,597.72）"')})
+case("value-wrong-unit", {f"{VP}/village.yaml": VILLAGE + "户数: 298人\n"})
+case("totals-row", {f"{VP}/finance.csv": FIN + "合计,,,,1200.50\n"})
+case("date-as-excel-number", {f"{VP}/finance.csv": FIN.replace("2025-03-20", "45736")})
+case("header-wrong-unit", {f"{VP}/finance.csv": FIN.replace("金额", "金额（万元）", 1)})
+case("privacy-days-huge", {f"{C}/county.yaml": COUNTY + "个人信息公示天数: 99999999999\n"})
+case("notice-slug-too-long", {f"{VP}/notices/{'a' * 120}.md": NOTE})
+case("xlsx-huge-range", {f"{VP}/finance.xlsx": xlsx_bytes(
+    [["日期", "类型", "科目", "摘要", "金额"]]), })
+case("notice-too-many-headings", {
+    f"{VP}/notices/2025-q1.md": NOTE.replace("正文\n", "标题\n===\n" * 301)})
+case("duplicate-column-with-unit", {f"{VP}/finance.csv": FIN.replace("金额", "金额,金额（元）", 1)
+                                    .replace(",1000.00", ",1000.00,1000.00").replace(",200.50", ",200.50,200.50")})
+
+# the huge-range workbook: one more cell at XFD1048576 (a 5 KB file declaring 17 billion cells)
+_huge = ROOT / "xlsx-huge-range/data" / VP / "finance.xlsx"
+_huge.write_bytes(xlsx_bytes([["日期", "类型", "科目", "摘要", "金额"],
+                              ["2025-03-05", "收入", "补助收入", "转移支付", 1000]]))
+
+
+def _huge_workbook(path):
+    import datetime
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": datetime.datetime(2025, 1, 1)})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["日期", "类型", "科目", "摘要", "金额"])
+    ws.write_row(1, 0, ["2025-03-05", "收入", "补助收入", "转移支付", 1000])
+    ws.write(1048575, 16383, "x")
+    wb.close()
+
+
+_huge_workbook(_huge)
+
+# accepted as clerks write them, and warnings only (exit 0): see tests/test_clerk_messages.py
+case("ok-units-and-serial", {
+    f"{VP}/finance.csv": "序号,日期,类型,科目,摘 要,金额（元）\n1,2025-03-05,收入,补助收入,收到镇财政转移支付,1000.00\n"
+                         "2,2025-03-20,支出,管理费用,支付村部电费,200.50\n",
+    f"{VP}/balances.csv": BAL,
+    f"{VP}/projects.csv": "项目编号,名称,预算金额(元),进度\nXM-01,道路硬化,100000,50%\n",
+    f"{VP}/resources.csv": "编号,名称,类型,面积（亩）\nZY-01,东坡耕地,耕地,12.5亩\n",
+    f"{VP}/village.yaml": VILLAGE + "户数: 298户\n人口: 1000人\n耕地面积: 12.5亩\n"})
+case("warn-duplicate-row", {f"{VP}/finance.csv": FIN + "2025-03-20,支出,管理费用,支付村部电费,200.50\n"})
+case("warn-month-without-balance", {
+    f"{VP}/finance.csv": FIN + "2025-04-02,支出,管理费用,支付村部水费,50.00\n", f"{VP}/balances.csv": BAL})
