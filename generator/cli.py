@@ -121,9 +121,12 @@ def make_parser() -> argparse.ArgumentParser:
     np_.add_argument("--code", required=True, metavar="代码", help="12 位行政区划代码")
     np_.add_argument("--type", choices=("村", "社区"), default=None,
                      help="村 或 社区（默认按名称判断）")
-    tp = sub.add_parser("template", parents=[common],
-                        help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
-    tp.set_defaults(out=None)
+    # (its own --out, required: the common one's default is the site folder, and a parser's
+    # set_defaults would change that default for every command sharing the option)
+    tp = sub.add_parser("template", help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
+    tp.add_argument("--out", type=Path, required=True, metavar="DIR", help="模板放在哪个文件夹")
+    tp.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
+    tp.add_argument("--quiet", action="store_true", help="只显示错误")
     vp = sub.add_parser("verify", help="核对现在公开的更新记录是否包含旧检查点的全部记录（没有被改写）")
     vp.add_argument("--checkpoint", required=True, type=Path, metavar="OLD.json",
                     help="以前保存的 checkpoint.json")
@@ -388,8 +391,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "template":
         from generator.clerk.workbook import write_templates
 
-        if args.out is None:
-            raise UsageError("请用 --out 指定模板放在哪个文件夹，例如 --out 模板")
         files = write_templates(args.out)
         print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
               "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)

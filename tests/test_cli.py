@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import AS_OF, CASES, tree_bytes
 
 from generator.cli import main
@@ -228,3 +229,14 @@ def test_progress_bar_on_a_terminal_lines_elsewhere() -> None:
     assert out[0] == "进度：1/100 个村，已用 0.1 秒"
     assert out[-1] == "进度：100/100 个村，已用 10.0 秒"
     assert "\r" not in log.getvalue() and 2 < len(out) < 6
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "deploy", "changes"])
+def test_the_default_output_folder_is_site(command: str) -> None:
+    """The README's first command builds into site/ without --out (no other command's
+    option may change that default)."""
+    from generator.cli import _normalise, make_parser
+
+    argv = [command] + (["--to", "s3://b/p"] if command == "deploy" else [])
+    assert make_parser().parse_args(_normalise(argv)).out == Path("site")
+    assert make_parser().parse_args(_normalise([])).out == Path("site")
