@@ -152,15 +152,17 @@ def test_a_township_with_much_text_is_split_into_bundles_the_search_page_merges(
 
 
 def _search(site, q: str, width: int = 375):
-    """Open <county>/search/?q=… and return (page, [(href, title, excerpt text)])."""
+    """Open <county>/search/?q=… and return (page, [(href, title, excerpt text, match)])."""
     page = site["browser"].new_page(viewport={"width": width, "height": 800})
     page.goto(f"{site['base']}{site['county']}/search/?q={quote(q)}")
     page.wait_for_function(
         "() => { const s = document.getElementById('search-status').textContent;"
         " return s && !s.startsWith('正在'); }", timeout=15000)
     results = page.eval_on_selector_all(
-        "#results li", "els => els.map(li => [li.querySelector('a').getAttribute('href'),"
-        " li.querySelector('a').textContent, li.querySelector('p').textContent])")
+        "#results li[data-match]", "els => els.map(li => [li.querySelector('a').getAttribute('href'),"
+        " li.querySelector('a').textContent,"
+        " [...li.querySelectorAll('p, ul.rows')].map(e => e.textContent).join(' '),"
+        " li.dataset.match])")
     return page, results
 
 
@@ -171,9 +173,10 @@ def test_resident_query_finds_the_village_page(site, query: str) -> None:
         assert page.evaluate("document.documentElement.lang") == "zh-CN"
         assert page.input_value("#q") == query, "?q= 没有填进搜索框"
         want = f"/{site['county']}/{site['village']}"
-        top = [href for href, _t, _e in results[:5]]
+        top = [href for href, _t, _e, _m in results[:5]]
         assert any(h.startswith(want) for h in top), f"{query}: 前五条 {top} 中没有 {want}"
         hit = next(r for r in results[:5] if r[0].startswith(want))
+        assert hit[3] == "exact", hit
         assert " · " in hit[1], f"结果标题应为“村 · 栏目 · 期间”：{hit[1]}"
         assert not set("〔〕〖〗") & set(hit[2]), f"摘要里露出了索引专用文字：{hit[2]}"
         assert page.locator("#results li mark").count() > 0, "结果没有高亮"
@@ -190,7 +193,7 @@ def test_ledger_hit_links_to_the_month_page_that_shows_it(site, query: str) -> N
     page, results = _search(site, query)
     page.close()
     want = f"/{site['county']}/{site['village']}affairs/ledger/"
-    hits = [(h, t) for h, t, _e in results if h.startswith(want)]
+    hits = [(h, t) for h, t, _e, _m in results if h.startswith(want)]
     assert hits, f"{query}: 没有链接到本村财务收支月份页：{[r[0] for r in results]}"
     href, title = hits[0]
     assert re.fullmatch(r".*/ledger/\d{4}-\d{2}(-\d+)?\.html", href), href
@@ -203,7 +206,7 @@ def test_welfare_hit_links_to_the_month_list_with_the_name(site) -> None:
     page, results = _search(site, DOTTED)
     page.close()
     want = f"/{site['county']}/{site['village']}welfare/"
-    hits = [h for h, _t, _e in results if h.startswith(want)]
+    hits = [h for h, _t, _e, _m in results if h.startswith(want)]
     assert hits and re.fullmatch(r".*/welfare/\d{4}-\d{2}(-\d+)?\.html", hits[0]), hits
     assert DOTTED in (site["out"] / hits[0].lstrip("/")).read_text("utf-8")
 
@@ -212,7 +215,7 @@ def test_dibao_program_name_finds_welfare_pages(site) -> None:
     page, results = _search(site, "低保")
     page.close()
     assert results, "“低保”没有任何结果"
-    assert any("/welfare/" in h for h, _t, _e in results[:5])
+    assert any("/welfare/" in h for h, _t, _e, _m in results[:5])
 
 
 def test_withdrawn_name_and_full_ids_are_not_revealed(site) -> None:

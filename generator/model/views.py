@@ -255,11 +255,15 @@ def contract_lines(items: Iterable[Contract]) -> list[tuple[str, ...]]:
 
 
 def rows_html(lines: list[tuple[str, ...]], fmt: str, last_fmt: str = "",
-              last_empty: str = "") -> markupsafe.Markup:
+              last_empty: str = "", anchor: str = "") -> markupsafe.Markup:
     """Table rows from lines of already escaped cells (``ledger_lines``, ``welfare_lines``):
     ``fmt % line`` per row, the template's row markup. With ``last_fmt``, the last cell is
     written ``last_fmt % cell`` when it is not empty and ``last_empty`` when it is (a link
-    to an attachment or nothing)."""
+    to an attachment or nothing). With ``anchor``, each row gets the id ``anchor`` + its
+    number on the page (r1, r2 …): a search result links to the row it found."""
+    if anchor:
+        fmt = fmt.replace("<tr", f'<tr id="{anchor}%s"', 1)
+        lines = [(str(i), *line) for i, line in enumerate(lines, 1)]
     if last_fmt or last_empty:
         out = [fmt % line[:-1] + (last_fmt % line[-1] if line[-1] else last_empty)
                for line in lines]

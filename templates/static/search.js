@@ -242,7 +242,8 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
     items.push({
       url: sub ? yearPageUrl(sub.url) : yearFallback(d.url),
       title: (sub && sub.title && readable(sub.title)) || (d.meta && d.meta.title) || d.url,
-      excerpt: memoExcerpt(d.content, parts) || cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
+      // no marks: Pagefind marks single characters (保 inside 耕地地力保护补贴)
+      excerpt: cleanExcerpt((sub && sub.excerpt) || d.excerpt || "").replace(/<\/?mark>/g, ""),
       match: "partial",
       village: villageName(d),
       lines: [],
@@ -282,7 +283,12 @@ export function exactItems(d, words) {
   for (const s of spans) {
     const hits = exactHits(toks.filter((t) => t.i >= s.from && t.i < s.to), words);
     if (!hits.length) continue;
-    const shownLines = recordLines(all, hits, s.from, Math.min(s.to, all.length));
+    let shownLines = recordLines(all, hits, s.from, Math.min(s.to, all.length));
+    // the page's own heading (a notice's title) is the link already
+    const plain = (h) => h.replace(/<\/?mark>/g, "");
+    const title = String(s.title).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const other = shownLines.filter((l) => !title.includes(plain(l)));
+    shownLines = other.length ? other : shownLines.slice(-1);
     out.push({ url: s.url, title: s.title, match: "exact", village, lines: shownLines,
                excerpt: shownLines.slice(0, 3).join(" … ") });
   }
@@ -372,6 +378,84 @@ function monthSection(d) {
     }
   }
   return best;
+}
+
+// ---------------------------------------------------------------------------
+// Rows. An exact result on a page with a table of records (a welfare list, a month of the
+// ledger, the assets and contracts, the projects) is shown as the published row(s) that
+// hold the query — 日期 · 村 · 项目/摘要 · 姓名 · 金额 — linking to the row's id (r12).
+
+const ROW_PAGE = /\/(?:welfare\/\d{4}-\d{2}(?:-\d+)?|affairs\/ledger\/\d{4}-\d{2}(?:-\d+)?)\.html$|\/(?:assets|projects)\/(?:index\.html)?$/u;
+const COLUMNS = [/日期/u, null, /^(?:摘要|项目|名称)$/u, /^(?:姓名|相对方|承包方|承租方)$/u,
+  /金额|原值|年租金|预算/u];
+
+/** Does a result's page publish rows worth fetching? */
+export function hasRows(url) {
+  return ROW_PAGE.test(String(url).split("#")[0]);
+}
+
+/** ``text`` escaped, each word of ``words`` (token lists) found in it marked as a whole;
+ * a cell that holds a word only with separators (阿依努尔·买买提明) marked whole. */
+export function markWords(text, words) {
+  const t = String(text);
+  const flat = compact(t).toLowerCase();
+  const spans = [];
+  for (const w of words) {
+    const needle = w.join("");
+    if (!flat.includes(needle)) continue;
+    const low = t.toLowerCase();
+    let at = low.indexOf(needle);
+    if (at < 0) { spans.push([0, t.length]); continue; }
+    while (at >= 0) { spans.push([at, at + needle.length]); at = low.indexOf(needle, at + needle.length); }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = "", i = 0;
+  for (const [a, b] of spans) {
+    if (a < i) continue;
+    out += escapeHtml(t.slice(i, a)) + "<mark>" + escapeHtml(t.slice(a, b)) + "</mark>";
+    i = b;
+  }
+  return out + escapeHtml(t.slice(i));
+}
+
+/** A published row as a resident reads it: ``heads`` the table's column names, ``cells``
+ * the row's texts (an ID number cell already left out as ""). */
+export function rowSummary(heads, cells, village, words) {
+  const pick = (re) => {
+    const k = heads.findIndex((h) => re.test(h));
+    return k >= 0 ? cells[k] : "";
+  };
+  const out = [];
+  COLUMNS.forEach((re) => {
+    const v = re ? pick(re) : village;
+    if (v && !out.includes(v)) out.push(v);
+  });
+  // the cells that hold the query but none of the columns above (a 位置, a 科目)
+  for (const c of cells) {
+    if (c && !out.includes(c) && words.some((w) => compact(c).toLowerCase().includes(w.join("")))) out.push(c);
+  }
+  return out.map((v, k) => {
+    const isMoney = k === out.length - 1 && /^-?[\d,]+\.\d\d$/u.test(v);
+    return markWords(v, words) + (isMoney ? " 元" : "");
+  }).join(" · ");
+}
+
+/** The rows of a parsed published page that hold every word: [{id, heads, cells}]. */
+export function matchingRows(doc, words, limit = 20) {
+  const out = [];
+  for (const tr of doc.querySelectorAll("tr[id]")) {
+    const table = tr.closest("table");
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    const cells = [...tr.children].map((c) => (c.classList.contains("id") ? "" : c.textContent.trim()));
+    const toks = [];
+    cells.forEach((c, i) => {
+      for (const t of charSplit(c)) toks.push({ t: t.toLowerCase(), i });
+      toks.push({ t: null, i });
+    });
+    if (exactHits(toks, words).length) out.push({ id: tr.id, heads, cells });
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -466,7 +550,49 @@ function page() {
       p.textContent = `本页还有 ${d.lines.length - 5} 条`;
       li.append(p);
     }
+    if (d.match === "exact" && hasRows(d.url)) li.dataset.rows = "pending";
+    li._result = d;
     return li;
+  }
+
+  const pages = new Map();  // url → parsed page (a second look costs nothing)
+
+  /** Replace an exact result's lines by the published rows that hold the query. */
+  async function showRows(li, words) {
+    if (li.dataset.rows !== "pending") return;
+    li.dataset.rows = "loading";
+    const d = li._result;
+    const url = d.url.split("#")[0];
+    try {
+      if (!pages.has(url)) {
+        pages.set(url, fetch(url).then((r) => (r.ok ? r.text() : ""))
+          .then((t) => new DOMParser().parseFromString(t, "text/html")));
+      }
+      const rows = matchingRows(await pages.get(url), words);
+      if (!rows.length) { li.dataset.rows = "none"; return; }
+      const ul = document.createElement("ul");
+      ul.className = "rows";
+      for (const r of rows.slice(0, 5)) {
+        const item = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = url + "#" + r.id;
+        a.append(...excerptNode(rowSummary(r.heads, r.cells, d.village, words)).childNodes);
+        item.append(a);
+        ul.append(item);
+      }
+      for (const p of li.querySelectorAll("p.row, p.more-rows")) p.remove();
+      li.append(ul);
+      if (rows.length > 5) {
+        const p = document.createElement("p");
+        p.className = "more-rows";
+        p.textContent = `本页还有 ${rows.length - 5} 条`;
+        li.append(p);
+      }
+      li.dataset.rows = "shown";
+    } catch (e) {
+      li.dataset.rows = "none";
+      console.warn(e);
+    }
   }
 
   function heading(text, level = "h2") {
@@ -484,9 +610,11 @@ function page() {
     const exact = found.items.filter((d) => d.match === "exact");
     const partial = found.items.filter((d) => d.match === "partial");
     const shownQ = q.trim();
+    const words = queryWords(q);
+    let msg = "";
     if (exact.length) {
       const more = found.more ? "，可能还有更多，可以用“村”“年份”缩小范围" : "";
-      statusEl.textContent = `找到 ${found.lines} 条完全匹配“${shownQ}”的记录（${found.villages} 个村）${more}。`;
+      msg = `找到 ${found.lines} 条完全匹配“${shownQ}”的记录（${found.villages} 个村）${more}。`;
       list.append(heading("完全匹配的记录"));
       const groups = new Map();
       for (const d of exact) {
@@ -513,7 +641,10 @@ function page() {
           b.className = "show-more";
           b.textContent = `显示更多（还有 ${ds.length - SHOWN} 个页面）`;
           b.addEventListener("click", () => {
-            for (const li of ol.children) li.hidden = false;
+            for (const li of ol.children) {
+              li.hidden = false;
+              showRows(li, words);
+            }
             b.remove();
           });
           sec.append(b);
@@ -521,10 +652,24 @@ function page() {
         list.append(sec);
       }
     } else if (partial.length) {
-      statusEl.textContent = `没有找到完全包含“${shownQ}”的记录。下面是包含其中部分字的结果，不一定是您要找的；请检查有没有错字。`;
+      msg = `没有找到完全包含“${shownQ}”的记录。下面是包含其中部分字的结果，不一定是您要找的；请检查有没有错字。`;
     } else {
       statusEl.textContent = `没有找到完全包含“${shownQ}”的记录。请检查有没有错字，或少输几个字、换个说法再试。`;
       return;
+    }
+    if (exact.length) {
+      // the rows of the first results shown (a few pages, fetched once)
+      const pending = [...list.querySelectorAll('li[data-rows="pending"]')];
+      await Promise.all(pending.filter((li) => !li.hidden).slice(0, 6).map((li) => showRows(li, words)));
+      // the others when they come into view (scrolled to, or shown by 显示更多)
+      if (typeof IntersectionObserver === "function") {
+        const seen = new IntersectionObserver((entries) => {
+          for (const e of entries) {
+            if (e.isIntersecting) { seen.unobserve(e.target); showRows(e.target, words); }
+          }
+        });
+        for (const li of pending) if (li.dataset.rows === "pending") seen.observe(li);
+      }
     }
     if (partial.length) {
       list.append(heading("包含其中部分字的结果"));
@@ -533,6 +678,7 @@ function page() {
       for (const d of partial) ol.append(item(d));
       list.append(ol);
     }
+    statusEl.textContent = msg;
   }
 
   async function main() {
