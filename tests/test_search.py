@@ -498,3 +498,28 @@ def test_masked_id_fragments_match_nothing(site, which: str) -> None:
     assert n == 0, f"身份证号片段“{q}”不应当算作找到"
     assert f"没有找到完全包含“{q}”的记录" in status
     assert pid not in shown
+
+
+def test_chips_and_the_village_filter_search_with_taps_only(site) -> None:
+    """A kiosk user: no keyboard. The chips come from the data (programs, project
+    categories, 合同); a tap on the village list and on 低保 shows that village's 低保 rows."""
+    page = site["browser"].new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{site['base']}{site['county']}/search/")
+        chips = page.eval_on_selector_all("#chips button", "bs => bs.map(b => b.textContent)")
+        assert chips[0] == "低保" and "高龄津贴" in chips and "合同" in chips, chips
+        assert "其他" not in chips
+        page.wait_for_selector("#filters:not([hidden])")
+        villages = page.eval_on_selector_all("#f-vil option", "os => os.map(o => o.value)")[1:]
+        village = villages[-1]
+        page.select_option("#f-vil", village)
+        page.click("#chips button[data-q='低保']")
+        page.wait_for_function(
+            "() => document.getElementById('search-status').textContent.startsWith('找到')",
+            timeout=15000)
+        assert page.input_value("#q") == "低保"
+        heads = page.eval_on_selector_all(".village-hits h3", "hs => hs.map(h => h.textContent)")
+        assert heads and all(h.startswith(village + "（") for h in heads), heads
+        assert "（1 个村）" in page.inner_text("#search-status")
+    finally:
+        page.close()

@@ -389,6 +389,40 @@ class VillageTotals:
     projects_budget: Decimal
     notices: int
     latest_balance: Decimal | None
+    # what residents search for, with how many records: welfare programs, project
+    # categories, 合同 (the search page's chips, ``search_chips``)
+    kinds: tuple[tuple[int, str, int], ...] = ()  # (CHIP_GROUPS index, kind, records)
+
+
+# the chips' groups and how many of each: welfare programs, project categories, contracts
+CHIP_GROUPS = (6, 4, 1)
+
+
+def village_kinds(v: Village) -> tuple[tuple[int, str, int], ...]:
+    counts: dict[tuple[int, str], int] = {}
+    for r in v.welfare:
+        if r.program != "其他":
+            counts[(0, r.program)] = counts.get((0, r.program), 0) + 1
+    for p in v.projects:
+        if p.category and p.category != "其他":
+            counts[(1, p.category)] = counts.get((1, p.category), 0) + 1
+    if v.contracts:
+        counts[(2, "合同")] = len(v.contracts)
+    return tuple((g, k, n) for (g, k), n in sorted(counts.items()))
+
+
+def search_chips(totals: list[VillageTotals]) -> list[str]:
+    """The search page's chips: in each group the kinds with most records over ``totals``
+    (then by name)."""
+    counts: dict[tuple[int, str], int] = {}
+    for t in totals:
+        for g, kind, n in t.kinds:
+            counts[(g, kind)] = counts.get((g, kind), 0) + n
+    out: list[str] = []
+    for g, most in enumerate(CHIP_GROUPS):
+        ranked = sorted(((-n, k) for (gg, k), n in counts.items() if gg == g))
+        out += [k for _n, k in ranked[:most] if k not in out]
+    return out
 
 
 def village_totals(v: Village) -> VillageTotals:
@@ -396,7 +430,7 @@ def village_totals(v: Village) -> VillageTotals:
     exp = sum((r.amount for r in v.finance if r.kind == "支出"), ZERO)
     bal = v.balances[-1].closing if v.balances else None
     return VillageTotals(v.record_count, inc, exp, total(v.welfare, "amount"),
-                         total(v.projects, "budget"), len(v.notices), bal)
+                         total(v.projects, "budget"), len(v.notices), bal, village_kinds(v))
 
 
 def group_by(items, attr: str) -> list[tuple[str, list]]:

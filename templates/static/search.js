@@ -708,6 +708,13 @@ function page() {
       console.warn(e);
     });
   });
+  // a chip fills the box and searches: a kiosk needs no keyboard
+  for (const b of document.querySelectorAll("#chips button")) {
+    b.addEventListener("click", () => {
+      input.value = b.dataset.q;
+      form.requestSubmit();
+    });
+  }
   for (const sel of selects()) {
     sel.addEventListener("change", () => { if (input.value.trim()) form.requestSubmit(); });
   }
