@@ -295,6 +295,14 @@ def test_every_published_name_and_project_hits_in_node(site) -> None:
             continue
         assert s.total > 10
         assert s.rate >= 0.99, f"{s.mode} {s.kind}: {s.hits}/{s.total}, 未命中 {s.misses[:5]}"
+    # precision: every answer called exact holds the query on its published page; no absent
+    # name (its characters all published) is reported found
+    scores = {(s.mode, s.kind): s for s in mod.evaluate(county, modes=("after",), memo_every=10)}
+    assert scores[("after", "absent")].total >= 10
+    assert scores[("after", "absent")].found == 0, scores[("after", "absent")]
+    for kind in ("recipient", "project", "memo"):
+        s = scores[("after", kind)]
+        assert s.found >= s.total_distinct and s.precision == 1.0, s
 
 
 
