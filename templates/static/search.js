@@ -190,11 +190,15 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
   };
   const words = queryWords(query);
   const parts = words.flat();
-  const typed = await pf.search(compact(query) === query ? query : parts.join(" "), { filters });
   const cjk = parts.filter((p) => CJK.test(p)).length;
   const longest = Math.max(...words.map((w) => w.length));
+  // the query as typed is one word of the index only without Chinese characters (an ASCII
+  // run, one character): asking for 杨玉辉 as one word would fetch each bundle's index
+  // chunk of a word no document has
+  const asChars = cjk >= 1 && parts.length >= 2;
+  const typed = asChars ? { results: [] } : await pf.search(parts.join(" "), { filters });
   let strong = [], weak = [];
-  if (cjk >= 1 && parts.length >= 2) {
+  if (asChars) {
     const split = await pf.search(parts.join(" "), { filters });
     for (const r of split.results) {
       // a word of the query side by side (a page where none is cannot hold it)
@@ -209,11 +213,14 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
     if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
   }
   // Check the pages that may hold the query, a batch at a time (fragments are small).
-  const possible = ordered.filter((r) => !weak.includes(r));
+  const isWeak = new Set(weak.map((r) => r.id));
+  const possible = ordered.filter((r) => !isWeak.has(r.id));
   const limit = Math.min(possible.length, verify * 3);
   const exact = [], partial = [];
   let lines = 0;
-  for (let done = 0; done < limit; done += verify) {
+  let done = 0;
+  // a batch at a time, until enough exact results to show (fewer fragments to fetch)
+  for (; done < limit && exact.length < max / 2; done += verify) {
     const batch = possible.slice(done, Math.min(limit, done + verify));
     const pages = await Promise.all(batch.map(load));
     for (const d of pages) {
@@ -223,9 +230,12 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
     }
   }
   for (const e of exact) lines += e.lines.length;
-  const checked = new Set(possible.slice(0, limit).map((r) => r.id));
-  const rest = ordered.filter((r) => !checked.has(r.id)).slice(0, Math.max(0, max - partial.length));
-  const more = possible.length > limit;
+  done = Math.min(done, limit);
+  const checked = new Set(possible.slice(0, done).map((r) => r.id));
+  const more = possible.length > done;
+  // unchecked pages that may hold the query are not shown as partial matches
+  const rest = ordered.filter((r) => !checked.has(r.id) && isWeak.has(r.id))
+    .slice(0, Math.max(0, max - partial.length));
   partial.push(...await Promise.all(rest.map(load)));
   // one village first, then the others: the same name may be someone else elsewhere
   const byVillage = new Map();
@@ -250,7 +260,7 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
     });
   }
   return { items, exact: exact.length, lines, villages: byVillage.size, total: ordered.length,
-           verified: limit, more };
+           verified: done, more };
 }
 
 function villageName(d) {
