@@ -435,19 +435,22 @@ export function rowSummary(heads, cells, village, words) {
     const k = heads.findIndex((h) => re.test(h));
     return k >= 0 ? cells[k] : "";
   };
+  const holds = (c, w) => compact(c).toLowerCase().includes(w.join(""));
   const out = [];
-  COLUMNS.forEach((re) => {
+  COLUMNS.slice(0, -1).forEach((re) => {
     const v = re ? pick(re) : village;
     if (v && !out.includes(v)) out.push(v);
   });
-  // the cells that hold the query but none of the columns above (a 位置, a 科目)
-  for (const c of cells) {
-    if (c && !out.includes(c) && words.some((w) => compact(c).toLowerCase().includes(w.join("")))) out.push(c);
+  // a word none of these shows: the cell that holds it (a 位置, a 科目, a 备注)
+  for (const w of words) {
+    if (out.some((v) => holds(v, w))) continue;
+    const c = cells.find((x) => x && holds(x, w));
+    if (c && !out.includes(c)) out.push(c);
   }
-  return out.map((v, k) => {
-    const isMoney = k === out.length - 1 && /^-?[\d,]+\.\d\d$/u.test(v);
-    return markWords(v, words) + (isMoney ? " 元" : "");
-  }).join(" · ");
+  const money = pick(COLUMNS[COLUMNS.length - 1]);
+  const shown = out.map((v) => markWords(v, words));
+  if (money) shown.push(markWords(money, words) + (/^-?[\d,]+\.\d\d$/u.test(money) ? " 元" : ""));
+  return shown.join(" · ");
 }
 
 /** The rows of a parsed published page that hold every word: [{id, heads, cells}]. */
