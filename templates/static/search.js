@@ -150,7 +150,10 @@ export function findWord(toks, word) {
     for (let k = 0; k < word.length; k++) {
       if (toks[s + k].t !== word[k]) continue outer;
     }
-    hits.push([toks[s].i, toks[s + word.length - 1].i]);
+    const e = s + word.length - 1;
+    // the third item: the word is a whole field (a name, not part of a longer one)
+    hits.push([toks[s].i, toks[e].i,
+      (s === 0 || toks[s - 1].t === null) && (e === toks.length - 1 || toks[e + 1].t === null)]);
   }
   return hits;
 }
@@ -220,7 +223,8 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
   let lines = 0;
   let done = 0;
   // a batch at a time, until enough exact results to show (fewer fragments to fetch)
-  for (; done < limit && exact.length < max / 2; done += verify) {
+  // (or until one holds it as a whole name or title, not only inside longer ones)
+  for (; done < limit && (exact.length < max / 2 || !exact.some((e) => e.whole)); done += verify) {
     const batch = possible.slice(done, Math.min(limit, done + verify));
     const pages = await Promise.all(batch.map(load));
     for (const d of pages) {
@@ -230,6 +234,8 @@ export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } =
     }
   }
   for (const e of exact) lines += e.lines.length;
+  // the whole name first (林仓 before 林仓海), then as Pagefind ranked them
+  exact.sort((a, b) => (b.whole ? 1 : 0) - (a.whole ? 1 : 0));
   done = Math.min(done, limit);
   const checked = new Set(possible.slice(0, done).map((r) => r.id));
   const more = possible.length > done;
@@ -300,6 +306,7 @@ export function exactItems(d, words) {
     const other = shownLines.filter((l) => !title.includes(plain(l)));
     shownLines = other.length ? other : shownLines.slice(-1);
     out.push({ url: s.url, title: s.title, match: "exact", village, lines: shownLines,
+               whole: hits.some((h) => h[2]),
                excerpt: shownLines.slice(0, 3).join(" … ") });
   }
   return out;
