@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
-import multiprocessing as mp
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from generator import compat
 from generator.errors import Problem
 from generator.read.load import (
     CountySource,
@@ -111,7 +110,7 @@ def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
     if jobs <= 1 or len(items) <= 1:
         yield from map(fn, items)
         return
-    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
+    ctx = compat.worker_context()  # fork on Linux, spawn where there is none
     with ctx.Pool(min(jobs, len(items)), initializer=_init) as pool:
         yield from pool.imap(fn, items, chunksize=2)
 
