@@ -25,9 +25,11 @@ from generator.errors import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "check", "serve", "deploy", "audit", "new", "template")
+COMMANDS = ("build", "check", "serve", "deploy", "audit", "new", "template", "verify",
+            "changes", "merge")
 _VALUE_OPTS = {"--data", "--out", "--county", "--as-of", "--jobs", "--to", "--endpoint-url",
-               "--max-deletes", "--port", "--reference", "--name", "--code", "--type"}
+               "--max-deletes", "--port", "--reference", "--name", "--code", "--type", "--previous",
+               "--checkpoint", "--site"}
 
 
 def _date(s: str) -> dt.date:
@@ -77,9 +79,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="yidiantong", description="一点通：村级小微权力公开网站生成器")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
-    sub.add_parser("build", parents=[common], help="检查数据并生成网站（默认）")
+    ledger = argparse.ArgumentParser(add_help=False)
+    ledger.add_argument("--previous", default=None, metavar="SRC",
+                        help="--out 里没有以前的网站时，从这里读取以前公开的更新记录"
+                             "（文件夹、http(s):// 网址或 s3://bucket/prefix）")
+    ledger.add_argument("--new-ledger", action="store_true",
+                        help="重新开始更新记录（以前的检查点将不再能验证通过）")
+    sub.add_parser("build", parents=[common, ledger], help="检查数据并生成网站（默认）")
     sub.add_parser("check", parents=[common], help="只检查数据，不生成网站")
-    sp = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览，数据改动后自动重新生成")
+    sp = sub.add_parser("serve", parents=[common, ledger],
+                        help="生成网站并在本机预览，数据改动后自动重新生成")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--verbose", action="store_true", help="显示每个网页请求的记录")
     dp = sub.add_parser("deploy", parents=[common], help="把生成好的网站发布到对象存储（S3 兼容）")
@@ -99,6 +108,19 @@ def make_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("template", parents=[common],
                         help="生成各表格的 Excel 模板（表头、下拉选项、填写说明）")
     tp.set_defaults(out=None)
+    vp = sub.add_parser("verify", help="核对现在公开的更新记录是否包含旧检查点的全部记录（没有被改写）")
+    vp.add_argument("--checkpoint", required=True, type=Path, metavar="OLD.json",
+                    help="以前保存的 checkpoint.json")
+    vp.add_argument("--site", required=True, metavar="DIR_OR_URL",
+                    help="网站文件夹或网址（县网站，或含各县的网站根）")
+    vp.add_argument("--county", default=None, metavar="SLUG", help="县的文件夹名")
+    vp.add_argument("--debug", action="store_true")
+    sub.add_parser("changes", parents=[common, ledger],
+                   help="列出下一次生成网站会新增、修改、删除哪些记录（不写任何文件）")
+    mp = sub.add_parser("merge", parents=[common],
+                        help="把分别构建的各县文件夹合并成一个网站（城市首页、全市搜索）")
+    mp.add_argument("shards", nargs="+", type=Path, metavar="县的构建文件夹",
+                    help="build --county 县 --out 文件夹 的输出（可多个）")
     return p
 
 
@@ -113,6 +135,9 @@ def _add_audit_parser(sub: argparse._SubParsersAction) -> None:
     ap.add_argument("--county", action="append", default=[], metavar="SLUG", help="只比对这个县（可重复）")
     ap.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                     help="报告上注明的比对日期（默认今天或 SOURCE_DATE_EPOCH）")
+    ap.add_argument("--site", default=None, metavar="DIR_OR_URL",
+                    help="已生成或已发布的网站（文件夹、http(s):// 或 s3:// 地址）："
+                         "从它的更新记录读取首次公开日期，检查公开是否及时（规则 9）")
     ap.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, help="并行进程数")
     ap.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息")
     ap.add_argument("--quiet", action="store_true", help="只显示错误和结果")
@@ -123,7 +148,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     try:
         result = audit(args.data, args.reference, args.out, tuple(args.county),
-                       args.as_of or default_as_of(), jobs=args.jobs)
+                       args.as_of or default_as_of(), jobs=args.jobs, site=args.site)
     except DataErrors as e:
         print_problems(e.problems)
         errors = sum(not p.warning for p in e.problems)
@@ -257,7 +282,9 @@ def _options(args: argparse.Namespace):
                    progress=None if args.quiet else Progress(sys.stderr),
                    command=args.command or "build",
                    # serve's rebuilds wait for a build started by hand to finish
-                   lock_wait=SERVE_LOCK_WAIT if args.command == "serve" else None)
+                   lock_wait=SERVE_LOCK_WAIT if args.command == "serve" else None,
+                   previous=getattr(args, "previous", None),
+                   new_ledger=getattr(args, "new_ledger", False))
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -272,6 +299,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
     if cmd == "build":
         return _build(args)
+    if cmd == "verify":
+        return _verify(args)
+    if cmd == "changes":
+        return _changes(args)
     if cmd == "serve":
         return _serve(args)
     if cmd == "audit":
@@ -305,7 +336,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"已生成 {len(files)} 个模板：{'、'.join(f.name for f in files)}（在 {args.out}/）。"
               "只填第一个工作表；“示例”和“说明”两页不会被读取。", file=sys.stderr)
         return EXIT_OK
+    if cmd == "merge":
+        return _merge(args)
     raise UsageError(f"未知命令 {cmd}")
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.pipeline import merge_sites
+
+    # city.yaml is read from --data as build does; without --data, from villages/ when present
+    data = args.data if args.data.is_dir() or args.data != Path("villages") else None
+    report = merge_sites(args.shards, args.out, data)
+    print_problems(report.warnings, quiet=args.quiet)
+    print(f"合并完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
+          f"用时 {report.seconds:.1f} 秒。网站在 {args.out}/", file=sys.stderr)
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -318,6 +363,50 @@ def _build(args: argparse.Namespace) -> int:
           f"{report.pages:,} 个页面，用时 {report.seconds:.1f} 秒{cached}。"
           f"{f'有 {len(report.warnings)} 处警告。' if report.warnings else ''}网站在 {args.out}/",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from generator.ledger.source import open_source
+    from generator.ledger.verify import parse_checkpoint, verify
+
+    try:
+        data = args.checkpoint.read_bytes()
+    except OSError as e:
+        raise UsageError(f"读不到检查点文件 {args.checkpoint}：{e.strerror}") from None
+    old = parse_checkpoint(data, str(args.checkpoint))
+    site = str(args.site)
+    if args.county is None and not site.startswith(("http://", "https://", "s3://")) \
+            and not (Path(site) / "ledger" / "checkpoint.json").is_file():
+        found = sorted(p.parent.parent.name for p in Path(site).glob("*/ledger/checkpoint.json"))
+        if len(found) == 1:
+            args.county = found[0]
+        elif found:
+            raise UsageError(f"{site} 下有 {len(found)} 个县的更新记录，请用 --county 指定：{'、'.join(found)}")
+    verdict = verify(old, open_source(site, args.county or ""))
+    print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
+    return EXIT_OK if verdict.ok else EXIT_DATA
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from generator.ledger.records import MODULE_LABELS
+    from generator.pipeline import preview_changes
+
+    OPS = {"add": "新增", "change": "修改", "remove": "删除"}
+    villages = preview_changes(_options(args))
+    if not villages:
+        print("没有变动：下一次生成网站不会新增、修改或删除任何公开记录。")
+        return EXIT_OK
+    for where, name, items in villages:
+        print(f"{where}（{name}）：")
+        if items is None:
+            print("  首次生成：本村现有的公开记录将全部记入更新记录")
+            continue
+        for it in items:
+            mark = "（修改旧记录）" if it.get("old") else ""
+            print(f"  {OPS.get(it['op'], it['op'])}{mark} {MODULE_LABELS.get(it['m'], it['m'])} {it['t']}")
+            for label, old, new in it.get("f", []):
+                print(f"      {label}: {old or '（空）'} → {new or '（空）'}")
     return EXIT_OK
 
 
@@ -354,7 +443,7 @@ def _serve(args: argparse.Namespace) -> int:
     import re
     import threading
 
-    from generator.site.render import CONTENT, TEMPLATES
+    from generator.site import theme
 
     state: dict[str, bytes] = {"banner": b""}
 
@@ -393,7 +482,8 @@ def _serve(args: argparse.Namespace) -> int:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(f"预览地址：http://127.0.0.1:{args.port}/  （按 Ctrl+C 停止）", file=sys.stderr)
-    watched = [args.data, TEMPLATES, CONTENT]
+    # the data folder holds the counties' theme folders (<county>/theme/) too
+    watched = [args.data, theme.TEMPLATES, theme.CONTENT]
     snap = _snapshot(watched)
     try:
         while True:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.personal import mask_all
+
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -22,6 +24,15 @@ class Problem:
     field: str
     message: str
     warning: bool = False
+
+    def __post_init__(self) -> None:
+        # the one place every message passes: a quoted value, a file or column name never
+        # shows a full ID or card number (whoever built the message)
+        for name in ("path", "field", "message"):
+            text = getattr(self, name)
+            masked = mask_all(text)
+            if masked is not text:
+                object.__setattr__(self, name, masked)
 
     def __str__(self) -> str:
         prefix = "警告: " if self.warning else ""

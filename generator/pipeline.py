@@ -2,8 +2,8 @@
 
 ``load_site`` is everything ``check`` needs; ``build_site`` adds rendering,
 the search index and the atomic swap. Villages are processed in worker
-processes; each village's rendered pages are cached by the content hash of its
-inputs, the templates and the generator version (cache outside ``--out``).
+processes; each village's output and each search bundle is cached (generator.publish.cache)
+under a key that starts with the build fingerprint (generator.publish.fingerprint).
 """
 
 from __future__ import annotations
@@ -24,39 +24,39 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__, compat
-from generator.errors import DataErrors, Problem, ToolError
-from generator.model.records import County, Township
-from generator.model.views import VillageTotals, village_totals
-from generator.publish import leakguard
+from generator import compat
+from generator.errors import DataErrors, Problem, ToolError, UsageError
+from generator.ledger import log as ledger_log
+from generator.model.records import City, County, Township
+from generator.model.views import VillageTotals, village_totals, withdraw_names
+from generator.publish import cache as vcache
+from generator.publish import changelog, guard, leakguard
+from generator.publish.cache import cache_dir, model_digest, village_key
+from generator.publish.fingerprint import build_fingerprint, county_fingerprint
 from generator.publish.lock import BuildLock
-from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in, write_bytes
+from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in
+from generator.read.attachments import publishable_bytes
 from generator.read.load import (
     CountySource,
     VillageSource,
     discover,
+    load_city,
     load_county,
     load_village,
 )
+from generator.read.validate import Collector
 from generator.search.index import ServicePool, index_documents, pagefind_executable
-from generator.search.searchdocs import INDEX_LANG, SearchDocs
+from generator.search.searchdocs import SearchDocs
+from generator.search.shards import bundle_documents, search_shards
+from generator.site import city as city_site
 from generator.site import opendata
-from generator.site.render import (
-    Renderer,
-    Static,
-    build_static,
-    make_env,
-    render_root,
-    template_digest,
-)
+from generator.site.render import Renderer, Static, build_static, make_env
+from generator.site.theme import Theme, theme_fault, theme_problems
 
 log = logging.getLogger(__name__)
 
-SEARCH_DOCS = "search.pickle"  # in a village's cache entry: [(path, index-only HTML), …]
-COUNTY_PARTS = "county.pickle"  # in a village's cache entry: opendata.county_parts, {name: bytes}
-# Search text per Pagefind bundle: about 1 CPU-second of indexing on the 2-core reference
-# machine, which bounds what a one-village edit re-indexes (BENCHMARKS.md).
-SHARD_BYTES = 2_000_000
+__all__ = ["Options", "Report", "VillageOutcome", "build_site", "cache_dir", "load_site",
+           "model_digest", "village_key"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class Options:
     progress: Callable[[int, int, float], None] | None = None  # (done, total, seconds)
     command: str = "build"  # named by the build lock to a second build that finds it held
     lock_wait: float | None = None  # seconds to wait for another build (None: lock.WAIT)
+    previous: str | None = None  # where the previous change log is when --out has none
+    new_ledger: bool = False  # start a new change log (the old checkpoints stop verifying)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class VillageOutcome:
     search_bytes: int = 0  # their size (decides how a township's search index is split)
     feed: tuple[opendata.Entry, ...] = ()  # newest entries of the village's feed (with 网址)
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
+    # (search_file and county_parts are relative to the cache folder: it may be moved)
+    written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
+    ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
+    ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
+    ledger_data: bytes = b""  # the same, inline, when there is no cache
 
 
 @dataclass(frozen=True)
@@ -103,17 +110,20 @@ class Report:
 _WORKER: dict[str, object] = {}
 
 
-def _renderer(county: County, as_of: dt.date, tdigest: str) -> Renderer:
+def _renderer(county: County, as_of: dt.date, theme: Theme, fingerprint: str) -> Renderer:
     """The worker's renderer for this county; its Jinja environment (templates compiled
-    once, never re-checked on disk) is made again when the templates changed (``tdigest``:
-    a long-lived ``serve`` process)."""
-    key = (county, as_of)
+    once, never re-checked on disk) is made again when the county's templates changed
+    (``fingerprint``: the county's, which follows its theme; a long-lived ``serve`` process)."""
+    key = (county, as_of, fingerprint)
     r = _WORKER.get("renderer")
-    if _WORKER.get("tdigest") != tdigest:
-        _WORKER.update(env=make_env(), static=build_static(), tdigest=tdigest, renderer=None)
-        r = None
     if r is None or _WORKER.get("key") != key:
-        r = Renderer(county, as_of, _WORKER["static"], env=_WORKER["env"])  # type: ignore[arg-type]
+        envs: dict[str, tuple] = _WORKER.setdefault("envs", {})  # type: ignore[assignment]
+        if fingerprint not in envs:
+            if len(envs) >= 8:
+                envs.clear()
+            envs[fingerprint] = (make_env(theme), build_static(theme))
+        env, static = envs[fingerprint]
+        r = Renderer(county, as_of, static, env=env, theme=theme)
         _WORKER.update(renderer=r, key=key)
     return r  # type: ignore[return-value]
 
@@ -127,47 +137,6 @@ def _search_docs(county: County, as_of: dt.date) -> SearchDocs:
     return sd  # type: ignore[return-value]
 
 
-def model_digest(county: County, town: Township) -> bytes:
-    """What a village's key takes from the county and township models (their settings and
-    names are on its pages): computed once per township, where the tasks are made."""
-    return hashlib.sha256(pickle.dumps((county, town), protocol=4)).digest()
-
-
-def _input_files(root: str) -> list[tuple[str, str]]:
-    """(path relative to ``root``, path) of every file and symbolic link below ``root`` (not
-    into linked folders), in path order: os.scandir, with plain strings — a key is computed
-    for every village of every build, and pathlib's objects cost more than the hashing."""
-    out: list[tuple[str, str]] = []
-    stack = [("", root)]
-    while stack:
-        rel, path = stack.pop()
-        with os.scandir(path) as it:
-            for e in it:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((f"{rel}{e.name}/", e.path))
-                elif e.is_symlink() or e.is_file():
-                    out.append((f"{rel}{e.name}", e.path))
-    out.sort(key=lambda f: f[0].split("/"))
-    return out
-
-
-def village_key(src: VillageSource, model: bytes, as_of: dt.date, tdigest: str) -> str:
-    """The cache key of a village's results: the generator (version, code and templates:
-    ``tdigest``), the date, the county and township settings (``model_digest``), and the
-    name and bytes of every file in its folder."""
-    h = hashlib.sha256()
-    h.update(f"{__version__}\0{tdigest}\0{as_of.isoformat()}\0".encode())
-    h.update(model)
-    for rel, path in _input_files(str(src.path)):
-        h.update(rel.encode() + b"\0")
-        try:
-            with open(path, "rb") as f:
-                h.update(hashlib.sha256(f.read()).digest())
-        except OSError:
-            h.update(b"unreadable")
-    return h.hexdigest()
-
-
 @dataclass(frozen=True)
 class VillageTask:
     source: VillageSource
@@ -176,101 +145,95 @@ class VillageTask:
     as_of: dt.date
     staging: Path | None
     cache: Path | None
-    tdigest: str
+    fingerprint: str  # the county's (generator.publish.fingerprint)
     read_cache: bool = True  # False with --no-cache: results are still written to the cache
     key: str | None = None  # the cache key, when the main process computed it already
     model: bytes = b""  # model_digest(county, town), when the village is rendered
-
-
-def _cache_dir(cache: Path, src: VillageSource) -> Path:
-    return cache / "villages" / src.county / src.township / src.slug
+    theme: Path | None = None  # the county's theme folder
 
 
 def process_village(task: VillageTask) -> VillageOutcome:
     src = task.source
     render = task.county is not None and task.staging is not None and task.town is not None
-    key = entry = None
+    entry = None
     if render and task.cache is not None:
-        key = task.key or village_key(src, task.model, task.as_of, task.tdigest)
-        entry = _cache_dir(task.cache, src) / key
-        meta = entry / "meta.pickle"
-        if task.read_cache and meta.is_file():
-            try:
-                outcome, manifest = pickle.loads(meta.read_bytes())
-                _link_entry(entry, manifest, task.staging)  # type: ignore[arg-type]
+        key = task.key or village_key(src, task.model, task.as_of, task.fingerprint)
+        entry = vcache.village_entry(src, key)
+        if task.read_cache:
+            outcome = vcache.restore_village(task.cache, entry, task.staging)  # type: ignore[arg-type]
+            if isinstance(outcome, VillageOutcome):
                 return dataclasses.replace(outcome, source=src, cached=True)
-            except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
-                shutil.rmtree(entry, ignore_errors=True)
     result = load_village(src)
     hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
     if result.village is None or not render:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
                               result.problems, hashes, 0, "")
-    renderer = _renderer(task.county, task.as_of, task.tdigest)  # type: ignore[arg-type]
-    v = result.village
-    pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    renderer = _renderer(task.county, task.as_of, Theme(task.theme),  # type: ignore[arg-type]
+                         task.fingerprint)
+    # names of withdrawn welfare rows are masked in the other text the village publishes
+    files = {stem: f"{stem}.xlsx" if (src.path / f"{stem}.xlsx").is_file() else f"{stem}.csv"
+             for stem in ("welfare", "projects", "finance")}
+    v, mentions = withdraw_names(result.village, task.as_of, task.county.privacy_days,  # type: ignore[union-attr]
+                                 files)
+    try:
+        pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
+    except Exception as e:
+        fault = theme_fault(e, task.theme, f"{src.county}/theme")
+        if fault is None:
+            raise
+        return VillageOutcome(src, v.name, village_totals(v), (*result.problems, fault), hashes, 0, "")
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
     base = f"{src.county}/{src.township}/{src.slug}/"
-    attachments = [(f"{base}files/{name}", src.path / "files" / name) for name in v.files]
+    # attachments are published as copies (never links to the clerk's files), images
+    # re-encoded without metadata; their text was checked when they were read
+    attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
+                   for name in v.files]
     problems = list(result.problems)
-    # leak guard on what this village publishes (rendered bytes and attachments that are text)
-    sources = dict(result.secret_sources)
-    found = leakguard.scan_many(pages, hashes)
-    found += [(rel, s) for rel, p in attachments for s in dict.fromkeys(leakguard.scan_file(p, hashes))]
-    for path, s in found:
-        problems.append(Problem(path, 1, "身份证号",
-                                f"输出文件中出现完整身份证号 {leakguard.mask_id(s)}"
-                                f"（来源：{sources.get(s.upper(), src.rel)}），已停止发布"))
+    problems += [Problem(f"{src.rel}/{m.file}", m.line, m.field,
+                         f"含有个人信息公示期已过的领取人姓名，已显示为“{m.masked}”", warning=True)
+                 for m in mentions]
+    # leak guard on the rendered bytes this village publishes
+    sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
+    for leak in leakguard.leaks(pages, hashes, sources):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}"
+                                f"（来源：{leak.source or src.rel}），已停止发布"))
+    # --- change log (generator.ledger): what the village publishes, record by record
+    ledger = ledger_log.prepare(v, src.path, f"{src.township}/{src.slug}", task.as_of,
+                                task.county.privacy_days)  # type: ignore[union-attr]
+    for leak in changelog.scan_prepared(src.county, src.township, src.slug, ledger, hashes):
+        problems.append(Problem(leak.file, 1, leak.kind,
+                                f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布"))
     docs = list(_search_docs(task.county, task.as_of).village_docs(task.town, v))  # type: ignore[arg-type]
     digest = hashlib.sha256()
     for path, data in docs:
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    ledger_pickle = changelog.pack(ledger)
     outcome = VillageOutcome(src, v.name, village_totals(v), tuple(problems), hashes,
                              len(pages), digest.hexdigest(),
-                             search_file=str(entry / SEARCH_DOCS) if entry is not None else "",
+                             search_file=vcache.search_docs_file(entry) if entry else "",
                              search_bytes=sum(len(data) for _, data in docs), feed=entries,
-                             county_parts=str(entry / COUNTY_PARTS) if entry is not None else "")
+                             county_parts=vcache.county_parts_file(entry) if entry else "",
+                             written=tuple([path for path, _ in pages] + [rel for rel, _ in attachments]),
+                             ledger_digest=ledger.digest,
+                             ledger_file=vcache.ledger_file(entry) if entry else "",
+                             ledger_data=b"" if entry else ledger_pickle)
     if any(not p.warning for p in problems):
         return outcome
     if entry is not None:
-        tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        # the entry's files are numbered in manifest order, all in one folder: a village's
-        # output has a dozen folders, and making a folder costs more than writing a page
-        (tmp / "files").mkdir(parents=True)
-        cw = OutputWriter(tmp / "files")
-        for i, (_path, data) in enumerate(pages):
-            cw.write(str(i), data)
-        for i, (_rel, p) in enumerate(attachments, len(pages)):
-            cw.link_or_copy(str(i), p)
-        write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
-        write_bytes(tmp / COUNTY_PARTS, pickle.dumps(
-            dict(opendata.county_parts(task.town, v, pages)), protocol=4))  # type: ignore[arg-type]
-        manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
-        (tmp / "meta.pickle").write_bytes(pickle.dumps((outcome, manifest), protocol=4))
-        for old in entry.parent.glob("*"):
-            if old != tmp:
-                shutil.rmtree(old, ignore_errors=True)
-        os.rename(tmp, entry)
-        _link_entry(entry, manifest, task.staging)  # type: ignore[arg-type]
+        vcache.store_village(task.cache, entry, task.staging, outcome,  # type: ignore[arg-type]
+                             pages, attachments, docs,
+                             dict(opendata.county_parts(task.town, v, pages)),  # type: ignore[arg-type]
+                             ledger_pickle)
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
             writer.write(path, data)
-        for rel, p in attachments:
-            writer.link_or_copy(rel, p)
+        for rel, data in attachments:
+            writer.write(rel, data)
     return outcome
-
-
-def _link_entry(entry: Path, manifest: list[str], staging: Path) -> None:
-    """Hard-link a village's cached files into staging: file ``files/<i>`` of the entry is
-    the output path ``manifest[i]``."""
-    writer = OutputWriter(staging)
-    files = f"{entry}/files/"
-    for i, rel in enumerate(manifest):
-        writer.link_or_copy(rel, f"{files}{i}")
 
 
 def _worker_init() -> None:
@@ -354,6 +317,7 @@ class Loaded:
     index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
     # county pages and county-wide files, started as soon as a county's villages were done
     county_jobs: dict[str, Future[int]] = field(default_factory=dict)
+    city: City = field(default_factory=City)
 
 
 def _progress(opts: Options, done: int, total: int, started: float, last: list[float]) -> None:
@@ -367,14 +331,24 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
          services: ServicePool | None = None, finisher: ThreadPoolExecutor | None = None,
          static: Static | None = None, workers: WorkerPool | None = None) -> Loaded:
     sources, col = discover(opts.data, opts.counties)
+    city = load_city(opts.data, col)
     counties: list[tuple[CountySource, County | None]] = []
     tasks: list[VillageTask] = []
-    tdigest = template_digest() if staging is not None else ""
+    fingerprint = build_fingerprint() if staging is not None else ""
     cache = cache_dir(opts.out) if staging is not None else None
+    prints: dict[str, str] = {}  # county → its fingerprint (the build's and its theme's)
+    themes: dict[str, Theme] = {}
     for cs in sources:
         c = load_county(cs, col)
         if c is not None and not c.url:
             col.problems.append(opendata.missing_url_warning(cs.slug))
+        themes[cs.slug] = Theme(cs.theme)
+        if cs.theme is not None:
+            found = theme_problems(cs.theme, f"{cs.slug}/theme", make_env(themes[cs.slug]))
+            col.problems.extend(found)
+            if any(not p.warning for p in found):
+                c = None  # not rendered: the build fails on the theme's errors
+        prints[cs.slug] = county_fingerprint(fingerprint, cs.theme) if staging is not None else ""
         counties.append((cs, c))
         towns = {t.slug: t for t in c.townships} if c else {}
         for ts in cs.townships:
@@ -383,8 +357,8 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
             model = model_digest(c, town) if ok else b""  # type: ignore[arg-type]
             for vs in ts.villages:
                 tasks.append(VillageTask(vs, c if ok else None, town if ok else None, opts.as_of,
-                                         staging if ok else None, cache, tdigest, opts.use_cache,
-                                         model=model))
+                                         staging if ok else None, cache, prints[cs.slug],
+                                         opts.use_cache, model=model, theme=cs.theme))
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
@@ -409,7 +383,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
                 any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors (or finishes later)
         county_jobs[county_slug] = finisher.submit(
-            _finish_county, opts, staging, static, c, outs)  # type: ignore[arg-type]
+            _finish_county, opts, staging, themes[county_slug], c, outs)  # type: ignore[arg-type]
 
     def start(county_slug: str, town_slug: str) -> None:
         c = models.get(county_slug)
@@ -419,7 +393,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
             return  # the build will fail on these errors: no index needed
         for name, part in search_shards(town.slug, outs):
             jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
-                _index_shard, opts, staging, c, name, part, services)))
+                _index_shard, opts, staging, c, name, part, services, prints[county_slug])))
 
     if indexing:
         for key, n in left.items():
@@ -445,7 +419,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     problems = list(col.problems)
     for o in outcomes:
         problems.extend(o.problems)
-    return Loaded(counties, outcomes, problems, jobs, county_jobs)
+    return Loaded(counties, outcomes, problems, jobs, county_jobs, city)
 
 
 def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
@@ -457,9 +431,9 @@ def _stale_townships_first(tasks: list[VillageTask]) -> list[VillageTask]:
         if t.county is None or t.town is None or t.cache is None:
             keyed.append(t)
             continue
-        key = village_key(t.source, t.model, t.as_of, t.tdigest)
+        key = village_key(t.source, t.model, t.as_of, t.fingerprint)
         keyed.append(dataclasses.replace(t, key=key))
-        if not (_cache_dir(t.cache, t.source) / key / "meta.pickle").is_file():
+        if not vcache.has_village(t.cache, vcache.village_entry(t.source, key)):
             stale.add((t.source.county, t.source.township))
     # stable: the order inside each group stays the data folder's order
     return sorted(keyed, key=lambda t: (t.source.county, t.source.township) not in stale)
@@ -472,11 +446,6 @@ def load_site(opts: Options) -> list[Problem]:
     if any(not p.warning for p in problems):
         raise DataErrors(problems)
     return problems
-
-
-def cache_dir(out: Path) -> Path:
-    out = out.absolute()
-    return out.parent / f".{out.name}.cache"
 
 
 def build_site(opts: Options) -> Report:
@@ -500,7 +469,8 @@ def _build_locked(opts: Options, started: float) -> Report:
             services.warm()
             static = build_static()
             loaded = _run(opts, staging, pool, services, finisher, static, workers)
-            problems = sorted(loaded.problems, key=lambda p: (p.path, p.line))
+            # (dict.fromkeys: a theme template's fault is found by every village of its county)
+            problems = sorted(dict.fromkeys(loaded.problems), key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
             pages = _finish(opts, staging, loaded, static)
@@ -525,7 +495,7 @@ def _build_locked(opts: Options, started: float) -> Report:
     )
 
 
-def _finish_county(opts: Options, staging: Path, static: Static, county: County,
+def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
                    outs: list[VillageOutcome]) -> int:
     """One county's own pages (home, townships, search, info), its static files and its
     county-wide files; called once all its villages are in ``staging``. Returns its pages."""
@@ -537,15 +507,31 @@ def _finish_county(opts: Options, staging: Path, static: Static, county: County,
             summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
             names.setdefault(o.source.township, {})[o.source.slug] = o.name
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
-    renderer = Renderer(county, opts.as_of, static, env=make_env())  # one env per thread
-    county_pages = list(renderer.county_pages(summaries, names, shards))
+    static = build_static(theme)  # the county's own static files (its theme's)
+    renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
+    # --- change log: append this build's changes, its pages, the posters' fingerprints
+    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, staging, writer,
+                               renderer, outs)
+    try:
+        county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
+    except Exception as e:
+        fault = theme_fault(e, theme.folder, f"{county.slug}/theme")
+        if fault is None:
+            raise
+        raise DataErrors([fault]) from e
     for path, data in county_pages:
         writer.write(path, data)
     for rel, data in static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
-    parts = {(o.source.township, o.source.slug): Path(o.county_parts)
+    # what the city portal reads (site/city.py): the same whether this county is built with
+    # the others or alone and merged (build.py merge)
+    writer.write(f"{county.slug}/{city_site.SUMMARY}", city_site.county_summary(
+        county, opts.as_of, [o.totals for o in outs if o.totals is not None and o.name],
+        shards))
+    cache = cache_dir(opts.out)
+    parts = {(o.source.township, o.source.slug): cache / o.county_parts
              for o in outs if o.county_parts}
-    return len(county_pages) + opendata.write_county_files(
+    return len(county_pages) + ledger.pages + opendata.write_county_files(
         staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
@@ -553,18 +539,11 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     """Wait for the county pages and search bundles started in ``_run`` (and their leak
     scans); the site root and its static files; leak guard over county-level files.
     Returns the number of pages."""
-    writer = OutputWriter(staging)
     pages = 0
-    counties: list[County] = []
     for cs, county in loaded.counties:
         if county is not None:  # every county with a model was started in _run
-            counties.append(county)
             pages += loaded.county_jobs[cs.slug].result()
-    for rel, data in static.contents.items():
-        writer.write(rel, data)
-    path, data = render_root(counties, static)
-    writer.write(path, data)
-    pages += 1
+    pages += write_city_root(staging, loaded.city, static)
     leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
@@ -572,53 +551,41 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     return pages
 
 
-def search_shards(town_slug: str, outs: Sequence[VillageOutcome]
-                  ) -> list[tuple[str, list[VillageOutcome]]]:
-    """A township's search bundles as (name, villages) — its villages that built, taken from
-    ``outs`` (any villages): one, named after the township, while
-    its villages' search documents stay under ``SHARD_BYTES``; otherwise ``ceil(bytes /
-    SHARD_BYTES)`` runs of neighbouring villages (by slug) of equal count, named
-    ``<township>``, ``<township>.2``, … (``.`` is not allowed in a slug: no clash with a real
-    township). Equal counts rather than equal bytes: an edit that makes one village's text
-    longer re-indexes its own bundle, not every bundle after it."""
-    villages = sorted((o for o in outs if o.source.township == town_slug and o.totals is not None),
-                      key=lambda o: o.source.slug)
-    total = sum(o.search_bytes for o in villages)
-    n = max(1, min(len(villages), -(-total // SHARD_BYTES)))
-    shards: list[tuple[str, list[VillageOutcome]]] = []
-    start = 0
-    for k in range(n):
-        size = len(villages) // n + (1 if k < len(villages) % n else 0)
-        shards.append((town_slug if k == 0 else f"{town_slug}.{k + 1}", villages[start:start + size]))
-        start += size
-    return shards
+def write_city_root(site: Path, city: City, static: Static) -> int:
+    """The city portal at the root of ``site`` (home, cross-county search, static files),
+    made from the county folders it holds: the last step of a build and of a merge.
+    Returns the number of pages."""
+    writer = OutputWriter(site)
+    for rel, data in static.contents.items():
+        writer.write(rel, data)
+    pages = city_site.city_pages(city, city_site.county_cards(site), static)
+    for path, data in pages:
+        writer.write(path, data)
+    return len(pages)
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
-                 mine: list[VillageOutcome], services: ServicePool | None = None
-                 ) -> list[Problem]:
+                 mine: list[VillageOutcome], services: ServicePool | None = None,
+                 fingerprint: str = "") -> list[Problem]:
     """One Pagefind bundle (pagefind/<name>/, see ``search_shards``), built from its villages'
-    index-only search documents (generator.searchdocs) and cached by their content, so an
-    edit re-indexes only its bundle. A bundle built afresh is leak-scanned here (a cached
-    one was scanned when it was built); returns the leaks found."""
-    digests = sorted(o.digest for o in mine)
-    key = hashlib.sha256((__version__ + "\0" + "\0".join(digests)).encode()).hexdigest()
+    index-only search documents (generator.search.searchdocs) and cached by the county's
+    fingerprint and their content, so an edit re-indexes only its bundle. A bundle built
+    afresh is leak-scanned here (a cached one was scanned when it was built); returns the
+    leaks found."""
+    cache = cache_dir(opts.out)
     target = staging / county.slug / "pagefind" / name
-    entry = cache_dir(opts.out) / "search" / county.slug / name / key
-    if opts.use_cache and (entry / "pagefind-entry.json").is_file():
-        _link_tree(entry, target)
+    entry = vcache.bundle_entry(cache, county.slug, name,
+                                vcache.bundle_key(fingerprint, (o.digest for o in mine)))
+    if opts.use_cache and vcache.restore_bundle(entry, target):
         return []
-    prefix = f"{county.slug}/"
-    docs: list[tuple[str, bytes]] = []
+    village_docs = []
     for o in mine:
         try:
-            village_docs = pickle.loads(Path(o.search_file).read_bytes())
+            village_docs.append(vcache.load_search_docs(cache, o.search_file))
         except (OSError, pickle.PickleError, EOFError) as e:
-            raise ToolError(f"缓存中的搜索文档无法读取（{o.search_file}）：{e}；请加 --no-cache 重新构建") from e
-        docs.extend((path.removeprefix(prefix), data) for path, data in village_docs)
-    if not docs:  # a township without villages still gets an (empty) bundle
-        docs.append((f"{name.partition('.')[0]}/index.html",
-                     f'<!doctype html><html lang="{INDEX_LANG}"><body></body></html>'.encode()))
+            raise ToolError(f"缓存中的搜索文档无法读取（{cache / o.search_file}）：{e}；"
+                            "请加 --no-cache 重新构建") from e
+    docs = bundle_documents(county.slug, name, village_docs)
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
     hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
@@ -626,63 +593,150 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
         return _leak_problems(leaks)
-    tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    _link_tree(target, tmp)
-    if entry.parent.is_dir():
-        for old in entry.parent.iterdir():
-            if old != tmp:
-                shutil.rmtree(old, ignore_errors=True)
-    os.rename(tmp, entry)
+    vcache.store_bundle(target, entry)
     return []
 
 
-def _link_tree(src: Path, dst: Path) -> None:
-    """Hard-link every file of ``src`` into ``dst`` (copy where links are impossible)."""
-    stack = [(str(src), str(dst))]
-    while stack:
-        s, d = stack.pop()
-        os.makedirs(d, exist_ok=True)
-        with os.scandir(s) as it:
-            for e in it:
-                t = f"{d}/{e.name}"
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((e.path, t))
-                else:
-                    try:
-                        os.link(e.path, t)
-                    except OSError:
-                        shutil.copyfile(e.path, t)
-
-
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over what was not scanned before: the county-level pages, feeds and
-    sitemaps. Village pages and downloads were scanned in the village workers (the county-wide
-    CSVs are those downloads' rows behind 乡镇 and 村 names that the village pages show too);
-    each search bundle was scanned by ``_index_shard`` when it was built."""
+    """Leak guard over every staged file not scanned before (generator.publish.guard)."""
     hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
         if loaded.outcomes else frozenset()
-    files: list[Path] = []
-    for top in sorted(staging.iterdir()):
-        if top.is_file():
-            files.append(top)
-            continue
-        for p in top.iterdir():  # county home, feed, sitemap, robots
-            if p.is_file():
-                files.append(p)
-        for sub in ("search", "info"):
-            if (top / sub).is_dir():
-                files.extend(p for p in (top / sub).rglob("*") if p.is_file())
-        for t in top.iterdir():  # township pages
-            if (t / "index.html").is_file() and t.name not in ("search", "info", "data"):
-                files.append(t / "index.html")
-        if (top / opendata.DATA_DIR / "index.html").is_file():
-            files.append(top / opendata.DATA_DIR / "index.html")
-    leaks = leakguard.scan_tree(staging, files, hashes)
+    scanned = {rel for o in loaded.outcomes for rel in o.written}
+    bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
+               if county is not None for t in county.townships
+               for name, _ in search_shards(t.slug, [o for o in loaded.outcomes
+                                                      if o.source.county == county.slug])}
+    # the change log's files were scanned by generator.publish.changelog (its hex hashes and
+    # salts are the log's own, and blanked before that scan)
+    bundles |= {f"{county.slug}/ledger" for _cs, county in loaded.counties if county is not None}
+    leaks = guard.guard_staging(staging, hashes, scanned, bundles)
     if leaks:
         raise DataErrors(_leak_problems(leaks))
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
-    return [Problem(leak.file, 1, "身份证号", f"输出文件中出现完整身份证号 {leak.masked}，已停止发布")
+    return [Problem(leak.file, 1, leak.kind, f"输出文件中出现完整{leak.kind} {leak.masked}，已停止发布")
             for leak in leaks]
+
+
+def preview_changes(opts: Options) -> list[tuple[str, str, list[dict] | None]]:
+    """The ``changes`` command: per village ("county/township/village", name, items), what the
+    next build would append to the change log; items None: the log would start with it.
+    Loads and validates like ``check``; writes nothing."""
+    sources, col = discover(opts.data, opts.counties)
+    problems = list(col.problems)
+    out: list[tuple[str, str, list[dict] | None]] = []
+    for cs in sources:
+        c = load_county(cs, col)
+        problems = list(col.problems)
+        inputs: list[ledger_log.VillageInput] = []
+        for ts in cs.townships:
+            for vs in ts.villages:
+                result = load_village(vs)
+                problems.extend(result.problems)
+                v = result.village
+                if v is None or c is None:
+                    continue
+                pre = ledger_log.prepare(v, vs.path, f"{ts.slug}/{vs.slug}", opts.as_of,
+                                         c.privacy_days)
+                inputs.append(ledger_log.VillageInput(ts.slug, vs.slug, v.name, pre.digest,
+                                                      lambda p=pre: p))
+        if any(not p.warning for p in problems):
+            raise DataErrors(sorted(problems, key=lambda p: (p.path, p.line)))
+        if c is None:
+            continue
+        src, full = changelog.previous_source(opts.out, c.slug, opts.previous, opts.new_ledger)
+        prev = ledger_log.load_previous(src, full=full) if src is not None else None
+        from generator.model.views import withdrawal_cutoff
+        res = ledger_log.update(c.slug, inputs, opts.as_of, prev,
+                                withdrawal_cutoff(opts.as_of, c.privacy_days), c.stale_edit_days,
+                                sink=lambda *_: None)
+        for vi in inputs:
+            name = f"{vi.town}/{vi.slug}"
+            hist = res.histories.get(name, [])
+            if not res.appended or not hist or hist[0].get("checkpoint") != (
+                    res.checkpoint.as_dict() if res.checkpoint else None):
+                continue
+            out.append((f"{c.slug}/{name}", vi.name, None if hist[0].get("initial")
+                        else hist[0].get("items", [])))
+    return out
+
+
+# ----------------------------------------------------------------------------- merge
+@dataclass(frozen=True)
+class MergeReport:
+    counties: int
+    villages: int
+    records: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+
+
+def _shard_cards(shard: Path) -> list[tuple[Path, city_site.CountyCard]]:
+    """The finished county folders of a shard: the folder a ``build --county X --out
+    SHARD`` wrote (its county folders below it), or one county folder itself."""
+    if not shard.is_dir():
+        raise UsageError(f"{shard} 不存在或不是文件夹")
+    own = city_site.read_summary(shard) if (shard / city_site.SUMMARY).is_file() else None
+    if own is not None:
+        if own.slug != shard.name:
+            raise UsageError(f"{shard} 是县 {own.slug} 的文件夹，文件夹名应为 {own.slug}")
+        return [(shard, own)]
+    found = [(shard / c.slug, c) for c in city_site.county_cards(shard)]
+    if not found:
+        raise UsageError(f"{shard} 里没有县的构建结果（找不到 <县>/{city_site.SUMMARY}）。"
+                         "请先运行 python build.py build --county 县 --out 这个文件夹")
+    return found
+
+
+def merge_sites(shards: Sequence[Path], out: Path, data: Path | None,
+                lock_wait: float | None = None) -> MergeReport:
+    """Join county folders built separately into one site at ``out``: the county folders
+    (hard links, or copies where links are impossible), the city home and the city search
+    from their summaries. Nothing of a county is rendered again; the result is the same
+    bytes as one build of all the counties (``write_city_root`` is a build's last step)."""
+    started = time.monotonic()
+    found: dict[str, tuple[Path, city_site.CountyCard]] = {}
+    for shard in shards:
+        for folder, card in _shard_cards(shard):
+            if card.slug in found:
+                raise UsageError(f"县 {card.slug} 出现了两次：{found[card.slug][0]} 和 {folder}")
+            found[card.slug] = (folder, card)
+    for what, attr in (("数据日期（--as-of）", "as_of"), ("生成器版本", "generator")):
+        values: dict[str, list[str]] = {}
+        for slug, (_f, card) in sorted(found.items()):
+            values.setdefault(str(getattr(card, attr)), []).append(slug)
+        if len(values) > 1:
+            detail = "；".join(f"{v[:16]}：{'、'.join(s)}" for v, s in sorted(values.items()))
+            raise UsageError(f"各县用不同的{what}构建，不能合并（{detail}）。"
+                             "请用同一版本、同一 --as-of 重新构建这些县")
+    out_abs = out.absolute()
+    for folder, _card in found.values():
+        if folder.absolute() == out_abs or folder.absolute().is_relative_to(out_abs):
+            raise UsageError(f"--out {out} 不能是要合并的文件夹（{folder}）或包含它")
+    col_problems: list[Problem] = []
+    city = City()
+    if data is not None:
+        if not data.is_dir():
+            raise UsageError(f"数据文件夹 {data} 不存在")
+        col = Collector()
+        city = load_city(data, col)
+        col_problems = sorted(col.problems, key=lambda p: (p.path, p.line))
+        if any(not p.warning for p in col_problems):
+            raise DataErrors(col_problems)
+    with BuildLock(out, "merge", lock_wait):
+        clean_stale(out)
+        staging = staging_dir(out)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            for slug, (folder, _card) in sorted(found.items()):
+                vcache.link_tree(folder, staging / slug)
+            write_city_root(staging, city, build_static())
+            swap_in(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    cards = [c for _f, c in found.values()]
+    return MergeReport(len(cards), sum(c.villages for c in cards), sum(c.records for c in cards),
+                       time.monotonic() - started, tuple(col_problems))

@@ -39,7 +39,9 @@ def input_state(root: Path) -> dict[str, tuple[str, int]]:
 def start_build(data: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "build", "--data", str(data), "--out", str(out),
-         "--as-of", AS_OF, "--jobs", "2", "--no-cache"],
+         "--as-of", AS_OF, "--jobs", "2", "--no-cache",
+         # each build's site depends only on its data (not on the change log in --out)
+         "--new-ledger"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
         start_new_session=True,  # its own process group: workers and Pagefind die with it
     )

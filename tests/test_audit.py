@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import http.server
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -121,7 +124,7 @@ def test_html_report_is_internal_sortable_and_filterable(report) -> None:
     assert "比对日期：2026-01-01" in html
     assert html.count('<tr data-rule="') == len(report[1])
     assert "http://" not in html and "https://" not in html  # no third-party request
-    assert "需要更新记录（ledger）" in html  # rule 9 shown as skipped
+    assert "未指定 --site" in html  # rule 9 shown as skipped
 
 
 def test_html_escapes_clerk_text() -> None:
@@ -144,7 +147,7 @@ def test_cli_lists_each_rule_and_skips_rule_9(tmp_path: Path, cli) -> None:
               "--as-of", "2026-01-01")
     assert run.code == 0
     assert "  死亡后发放：1 条" in run.lines
-    assert "  公开不及时：需要更新记录（ledger），本版本尚无，跳过" in run.lines
+    assert "  公开不及时：未指定 --site（已生成或已发布的网站，读它的更新记录），跳过" in run.lines
     assert run.lines[-1] == "比对报告是内部资料，含完整身份证号，请勿公开或上传到网站。"
 
 
@@ -267,7 +270,7 @@ def test_real_build_output_is_refused(tmp_path: Path, cli) -> None:
     assert cli("build", "--data", TESTS / "cases" / "ok-minimal" / "data", "--out",
                tmp_path / "site", "--as-of", "2026-01-01", "--quiet").code == 0
     assert looks_like_site(tmp_path / "site")
-    county = next(p for p in (tmp_path / "site").iterdir() if p.is_dir() and p.name != "static")
+    county = tmp_path / "site" / "qinghe-xian"
     assert looks_like_site(county)
     assert not looks_like_site(tmp_path)
 
@@ -464,3 +467,99 @@ def test_each_county_gets_its_own_report(tmp_path: Path, cli) -> None:
                "--county", "baihe-xian")
     assert only.code == 0
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["baihe-xian"]
+
+
+# ----------------------------------------------------------------------------- rule 9 from a site
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(data, site): built on 2025-02-12 with January's accounts only (the log starts), then
+    with March's accounts and two notices on 2025-04-15."""
+    from generator.cli import main
+
+    tmp = tmp_path_factory.mktemp("late")
+    data, site = tmp / "data", tmp / "site"
+    shutil.copytree(DATA, data)
+    village = data / LIU
+    full = (village / "finance.csv").read_text("utf-8")
+    (village / "finance.csv").write_text("".join(full.splitlines(True)[:4]), "utf-8")
+    build = ["build", "--data", str(data), "--out", str(site), "--jobs", "1", "--quiet"]
+    assert main(build + ["--as-of", "2025-02-12"]) == 0
+    (village / "finance.csv").write_text(full, "utf-8")
+    (village / "notices").mkdir()
+    for slug, kind, day_ in (("2025-q1", "财务", "2025-04-01"), ("2025-04", "村务", "2025-04-13")):
+        (village / "notices" / f"{slug}.md").write_text(
+            f"---\n标题: 公告 {slug}\n类别: {kind}\n日期: {day_}\n---\n正文\n", "utf-8")
+    assert main(build + ["--as-of", "2025-04-15"]) == 0
+    return data, site
+
+
+LATE_ROWS = [
+    (f"{LIU}/finance.csv", "5", "2025-03 的财务收支 2025-04-15 才首次公开，应在 2025-04-10 前公开（晚 5 天）"),
+    (f"{LIU}/notices/2025-q1.md", "4", "公告日期 2025-04-01，2025-04-15 才首次公开（超过 3 天）"),
+]
+
+
+def _late(out: Path) -> list[tuple[str, str, str]]:
+    text = (out / "qinghe-xian" / "findings.csv").read_text("utf-8-sig")
+    return [(r["文件"], r["行"], r["说明"]) for r in csv.DictReader(io.StringIO(text))
+            if r["规则"] == R.LATE]
+
+
+def test_rule_9_reads_first_seen_dates_from_a_built_site(two_builds, tmp_path: Path, cli) -> None:
+    """March's accounts first published on 04-15 (deadline 04-10) and a notice dated 04-01
+    are late; January (first seen on 02-12, after its deadline, but in the log's first build:
+    when it was really published is unknown) and the notice dated 04-13 are not."""
+    data, site = two_builds
+    run = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r",
+              "--as-of", "2025-04-16", "--site", site)
+    assert run.code == 0, run.err
+    assert "  公开不及时：2 条" in run.lines
+    assert _late(tmp_path / "r") == LATE_ROWS
+    # the county's folder itself works too, and a later deadline (财务公开期限日) is honoured
+    yaml_file = data / "qinghe-xian" / "county.yaml"
+    text = yaml_file.read_text("utf-8")
+    yaml_file.write_text(text + "财务公开期限日: 15\n", "utf-8")
+    try:
+        run = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r2",
+                  "--as-of", "2025-04-16", "--site", site / "qinghe-xian")
+    finally:
+        yaml_file.write_text(text, "utf-8")
+    assert run.code == 0, run.err
+    assert _late(tmp_path / "r2") == LATE_ROWS[1:]
+
+
+def test_rule_9_reads_a_published_site_over_http(two_builds, tmp_path: Path, cli) -> None:
+    data, site = two_builds
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        run = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r",
+                  "--as-of", "2025-04-16", "--site", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.code == 0, run.err
+    assert _late(tmp_path / "r") == LATE_ROWS
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def test_rule_9_without_the_county_log_or_site_folder(tmp_path: Path, cli) -> None:
+    empty = tmp_path / "empty-site"
+    empty.mkdir()
+    run = cli("audit", "--data", DATA, "--reference", REF, "--out", tmp_path / "r",
+              "--as-of", "2026-01-01", "--site", empty)
+    assert run.code == 0, run.err
+    assert f"  公开不及时：{empty} 中没有本县的更新记录（ledger/），跳过" in run.lines
+    run = cli("audit", "--data", DATA, "--reference", REF, "--out", tmp_path / "r",
+              "--as-of", "2026-01-01", "--site", tmp_path / "nowhere")
+    assert run.code == 2
+    assert f"--site 指定的网站文件夹 {tmp_path / 'nowhere'} 不存在" in run.err

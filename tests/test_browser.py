@@ -62,6 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory):
         "notice": f"{vrel}/affairs/notices/2026-11-27-zhuru.html",
         "poster": f"{vrel}/poster/",
         "info": f"{county.name}/info/report/",
+        "changes": f"{vrel}/changes/",
+        "county-changes": f"{county.name}/changes/",
+        "timeliness": f"{county.name}/timeliness/",
     }
     county_url = next(line.split(":", 1)[1].strip() for line in
                       (tmp / "data" / county.name / "county.yaml").read_text("utf-8").splitlines()
@@ -136,7 +139,7 @@ def _check_page(site, kind: str, viewport: dict) -> None:
 
 KINDS = ["root", "county", "search", "township", "village", "powers", "assets", "affairs",
          "ledger-month", "welfare", "welfare-month", "projects", "services", "notice", "poster",
-         "info"]
+         "info", "changes", "county-changes", "timeliness"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

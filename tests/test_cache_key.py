@@ -1,4 +1,4 @@
-"""A village's cache key (generator.pipeline.village_key) names its cached pages: it must
+"""A village's cache key (generator.publish.cache.village_key) names its cached pages: it must
 change whenever anything in the village's folder changes — a table, a notice, an attachment,
 a file's name — and only then, or an edit would be published late (or never)."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import model_digest, village_key
+from generator.publish.cache import model_digest, village_key
 from generator.read.load import discover, load_county
 
 AS_OF = dt.date(2026, 11, 28)

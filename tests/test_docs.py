@@ -248,8 +248,19 @@ def test_the_examples_in_the_data_format_doc_pass_check(tmp_path: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body.encode("utf-8"))
     # the attachments and photos the examples name
+    # (real files of their type: attachments are checked before they are published)
+    import io
+
+    from PIL import Image
+
     for name in re.findall(r"[\w-]+\.(?:pdf|png|jpg)", "".join(examples.values())):
-        (village / "files" / name).write_bytes(b"")
+        if name.endswith(".pdf"):
+            body = b"%PDF-1.4\n%%EOF\n"
+        else:
+            buf = io.BytesIO()
+            Image.new("RGB", (4, 4), "white").save(buf, "PNG" if name.endswith(".png") else "JPEG")
+            body = buf.getvalue()
+        (village / "files" / name).write_bytes(body)
     try:
         load_site(Options(data=tmp_path / "data", out=tmp_path / "site", as_of=dt.date(2025, 6, 30)))
     except DataErrors as e:

@@ -51,7 +51,7 @@ def _outcome(slug: str, search_bytes: int):
 def test_search_shards_bound_what_one_edit_reindexes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A township under the limit is one bundle named after it; above it, runs of neighbouring
     villages of equal count, so a village whose text grows changes only its own bundle."""
-    from generator import pipeline
+    from generator.search import shards as pipeline
 
     monkeypatch.setattr(pipeline, "SHARD_BYTES", 1000)
     small = [_outcome(f"v{i:02d}", 90) for i in range(10)]

@@ -23,7 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"errors", "model", "read", "publish.write"},
     "ledger": {"errors", "model", "read", "version"},
     "publish": {"errors", "model", "read", "search", "site", "ledger", "version"},
-    "audit": {"errors", "model", "read"},
+    # rule 9 reads first-seen dates from a published change log (generator/audit/published.py):
+    # read-only, and the log is a lower stage than publish
+    "audit": {"errors", "model", "read", "ledger"},
     "clerk": {"errors", "model", "read"},
     "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version"},
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
@@ -94,6 +96,13 @@ def _allowed(src: str, dst: str) -> bool:
     allowed = ALLOWED[s]
     sub = ".".join(dst.split(".")[1:3])  # e.g. publish.write
     return d in allowed or sub in allowed
+
+
+# generator/personal.py finds and masks ID and card numbers (one detector for the scrubber,
+# the leak guard and every message): it imports nothing of the package, everything may use it
+ALLOWED["personal"] = set()
+for _deps in ALLOWED.values():
+    _deps.add("personal")
 
 
 def test_every_package_is_a_known_stage() -> None:

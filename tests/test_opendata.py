@@ -331,7 +331,7 @@ def test_cached_rebuild_restores_downloads(sites: dict[str, Path], tmp_path: Pat
         assert (out / "qinghe-xian" / "data" / name).read_bytes() == data_, name
     # an entry whose file of shares is gone (a cache pruned by hand) or unreadable: joined
     # from the downloads
-    from generator.pipeline import COUNTY_PARTS, cache_dir
+    from generator.publish.cache import COUNTY_PARTS, cache_dir
 
     parts = sorted(cache_dir(out).rglob(COUNTY_PARTS))
     assert len(parts) >= 2

@@ -120,12 +120,12 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     exe = chromium_or_skip()
     tmp = tmp_path_factory.mktemp("search")
     info = _make_data(tmp / "data")
-    # Every township split into one search bundle per village (pipeline.SHARD_BYTES, what a
+    # Every township split into one search bundle per village (shards.SHARD_BYTES, what a
     # township with a lot of text gets): every search below goes through the merged bundles.
-    from generator import pipeline
+    from generator.search import shards
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "SHARD_BYTES", 1)
+        mp.setattr(shards, "SHARD_BYTES", 1)
         build(tmp / "data", tmp / "site")
     from playwright.sync_api import sync_playwright
 

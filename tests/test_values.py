@@ -245,10 +245,10 @@ def test_masks():
 
 
 def test_scrub_finds_ids_cards_and_mobiles_in_order():
-    text = f"张三身份证{ID_X}，卡号 6217 0000 1234 5678，另卡6217000012345678901，电话13812345678。"
+    text = f"张三身份证{ID_X}，卡号 6217 0000 1234 5670，另卡6217000012345678901，电话13812345678。"
     masked, kinds = scrub_text(text, mobiles=True)
     assert masked == (
-        "张三身份证410122********123X，卡号 6217********5678，"
+        "张三身份证410122********123X，卡号 6217********5670，"
         "另卡6217***********8901，电话138****5678。"
     )
     assert kinds == ["身份证号", "银行卡号", "银行卡号", "手机号"]
@@ -263,9 +263,11 @@ def test_scrub_full_width_and_hyphen_groups():
     masked, kinds = scrub_text(f"身份证：{full_width}")
     assert masked == "身份证：410122********1221"
     assert kinds == ["身份证号"]
-    masked, kinds = scrub_text("卡号6217-0000-1234-5678-901转账")
-    assert masked == "卡号6217***********8901转账"
+    masked, kinds = scrub_text("卡号6217-0000-1234-5678-907转账")
+    assert masked == "卡号6217***********8907转账"
     assert kinds == ["银行卡号"]
+    # digits put together from groups are a card only when they pass the Luhn check
+    assert scrub_text("编号6217-0000-1234-5678-901转账")[1] == []
 
 
 @pytest.mark.parametrize(

@@ -500,7 +500,11 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    hugo = subprocess.run([HUGO, "version"], capture_output=True, text=True, check=False).stdout.strip()
+    try:
+        hugo = subprocess.run([HUGO, "version"], capture_output=True, text=True,
+                              check=False).stdout.strip()
+    except OSError:  # not installed (--skip-hugo)
+        hugo = "not installed"
     return {"nproc": str(os.cpu_count()), "ram": mem, "cpu": cpu, "kernel": platform.release(),
             "python": platform.python_version(), "hugo": hugo,
             "load_before": " ".join(Path("/proc/loadavg").read_text().split()[:3])}

@@ -45,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_of = dt.date.fromisoformat(args.as_of)
     sources, col = discover(args.data, ())
     cs = sources[0]
+    try:  # the county's theme (older versions of the generator have none)
+        from generator.site.theme import Theme
+        theme: tuple = (Theme(getattr(cs, "theme", None)),)
+    except ImportError:
+        theme = ()
     county = load_county(cs, col)
     if county is None:
         print(f"{cs.slug}: 县的资料有错误，先运行 build.py check", file=sys.stderr)
@@ -61,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             v = result.village
             if v is None:
                 continue
-            renderer = pipeline._renderer(county, as_of, "")
+            renderer = pipeline._renderer(county, as_of, *theme, "")
             pages = list(renderer.village_pages(town, v))
             t2 = time.process_time()
             files, _entries = opendata.village_files(county, town, v, as_of)

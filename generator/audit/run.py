@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.audit import rules as R
+from generator.audit.published import first_seen
 from generator.audit.reference import CADRES, COMPANIES, DEATHS, PAYROLL, STANDARDS, load_reference
 from generator.audit.report import RuleStatus, write_report
 from generator.audit.source import CountyData, iter_counties
@@ -24,7 +25,7 @@ from generator.errors import DataErrors, Problem, UsageError
 log = logging.getLogger(__name__)
 
 SITE_MARKER = ".yidiantong-site"
-LEDGER_MISSING = "需要更新记录（ledger），本版本尚无，跳过"
+NO_SITE = "未指定 --site（已生成或已发布的网站，读它的更新记录），跳过"
 
 # rule → the reference files it needs
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -79,8 +80,8 @@ def check_out(out: Path, data: Path, refdir: Path) -> None:
                              "比对报告是内部资料，不能放进网站，请写到别处")
 
 
-def _run_rules(cd: CountyData, ref_frames: dict, missing: set[str], shown: str
-               ) -> tuple[list[R.Finding], list[RuleStatus]]:
+def _run_rules(cd: CountyData, ref_frames: dict, missing: set[str], shown: str,
+               site: str | None = None) -> tuple[list[R.Finding], list[RuleStatus]]:
     f = cd.frames
     threshold = int(cd.major_amount * 100)
     calls: dict[str, Callable[[], list[R.Finding]]] = {
@@ -106,18 +107,32 @@ def _run_rules(cd: CountyData, ref_frames: dict, missing: set[str], shown: str
         found = call()
         findings.extend(found)
         statuses.append(RuleStatus(rule, len(found)))
-    statuses.append(RuleStatus(R.LATE, 0, LEDGER_MISSING))
+    if site is None:
+        statuses.append(RuleStatus(R.LATE, 0, NO_SITE))
+    else:
+        seen = first_seen(site, cd.slug)
+        if seen is None:
+            statuses.append(RuleStatus(R.LATE, 0, f"{site} 中没有本县的更新记录（ledger/），跳过"))
+        else:
+            found = R.late_publication(f["finance"], f["notices"], seen.ledger, seen.notices,
+                                       cd.deadline_day)
+            findings.extend(found)
+            statuses.append(RuleStatus(R.LATE, len(found)))
     findings.sort(key=R.Finding.sort_key)
     return findings, statuses
 
 
 def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of: dt.date,
-          jobs: int = 1) -> AuditResult:
+          jobs: int = 1, site: str | None = None) -> AuditResult:
     """Run the whole audit, one county in memory at a time. Reports are written into a
     staging folder beside ``out`` and moved into place only when the data and the reference
-    files have no errors; otherwise DataErrors (all problems) and nothing is written."""
+    files have no errors; otherwise DataErrors (all problems) and nothing is written.
+    ``site`` (folder or URL of a built/published site) gives rule 9 its first-seen dates."""
     if not refdir.is_dir():
         raise UsageError(f"参考资料文件夹 {refdir} 不存在")
+    if site is not None and not site.startswith(("http://", "https://", "s3://")) \
+            and not Path(site).is_dir():
+        raise UsageError(f"--site 指定的网站文件夹 {site} 不存在")
     check_out(out, data, refdir)
     ref = load_reference(refdir)
     shown = refdir.name or "ref"
@@ -135,7 +150,7 @@ def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of:
             result.data_warnings += sum(p.warning for p in problems)
             if cd is None or data_errors or errors:
                 continue  # keep loading: every problem is listed at once
-            findings, statuses = _run_rules(cd, ref.frames, missing, shown)
+            findings, statuses = _run_rules(cd, ref.frames, missing, shown, site)
             folder = staging / cd.slug
             folder.mkdir(parents=True, exist_ok=True)
             write_report(folder, cd.name, as_of, findings, statuses, references)

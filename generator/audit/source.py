@@ -68,6 +68,7 @@ class CountyData:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     villages: int = 0
     has_finance: frozenset[str] = frozenset()  # vrel of villages that have finance.csv/.xlsx
+    deadline_day: int = 10  # county.yaml 财务公开期限日
 
 
 def _cents(d: Decimal) -> int:
@@ -77,6 +78,21 @@ def _cents(d: Decimal) -> int:
 def _file_name(path: Path, stem: str) -> str:
     return f"{stem}.xlsx" if (path / f"{stem}.xlsx").exists() and not (
         path / f"{stem}.csv").exists() else f"{stem}.csv"
+
+
+def _date_line(path: Path) -> int:
+    """The line of a notice's ``日期`` in its front matter (what rule 9 points at); 1 when
+    it cannot be found."""
+    try:
+        lines = path.read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for i, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.lstrip().startswith("日期"):
+            return i
+    return 1
 
 
 def village_rows(src: VillageSource) -> VillageRows:
@@ -94,7 +110,8 @@ def village_rows(src: VillageSource) -> VillageRows:
         "balances": [(r.line, r.month, _cents(r.income), _cents(r.expense)) for r in v.balances],
         "contracts": [(r.line, r.code, r.name, r.party, _cents(r.amount), r.signed.toordinal())
                       for r in v.contracts],
-        "notices": [(1, n.slug, n.date.toordinal()) for n in v.notices],
+        "notices": [(_date_line(src.path / "notices" / f"{n.slug}.md"), n.slug,
+                     n.date.toordinal()) for n in v.notices],
     }
     files = {stem: _file_name(src.path, stem) for stem in ("welfare", "finance", "balances",
                                                             "contracts") if stem in v.present}
@@ -110,7 +127,7 @@ def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
     if jobs <= 1 or len(items) <= 1:
         yield from map(fn, items)
         return
-    ctx = compat.worker_context()  # fork on Linux, spawn where there is none
+    ctx = compat.worker_context()  # fork only while single-threaded; spawn where forced
     with ctx.Pool(min(jobs, len(items)), initializer=_init) as pool:
         yield from pool.imap(fn, items, chunksize=2)
 
@@ -124,7 +141,8 @@ def _county_data(cs: CountySource, results: Iterator[VillageRows]
     towns = {t.slug: t.name for t in county.townships} if county else {}
     cd = CountyData(cs.slug, county.name if county else cs.slug,
                     (county.major_amount if county and county.major_amount is not None
-                     else DEFAULT_MAJOR_AMOUNT))
+                     else DEFAULT_MAJOR_AMOUNT),
+                    deadline_day=county.deadline_day if county else 10)
     columns: dict[str, dict[str, list[Any]]] = {
         stem: {c: [] for c in VILLAGE_COLS + cols} for stem, cols in TABLES.items()}
     has_finance: set[str] = set()

@@ -264,6 +264,19 @@ class County:
     privacy_days: int | None = None
     townships: tuple[Township, ...] = ()
     major_amount: Decimal | None = None  # 重大事项金额 (the audit's 拆分支付 rule)
+    deadline_day: int = 10  # 财务公开期限日: a month is on time when published by this day of the next
+    stale_edit_days: int = 30  # 修改已公开记录提示天数
+
+
+@dataclass(frozen=True)
+class City:
+    """The city portal (``city.yaml`` at the top of the data folder; optional): the site
+    root's home page and cross-county search."""
+
+    name: str = ""  # empty: the portal is called by the product's name only
+    url: str | None = None
+    hotline: str | None = None
+    report_url: str | None = None
 
 
 def rows_of(cls: type, rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple:

@@ -6,6 +6,7 @@ here, where it can be tested.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -438,3 +439,80 @@ def group_by(items, attr: str) -> list[tuple[str, list]]:
     for it in items:
         out.setdefault(getattr(it, attr) or "其他", []).append(it)
     return list(out.items())
+
+
+# ----------------------------------------------------------------------------- withdrawn names
+@dataclass(frozen=True)
+class WithdrawnMention:
+    """A withdrawn recipient's name found (and masked) in other published text."""
+
+    file: str  # relative to the village folder: "notices/<slug>.md", "welfare" …
+    line: int
+    field: str
+    masked: str
+
+
+def mask_name(name: str) -> str:
+    """A withdrawn name as published: its first character (the family name) and ``**``."""
+    return name[0] + "**"
+
+
+def withdrawn_names(v: Village, as_of: dt.date, privacy_days: int | None) -> frozenset[str]:
+    """Names of recipients whose every row is withdrawn (个人信息公示天数), unless the same name
+    is a cadre's or a current (listed) recipient's — those are published anyway."""
+    cutoff = withdrawal_cutoff(as_of, privacy_days)
+    if cutoff is None:
+        return frozenset()
+    expired = {r.name for r in v.welfare if r.paid < cutoff}
+    if not expired:
+        return frozenset()
+    keep = {r.name for r in v.welfare if r.paid >= cutoff} | {c.name for c in v.cadres}
+    return frozenset(n for n in expired - keep if len(n) >= 2)
+
+
+def withdraw_names(v: Village, as_of: dt.date, privacy_days: int | None,
+                   table_files: dict[str, str] | None = None
+                   ) -> tuple[Village, list[WithdrawnMention]]:
+    """``v`` with every withdrawn name (``withdrawn_names``) masked in the other text it
+    publishes — notices (title and body), 备注 of welfare and project rows, 摘要 of ledger
+    rows — and where each was found. Pages, downloads, feeds and search all take their text
+    from the returned village."""
+    names = withdrawn_names(v, as_of, privacy_days)
+    if not names:
+        return v, []
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+    files = table_files or {}
+    found: list[WithdrawnMention] = []
+
+    def sub(text: str | None, file: str, line: int, field: str) -> str | None:
+        if not text or pattern.search(text) is None:
+            return text
+        for m in dict.fromkeys(pattern.findall(text)):
+            found.append(WithdrawnMention(file, line, field, mask_name(m)))
+        return pattern.sub(lambda m: mask_name(m.group(0)), text)
+
+    def quiet(text: str) -> str:
+        return pattern.sub(lambda m: mask_name(m.group(0)), text)
+
+    notices = []
+    for n in v.notices:
+        where = f"notices/{n.slug}.md"
+        title = sub(n.title, where, 1, "标题") or n.title
+        body = sub(n.body_html, where, 1, "正文") or n.body_html
+        notices.append(dataclasses.replace(n, title=title, body_html=body,
+                                           body_text=quiet(n.body_text)))
+    cutoff = withdrawal_cutoff(as_of, privacy_days)
+    welfare = tuple(
+        r if r.paid < cutoff or not r.note  # type: ignore[operator]
+        else dataclasses.replace(r, note=sub(r.note, files.get("welfare", "welfare.csv"), r.line, "备注"))
+        for r in v.welfare)
+    projects = tuple(
+        p if not p.note
+        else dataclasses.replace(p, note=sub(p.note, files.get("projects", "projects.csv"), p.line, "备注"))
+        for p in v.projects)
+    finance = tuple(
+        r if pattern.search(r.memo) is None
+        else dataclasses.replace(r, memo=sub(r.memo, files.get("finance", "finance.csv"), r.line, "摘要"))
+        for r in v.finance)
+    return dataclasses.replace(v, notices=tuple(notices), welfare=welfare, projects=projects,
+                               finance=finance), found

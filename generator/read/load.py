@@ -17,6 +17,7 @@ from generator.model.records import (
     Asset,
     BalanceRow,
     Cadre,
+    City,
     Contract,
     County,
     FinanceRow,
@@ -30,6 +31,7 @@ from generator.model.records import (
     WelfareRow,
     rows_of,
 )
+from generator.read import attachments
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.tables import read_table
@@ -39,7 +41,9 @@ from generator.read.validate import (
     FileContext,
     check_balances,
     check_date_order,
+    number_in_name,
     scrub,
+    scrub_body,
     validate_mapping,
     validate_records,
     validate_table,
@@ -49,8 +53,13 @@ from generator.read.yamltext import front_matter_unclosed, load_yaml, split_fron
 
 log = logging.getLogger(__name__)
 
+# a county's folder of template, static and content overrides (generator.site.theme), not a
+# township
+THEME_DIR = "theme"
 # names a township folder may not take: they are used by the county site itself
-RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed"})
+CITY_YAML = "city.yaml"  # optional, at the top of the data folder: the city portal
+RESERVED_SLUGS = frozenset({"search", "static", "info", "pagefind", "data", "downloads", "feed",
+                            THEME_DIR})
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 VILLAGE_YAML = ("village.yaml", "powers.yaml", "services.yaml")
 VILLAGE_DIRS = ("notices", "files")
@@ -80,6 +89,7 @@ class CountySource:
     slug: str
     path: Path
     townships: tuple[TownshipSource, ...]
+    theme: Path | None = None  # <county>/theme/, when the county has one
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ def _slug_problem(rel: str, name: str, col: Collector, *, reserved: bool = False
     if not SLUG.match(name):
         col.error(rel, 0, "文件夹",
                   f"文件夹名“{name}”不合规：只能用小写英文字母、数字和 -（如拼音 liuzhuang-cun）")
+        return False
+    if number_in_name(rel, name, col, "文件夹"):
         return False
     if reserved and name in RESERVED_SLUGS:
         col.error(rel, 0, "文件夹", f"文件夹名“{name}”是网站保留的名称，请换一个")
@@ -127,6 +139,15 @@ def _outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
     return False
 
 
+def _linked_outside(p: Path, root: Path, rel: str, col: Collector) -> bool:
+    """A data file that is a symbolic link leading out of the data folder is refused (the
+    build would publish whatever it points at)."""
+    if p.is_symlink() and not p.resolve().is_relative_to(root):
+        col.error(rel, 1, "文件", "是指向数据文件夹之外的符号链接，不能使用（请把文件本身放进数据文件夹）")
+        return True
+    return False
+
+
 def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySource], Collector]:
     """Walk the data folder; folder-name problems go into the collector."""
     col = Collector()
@@ -141,14 +162,23 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
             raise UsageError(f"数据文件夹中没有县 {want}（现有：{'、'.join(names) or '无'}）")
     for cdir in entries:
         if not cdir.is_dir():
-            col.warn(cdir.name, 1, "文件", "数据文件夹顶层只应有各县的文件夹，此文件不会使用")
+            if cdir.name != CITY_YAML and not _misnamed(cdir.name, cdir.name, {CITY_YAML}, col):
+                col.warn(cdir.name, 1, "文件",
+                         "数据文件夹顶层只应有各县的文件夹和 city.yaml，此文件不会使用")
             continue
         if only and cdir.name not in only:
             continue
-        if _outside(cdir, root, f"{cdir.name}/", col) or not _slug_problem(f"{cdir.name}/", cdir.name, col):
+        # a county folder sits next to the city portal's search/ and static/ at the site root
+        if _outside(cdir, root, f"{cdir.name}/", col) or \
+                not _slug_problem(f"{cdir.name}/", cdir.name, col, reserved=True):
             continue
         towns = []
+        theme: Path | None = None
         for tdir in sorted(p for p in cdir.iterdir() if _visible(p)):
+            if tdir.name == THEME_DIR and tdir.is_dir():
+                if not _outside(tdir, root, f"{cdir.name}/{tdir.name}/", col):
+                    theme = tdir.resolve()
+                continue
             if not tdir.is_dir():
                 if tdir.name != "county.yaml" and not _misnamed(
                         f"{cdir.name}/{tdir.name}", tdir.name, {"county.yaml"}, col):
@@ -168,7 +198,7 @@ def discover(data_dir: Path, only: tuple[str, ...] = ()) -> tuple[list[CountySou
                 if not _outside(vdir, root, vrel, col) and _slug_problem(vrel, vdir.name, col):
                     villages.append(VillageSource(cdir.name, tdir.name, vdir.name, vdir.resolve()))
             towns.append(TownshipSource(tdir.name, tdir.resolve(), tuple(villages)))
-        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns)))
+        counties.append(CountySource(cdir.name, cdir.resolve(), tuple(towns), theme))
     return counties, col
 
 
@@ -229,6 +259,8 @@ def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
     if not path.is_file():
         col.error(rel, 1, "文件", missing)
         return None
+    if path.is_symlink() and _linked_outside(path, path.parents[rel.count("/")].resolve(), rel, col):
+        return None
     data = read_yaml(path, rel, col)
     if data is None:
         return None
@@ -258,7 +290,24 @@ def load_county(src: CountySource, col: Collector) -> County | None:
         address=v.get("address"), phone=v.get("phone"), url=url, report_url=v.get("report_url"),
         privacy_days=v.get("privacy_days"), townships=tuple(towns),
         major_amount=v.get("major_amount"),
+        deadline_day=v.get("deadline_day") or 10, stale_edit_days=v.get("stale_edit_days") or 30,
     )
+
+
+def load_city(data_dir: Path, col: Collector) -> City:
+    """The optional ``city.yaml`` at the top of the data folder; without it (or with errors,
+    all reported in ``col``) the portal keeps its default name and no city-wide channel."""
+    path = data_dir / CITY_YAML
+    if not path.is_file():
+        return City()
+    found = _admin_yaml(path, CITY_YAML, S.CITY, "", col)
+    if found is None:
+        return City()
+    v, _intro = found
+    url = v.get("url")
+    if url and not url.endswith("/"):
+        url += "/"
+    return City(name=v["name"], url=url, hotline=v.get("hotline"), report_url=v.get("report_url"))
 
 
 def load_township(c: CountySource, t: TownshipSource, col: Collector) -> Township | None:
@@ -316,6 +365,11 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     if files_dir.is_symlink():
         col.error(f"{rel}/files/", 0, "文件夹", "files 不能是符号链接")
     ctx = FileContext(files_dir.resolve() if has_files else None, f"{rel}/files")
+    # data files that are links leading out of the data folder
+    root = vdir.parents[2].resolve()
+    for p in sorted(vdir.iterdir()):
+        if _visible(p) and p.is_symlink() and not p.is_dir():
+            _linked_outside(p, root, f"{rel}/{p.name}", col)
 
     # unknown files
     known = set(VILLAGE_YAML) | set(VILLAGE_DIRS)
@@ -405,6 +459,10 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     for n in notices:
         referenced.update(n.attachments)
     if has_files:
+        for name in sorted(referenced):
+            if (files_dir / name).is_file():
+                for msg in attachments.check(files_dir / name):
+                    col.error(f"{rel}/files/{name}", 1, "附件", msg)
         for p in sorted(files_dir.rglob("*")):
             if p.is_file() and _visible(p) and (p.parent != files_dir or p.name not in referenced):
                 col.warn(f"{rel}/files/{p.relative_to(files_dir).as_posix()}", 1, "文件",
@@ -433,6 +491,10 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if not SLUG.match(slug):
             col.error(nrel, 1, "文件", f"文件名“{slug}”不合规：只能用小写英文字母、数字和 -")
             continue
+        if p.is_symlink() and _linked_outside(p, vdir.parents[2].resolve(), nrel, col):
+            continue
+        if number_in_name(nrel, slug, col, "文件"):
+            continue
         text = read_text(p, nrel, col)
         if text is None:
             continue
@@ -453,13 +515,11 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         if v.get("start") and v.get("end") and v["end"] < v["start"]:
             col.error(nrel, lines.get("公示结束", 1), "公示结束",
                       f"公示结束 {v['end'].isoformat()} 早于公示开始 {v['start'].isoformat()}")
-        masked_lines = []
         for i, ln in enumerate(body.split("\n")):
             if has_raw_html(ln):
                 col.warn(nrel, body_line + i, "正文", "含有 HTML 标签，已按纯文本显示")
-            masked_lines.append(scrub(ln, nrel, body_line + i, "正文", col, mobiles=False,
-                                      markdown=True))
-        masked = "\n".join(masked_lines)
+        # the whole body at once: a number split over lines or by markup is one number
+        masked = scrub_body(body, nrel, body_line, "正文", col)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
         html = render_markdown(masked)

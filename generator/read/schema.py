@@ -78,8 +78,23 @@ COUNTY = FileSpec(
           help="惠民资金发放日期早于构建日期这么多天的记录，不再公开姓名和身份证号，只公开人数和金额"),
         F("重大事项金额", "major_amount", MONEY, unit="元",
           help="达到此金额的支出须经“四议两公开”（内部比对的“拆分支付”规则使用），默认 5000 元"),
+        F("财务公开期限日", "deadline_day", INT, lo=1, hi=28, unit="日",
+          help="每月收支明细和资金余额应在下月这一天之前公开，默认 10"),
+        F("修改已公开记录提示天数", "stale_edit_days", INT, lo=1, unit="天",
+          help="修改公开已超过这么多天的记录，在更新记录中标为“修改旧记录”，默认 30"),
     ),
     help="县级站点的基本信息",
+)
+
+CITY = FileSpec(
+    "city", "市（城市门户）信息", "mapping",
+    (
+        F("名称", "name", required=True, help="城市门户显示的名称，如 郑州市"),
+        F("网址", "url", URL, help="城市门户（网站根目录）的公开网址"),
+        F("监督举报电话", "hotline", help="全市监督举报电话，显示在城市首页和全市搜索页，如 0371-12388"),
+        F("举报网址", "report_url", URL, help="全市网上举报平台网址，显示为“我要监督”"),
+    ),
+    help="数据文件夹顶层的 city.yaml（可选）：城市门户首页 index.html 和全市搜索 search/ 的名称与举报渠道",
 )
 
 TOWNSHIP = FileSpec(

@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator import personal
 from generator.errors import BadValue, Problem
 from generator.read import schema as S
 from generator.read import values
@@ -97,6 +99,9 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
         raise BadValue(f'"{name}" 不是 files/ 中的文件名（只写文件名，不能包含路径）')
     if ctx.files_dir is None:
         raise BadValue(f"files/{name} 不存在（本村没有 files/ 文件夹）")
+    found = personal.scan_text(name)
+    if found:
+        raise BadValue(f"文件名“{name}”含有完整{found[0].kind}，会出现在网址中，请给文件改名")
     p = ctx.files_dir / name
     if p.is_symlink():
         target = p.resolve()
@@ -109,12 +114,50 @@ def check_file_ref(name: str, ctx: FileContext) -> str:
     return name
 
 
+def _url_numbers(s: str) -> None:
+    """A web address is published as a link, a QR code and in feeds: one that holds a full ID
+    or card (also %-encoded) is refused rather than masked (a masked address is broken)."""
+    found = personal.scan_text(urllib.parse.unquote(s))
+    if found:
+        raise BadValue(f"网址中含有完整{found[0].kind}，不能公开，请换一个网址")
+
+
+_URL_START = re.compile(r"https?://", re.I)
+
+
 def scrub(value: str, path: str, line: int, label: str, col: Collector, *, mobiles: bool,
           markdown: bool = False) -> str:
+    if not markdown and _URL_START.search(value) and values.could_hold_number(value):
+        try:
+            _url_numbers(value)
+        except BadValue as e:
+            col.error(path, line, label, str(e))
+            return value
     masked, kinds = scrub_text(value, mobiles=mobiles, markdown=markdown)
     for kind in dict.fromkeys(kinds):
         col.warn(path, line, label, f"发现{kind}，已打码公开（请不要在此填写个人信息）")
     return masked
+
+
+def scrub_body(text: str, path: str, first_line: int, label: str, col: Collector) -> str:
+    """``scrub`` for a whole Markdown text (a notice body starting at ``first_line``): a
+    number split over lines is found, each one reported on the line where it starts."""
+    masked, found = personal.scrub(text, markdown=True)
+    for f in found:
+        col.warn(path, first_line + text.count("\n", 0, f.start), label,
+                 f"发现{f.kind}，已打码公开（请不要在此填写个人信息）")
+    return masked
+
+
+def number_in_name(rel: str, name: str, col: Collector, field: str) -> bool:
+    """A folder or file name becomes a URL, a file name and a feed entry: it may not hold a
+    full ID or card number (reported as an error)."""
+    found = personal.scan_text(name)
+    if found:
+        col.error(rel, 0 if field == "文件夹" else 1, field,
+                  f"名称“{name}”含有完整{found[0].kind}，会出现在网址中，请改名")
+        return True
+    return False
 
 
 def _masked_id(full: str, path: str, line: int, col: Collector) -> str:
@@ -223,6 +266,7 @@ def convert_plain(fld: S.Field, raw: Any, path: str, line: int, col: Collector,
             s = _as_text(text)
             if not re.match(r"^https?://[^\s/]+\.[^\s]*$", s):
                 raise BadValue(f'"{s}" 不是有效网址（应以 http:// 或 https:// 开头）')
+            _url_numbers(s)
             return s
     except BadValue as e:
         col.error(path, line, fld.label, str(e))

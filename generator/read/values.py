@@ -12,16 +12,15 @@ any ID-like number masked: a message must never carry a full 身份证号.
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import itertools
 import logging
 import math
-import operator
 import re
 from decimal import Decimal
 
+from generator import personal
 from generator.errors import BadValue
+from generator.personal import id_check_digit, id_check_ok, mask_card, mask_id  # noqa: F401 (API)
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +59,9 @@ def _show(v: object) -> str:
         text = ""
     else:
         text = str(v).strip()
+    text = personal.mask_all(text)
     if len(text) > _ECHO_MAX:
         text = text[:_ECHO_MAX] + "…"
-    if len(text) >= 16:
-        text = scrub_text(text)[0]
-        text = _ANY_ID_RUN.sub(lambda m: mask_id(m.group(0)), text)
     return text
 
 
@@ -307,26 +304,10 @@ def parse_month(v: Value) -> str:
 
 
 # ---------------------------------------------------------------------------
-# 身份证号 (GB 11643)
+# 身份证号 (GB 11643): the check and the masks live in generator.personal (one detector for
+# the scrubber, the leak guard and messages)
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
-_ASCII_DIGITS = frozenset("0123456789")
-
-
-def id_check_digit(first17: str) -> str:
-    """The GB 11643 check character for 17 ASCII digits."""
-    if len(first17) != 17:
-        raise ValueError("17 digits expected")
-    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
-
-
-def id_check_ok(s: str) -> bool:
-    """True when ``s`` is 17 ASCII digits plus a valid check digit/``X``/``x``."""
-    if len(s) != 18 or not _ID_SHAPE.fullmatch(s):
-        return False
-    return id_check_digit(s[:17]) == s[17].upper()
 
 
 def _echo_id(text: str) -> str:
@@ -352,147 +333,65 @@ def parse_id(v: Value) -> str:
 
 
 # ---------------------------------------------------------------------------
-# masks
-
-
-def mask_id(s: str) -> str:
-    """``410122********123X``: first 6, eight ``*``, last 4 (the one mask used everywhere)."""
-    s = s.translate(_FULLWIDTH).strip().upper()
-    return s[:6] + "********" + s[-4:]
-
-
-def mask_card(s: str) -> str:
-    """A bank card: first 4 and last 4 digits, ``*`` for each digit between."""
-    digits = "".join(c for c in s.translate(_FULLWIDTH) if c in _ASCII_DIGITS)
-    if len(digits) <= 8:
-        return "*" * len(digits)
-    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+# masks and free text: find and mask IDs, bank cards (generator.personal), mobiles
 
 
 def mask_mobile(s: str) -> str:
     """A mobile number: ``138****5678``."""
-    digits = "".join(c for c in s.translate(_FULLWIDTH) if c in _ASCII_DIGITS)
+    digits = "".join(c for c in personal.normalise(s) if c in _ASCII_DIGITS)
     if len(digits) <= 7:
         return "*" * len(digits)
     return digits[:3] + "****" + digits[-4:]
 
 
-# ---------------------------------------------------------------------------
-# free text: find and mask IDs, bank cards, mobiles
+_ASCII_DIGITS = frozenset("0123456789")
+_MOBILE = re.compile(r"(?<![0-9０-９])[1１][3-9３-９][0-9０-９]{9}(?![0-9０-９])")
 
-_D = "0-9０-９"
-_X = "XxＸｘ"
-# Quick reject: everything we look for has at least 11 digits with at most one
-# separator between digits; no run of 4 digits → nothing to find.
-_PRECHECK = re.compile(f"[{_D}]{{4}}")
-_SCRUB = re.compile(
-    f"(?<![{_D}])(?:"
-    f"(?P<run>[{_D}]{{11,19}})(?P<x>[{_X}])?"
-    f"|(?P<idg>[{_D}]{{6}}(?P<s1>[ -])[{_D}]{{8}}(?P=s1)[{_D}]{{3}}[{_D}{_X}])"
-    f"|(?P<grp>[{_D}]{{4}}(?P<s2>[ -])[{_D}]{{4}}(?:(?P=s2)[{_D}]{{4}}){{2}}(?:(?P=s2)[{_D}]{{1,3}})?)"
-    f")(?![{_D}])"
-)
-_FULL_ID = re.compile(f"(?<![{_D}])[{_D}]{{17}}[{_D}{_X}](?![{_D}])")
-_ANY_ID_RUN = re.compile(r"[0-9]{17}[0-9Xx]")
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-
-KIND_ID = "身份证号"
-KIND_CARD = "银行卡号"
+KIND_ID = personal.KIND_ID
+KIND_CARD = personal.KIND_CARD
 KIND_MOBILE = "手机号"
 
 
-def _classify(m: re.Match[str], mobiles: bool) -> tuple[str, str, int, int] | None:
-    """(kind, mask, start, end) for one candidate match, or None when it is none of them."""
-    run = m.group("run")
-    if run is not None:
-        ascii_run = run.translate(_FULLWIDTH)
-        n = len(ascii_run)
-        x = m.group("x")
-        if x is not None and n == 17:
-            candidate = ascii_run + x.translate(_FULLWIDTH)
-            if id_check_ok(candidate):
-                return KIND_ID, mask_id(candidate), m.start(), m.end()
-        # Otherwise a trailing X is just the next letter: classify the digits alone.
-        start, end = m.span("run")
-        if n == 18 and id_check_ok(ascii_run):
-            return KIND_ID, mask_id(ascii_run), start, end
-        if 16 <= n <= 19:
-            return KIND_CARD, mask_card(ascii_run), start, end
-        if n == 11 and mobiles and _MOBILE.fullmatch(ascii_run):
-            return KIND_MOBILE, mask_mobile(ascii_run), start, end
-        return None
-    grouped_id = m.group("idg")
-    if grouped_id is not None:
-        candidate = "".join(c for c in grouped_id.translate(_FULLWIDTH) if c not in " -")
-        if id_check_ok(candidate):
-            return KIND_ID, mask_id(candidate), m.start(), m.end()
-        return None
-    return KIND_CARD, mask_card(m.group("grp")), m.start(), m.end()
-
-
 def could_hold_number(text: str) -> bool:
-    """False when ``scrub_text`` would certainly leave ``text`` as it is (too short, or no
-    four digits in a row)."""
-    return len(text) >= 11 and _PRECHECK.search(text) is not None
+    """False when ``scrub_text`` would certainly leave ``text`` as it is."""
+    return len(text) >= 11 and (personal.could_hold_number(text) or _MOBILE.search(text) is not None)
 
 
 def cells_that_could_hold_numbers(texts: list[str]) -> list[int]:
     """Indexes of ``texts`` that ``scrub_text`` might change (every one it does change; some
-    it leaves as they are): those for which ``could_hold_number`` is true — found with one
-    search over the whole column — and then only if the full pattern matches somewhere in
-    them (vouchers such as 记202411-001 pass the cheap test in every row, never the full one)."""
-    joined = "\x00".join(texts)  # "\x00" is not a digit: no run crosses two cells
-    first = _PRECHECK.search(joined)
-    if first is None:
+    it leaves as they are)."""
+    joined = "\x00".join(texts)
+    if len(joined) < 11 or sum(1 for _ in zip(range(11), _DIGIT_ANY.finditer(joined), strict=False)) < 11:
         return []
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    found = dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1
-                          for m in _PRECHECK.finditer(joined, first.start()))
-    candidates = [i for i in found if len(texts[i]) >= 11]
-    # "\x00" is neither a digit nor a separator of the grouped forms: no match of the full
-    # pattern crosses two cells
-    if _SCRUB.search("\x00".join(texts[i] for i in candidates)) is None:
-        return []
-    return candidates
+    return [i for i, t in enumerate(texts) if len(t) >= 11 and could_hold_number(t)]
+
+
+_DIGIT_ANY = re.compile(r"[0-9０-９]")
 
 
 def scrub_text(text: str, *, mobiles: bool = False, markdown: bool = False) -> tuple[str, list[str]]:
-    """Mask ID numbers, bank-card numbers (and mobiles if asked) inside free text.
+    """Mask ID numbers, bank-card numbers (and mobiles if asked) inside free text: those a
+    reader could see (generator.personal: grouped, split by markup or invisible characters).
 
     Returns the masked text and the kinds found, in order of appearance
-    (``"身份证号"``, ``"银行卡号"``, ``"手机号"``). Full-width digits are found too;
-    masks are written with ASCII digits. With ``markdown``, the masks' ``*`` are
-    written ``\\*`` so that Markdown shows them instead of reading emphasis.
+    (``"身份证号"``, ``"银行卡号"``, ``"手机号"``). Masks are written with ASCII digits.
+    With ``markdown``, the masks' ``*`` are written ``\\*`` so that Markdown shows them
+    instead of reading emphasis.
     """
     if not could_hold_number(text):
         return text, []
-    kinds: list[str] = []
-    parts: list[str] = []
-    last = 0
-    for m in _SCRUB.finditer(text):
-        found = _classify(m, mobiles)
-        if found is None:
-            continue
-        kind, masked, start, end = found
-        kinds.append(kind)
-        parts.append(text[last:start])
-        parts.append(masked.replace("*", "\\*") if markdown else masked)
-        last = end
-    if not kinds:
-        return text, []
-    parts.append(text[last:])
-    return "".join(parts), kinds
+    masked, found = personal.scrub(text, markdown=markdown)
+    kinds = [f.kind for f in found]
+    if mobiles and _MOBILE.search(masked):
+        def sub(m: re.Match[str]) -> str:
+            kinds.append(KIND_MOBILE)
+            out = mask_mobile(m.group(0))
+            return out.replace("*", "\\*") if markdown else out
+        masked = _MOBILE.sub(sub, masked)
+    return masked, kinds
 
 
 def find_full_ids(text: str) -> list[str]:
-    """Every 18-character ID with a valid check digit, bounded by non-digits.
-
-    Full-width digits count as digits. Used as the build's last leak guard over all
-    output, so it is one compiled regex over the whole text.
-    """
-    found = []
-    for m in _FULL_ID.finditer(text):
-        candidate = m.group(0)
-        if id_check_ok(candidate.translate(_FULLWIDTH)):
-            found.append(candidate)
-    return found
+    """Every 18-character ID with a valid check digit that a reader of ``text`` could see."""
+    return [f.number for f in personal.find_numbers(personal.normalise(text))
+            if f.kind == KIND_ID]

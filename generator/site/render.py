@@ -20,7 +20,7 @@ from generator.read.markup import link_allowed, render_markdown
 from generator.read.schema import ACCEPTED, ALL_SPECS, KIND_LABELS, TEXT, column_help
 from generator.site import charts
 from generator.site.opendata import TABLES, TABLES_BY_MODULE
-from generator.site.theme import CONTENT, PACKAGE, TEMPLATES
+from generator.site.theme import Theme
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ MODULES = (
     ("services", "预约办事", "办事指南、材料、电话"),
 )
 MODULE_TITLES = {m[0]: m[1] for m in MODULES}
+# the poster's ledger fingerprint is only known once the county's log is appended
+# (generator.publish.changelog replaces this mark after the villages are rendered)
+LEDGER_MARK = "@@YDT-LEDGER-CHECKPOINT@@"
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'")
@@ -44,9 +47,11 @@ def _cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def make_env() -> jinja2.Environment:
+def make_env(theme: Theme | None = None) -> jinja2.Environment:
+    """The Jinja environment of one county's pages: its theme's templates over the bundled
+    ones (``Theme()``: the bundled templates only)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=(theme or Theme()).loader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -73,33 +78,18 @@ class Static:
     contents: dict[str, bytes]
 
 
-def build_static() -> Static:
+def build_static(theme: Theme | None = None) -> Static:
+    """The static files of a county (its theme's over the bundled ones), each named after a
+    hash of its bytes."""
     files, contents = {}, {}
-    for p in sorted((TEMPLATES / "static").iterdir()):
+    for name, p in (theme or Theme()).static_files().items():
         data = p.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:10]
-        stem, ext = p.name.rsplit(".", 1)
-        name = f"{stem}.{digest}.{ext}"
-        files[p.name] = f"static/{name}"
-        contents[f"static/{name}"] = data
+        stem, dot, ext = name.rpartition(".")
+        fname = f"{stem}.{digest}.{ext}" if dot and stem else f"{name}.{digest}"
+        files[name] = f"static/{fname}"
+        contents[f"static/{fname}"] = data
     return Static(files, contents)
-
-
-def template_digest() -> str:
-    """Hash of every template, static file, content page and generator module (part of the build
-    cache key, so a code change never reuses stale output)."""
-    h = hashlib.sha256()
-    for p in sorted(TEMPLATES.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(TEMPLATES).as_posix().encode())
-            h.update(p.read_bytes())
-    for p in sorted(PACKAGE.rglob("*.py")):  # the generator's own code
-        h.update(p.relative_to(PACKAGE).as_posix().encode())
-        h.update(p.read_bytes())
-    for p in sorted(CONTENT.rglob("*.md")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 Page = tuple[str, bytes]
@@ -109,8 +99,9 @@ class Renderer:
     """Renders the pages of one county; instances are cheap to keep per worker process."""
 
     def __init__(self, county: County, as_of: dt.date, static: Static,
-                 env: jinja2.Environment | None = None):
-        self.env = env or make_env()
+                 env: jinja2.Environment | None = None, theme: Theme | None = None):
+        self.theme = theme or Theme()
+        self.env = env or make_env(self.theme)
         self.county = county
         self.as_of = as_of
         self.static = static
@@ -160,7 +151,8 @@ class Renderer:
     # -- county level ------------------------------------------------------------------
     def county_pages(self, summaries: dict[str, dict[str, views.VillageTotals]],
                      names: dict[str, dict[str, str]],
-                     shards: Sequence[str] | None = None) -> Iterator[Page]:
+                     shards: Sequence[str] | None = None,
+                     checkpoint: object | None = None) -> Iterator[Page]:
         """The county's own pages; ``shards``: its search bundles (pipeline.search_shards),
         by default one per township."""
         towns = []
@@ -179,7 +171,7 @@ class Renderer:
             "welfare": sum((t.welfare for t in all_totals), views.ZERO),
             "projects": sum((t.projects_budget for t in all_totals), views.ZERO),
         }
-        yield self.page("county.html", "", towns=towns, head=head,
+        yield self.page("county.html", "", towns=towns, head=head, checkpoint=checkpoint,
                          crumbs=[(self.county.name, None)])
         yield self.page("search.html", "search/",
                          shards=list(shards) if shards is not None else
@@ -193,7 +185,7 @@ class Renderer:
         yield from self.info_pages()
 
     def info_pages(self) -> Iterator[Page]:
-        for p in sorted(CONTENT.glob("*.md")):
+        for p in self.theme.content_pages():
             text = p.read_text("utf-8")
             title, _, body = text.partition("\n")
             title = title.lstrip("# ").strip()
@@ -266,16 +258,10 @@ class Renderer:
         yield self.page("services.html", base + "services/", crumbs=crumb(("预约办事", None)),
                          module="services", **ctx)
         yield self.page("poster.html", base + "poster/", crumbs=crumb(("公开栏二维码海报", None)),
-                         module="poster", village_url=self.abs_url(base), **ctx)
+                         module="poster", village_url=self.abs_url(base), ledger_mark=LEDGER_MARK,
+                         **ctx)
 
     def _notice(self, n: Notice, base: str, crumb, ctx: dict) -> Page:
         return self.page("notice.html", base + views.notice_page(n.slug), module="affairs",
                           n=n, status=n.status(self.as_of),
                           crumbs=crumb(("三务公开", base + "affairs/"), (n.title, None)), **ctx)
-
-
-def render_root(counties: list[County], static: Static, env: jinja2.Environment | None = None) -> Page:
-    env = env or make_env()
-    html = env.get_template("root.html").render(counties=counties, static=static.files, root="",
-                                                CSP=CSP)
-    return "index.html", html.encode("utf-8")

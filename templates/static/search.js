@@ -511,15 +511,26 @@ function page() {
   const list = document.getElementById("results");
   const base = new URL("../", location.href).pathname;
   const shards = (list.dataset.shards || "").split(" ").filter(Boolean);
+  // The city portal's search (site/search/): every county's bundles, "<county>/<bundle>",
+  // each with its county's folder as base URL and the county's name as the 县 filter.
+  const counties = list.dataset.counties ? JSON.parse(list.dataset.counties) : null;
+  const bundles = shards.map((s) => {
+    if (!counties) return { path: base + "pagefind/" + s + "/", opts: { baseUrl: base } };
+    const [county, name] = s.split("/");
+    return {
+      path: base + county + "/pagefind/" + name + "/",
+      opts: { baseUrl: base + county + "/", mergeFilter: { "县": counties[county] || county } },
+    };
+  });
   const selects = () => document.querySelectorAll("#filters select");
   let pagefind = null;
 
   async function load() {
     if (!pagefind) {
-      const pf = await import(base + "pagefind/" + shards[0] + "/pagefind.js");
-      await pf.options({ baseUrl: base, excerptLength: 32 });  // words: characters
-      for (const s of shards.slice(1)) {
-        await pf.mergeIndex(base + "pagefind/" + s + "/", { baseUrl: base });
+      const pf = await import(bundles[0].path + "pagefind.js");
+      await pf.options({ ...bundles[0].opts, excerptLength: 32 });  // words: characters
+      for (const b of bundles.slice(1)) {
+        await pf.mergeIndex(b.path, b.opts);
       }
       pagefind = pf;
     }
@@ -554,6 +565,12 @@ function page() {
   function item(d) {
     const li = document.createElement("li");
     li.dataset.match = d.match;
+    if (counties) {  // which county the page belongs to
+      const county = document.createElement("span");
+      county.className = "county";
+      county.textContent = "【" + (counties[d.url.slice(base.length).split("/")[0]] || "") + "】";
+      li.append(county);
+    }
     const a = document.createElement("a");
     a.href = d.url;
     a.textContent = d.title;

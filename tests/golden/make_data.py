@@ -62,7 +62,17 @@ w(
     分工: 财务、档案
 """,
 )
-w(f"{V}/files/cunbu.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+def _png() -> bytes:  # a real 1×1 picture (attachments are decoded and re-encoded)
+    import struct
+    import zlib
+
+    def chunk(t: bytes, d: bytes) -> bytes:
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80\x80\x80")) + chunk(b"IEND", b""))
+
+
+w(f"{V}/files/cunbu.png", _png())
 w(f"{V}/files/fapiao-0305.pdf", b"%PDF-1.4\n%%EOF\n")
 w(f"{V}/files/private-notes.txt", "内部草稿，不公开\n")
 w(
