@@ -111,7 +111,7 @@ export function queryWords(q) {
 
 /** The tokens of a fragment's content: [{t, i}] (t the word as a query would hold it, i its
  * position among Pagefind's words, as ``anchors[].location`` counts them), t null where
- * nothing may be side by side. Masked ID numbers (410122********123X) are breaks: their
+ * nothing may be side by side. Masked ID numbers (six digits, eight *, the last four) are breaks: their
  * digits are no one's number. */
 export function tokens(content) {
   const out = [];
