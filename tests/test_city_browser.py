@@ -99,7 +99,7 @@ def test_cross_county_search_shows_the_county_and_filters_by_it(city) -> None:
             v.page.wait_for_selector("#results li")
             first = v.page.locator("#results li").first
             assert first.inner_text().startswith(f"【{cname}】")
-            assert (first.locator("a").get_attribute("href") or "").startswith(f"/{cslug}/")
+            assert (first.locator(":scope > a").get_attribute("href") or "").startswith(f"/{cslug}/")
         # the 县 filter narrows to one county
         v.page.fill("#q", "村")
         v.page.select_option("#f-county", COUNTIES[2][1])

@@ -152,15 +152,17 @@ def test_a_township_with_much_text_is_split_into_bundles_the_search_page_merges(
 
 
 def _search(site, q: str, width: int = 375):
-    """Open <county>/search/?q=… and return (page, [(href, title, excerpt text)])."""
+    """Open <county>/search/?q=… and return (page, [(href, title, excerpt text, match)])."""
     page = site["browser"].new_page(viewport={"width": width, "height": 800})
     page.goto(f"{site['base']}{site['county']}/search/?q={quote(q)}")
     page.wait_for_function(
         "() => { const s = document.getElementById('search-status').textContent;"
         " return s && !s.startsWith('正在'); }", timeout=15000)
     results = page.eval_on_selector_all(
-        "#results li", "els => els.map(li => [li.querySelector('a').getAttribute('href'),"
-        " li.querySelector('a').textContent, li.querySelector('p').textContent])")
+        "#results li[data-match]", "els => els.map(li => [li.querySelector('a').getAttribute('href'),"
+        " li.querySelector('a').textContent,"
+        " [...li.querySelectorAll('p, ul.rows')].map(e => e.textContent).join(' '),"
+        " li.dataset.match])")
     return page, results
 
 
@@ -171,9 +173,10 @@ def test_resident_query_finds_the_village_page(site, query: str) -> None:
         assert page.evaluate("document.documentElement.lang") == "zh-CN"
         assert page.input_value("#q") == query, "?q= 没有填进搜索框"
         want = f"/{site['county']}/{site['village']}"
-        top = [href for href, _t, _e in results[:5]]
+        top = [href for href, _t, _e, _m in results[:5]]
         assert any(h.startswith(want) for h in top), f"{query}: 前五条 {top} 中没有 {want}"
         hit = next(r for r in results[:5] if r[0].startswith(want))
+        assert hit[3] == "exact", hit
         assert " · " in hit[1], f"结果标题应为“村 · 栏目 · 期间”：{hit[1]}"
         assert not set("〔〕〖〗") & set(hit[2]), f"摘要里露出了索引专用文字：{hit[2]}"
         assert page.locator("#results li mark").count() > 0, "结果没有高亮"
@@ -190,7 +193,7 @@ def test_ledger_hit_links_to_the_month_page_that_shows_it(site, query: str) -> N
     page, results = _search(site, query)
     page.close()
     want = f"/{site['county']}/{site['village']}affairs/ledger/"
-    hits = [(h, t) for h, t, _e in results if h.startswith(want)]
+    hits = [(h, t) for h, t, _e, _m in results if h.startswith(want)]
     assert hits, f"{query}: 没有链接到本村财务收支月份页：{[r[0] for r in results]}"
     href, title = hits[0]
     assert re.fullmatch(r".*/ledger/\d{4}-\d{2}(-\d+)?\.html", href), href
@@ -203,7 +206,7 @@ def test_welfare_hit_links_to_the_month_list_with_the_name(site) -> None:
     page, results = _search(site, DOTTED)
     page.close()
     want = f"/{site['county']}/{site['village']}welfare/"
-    hits = [h for h, _t, _e in results if h.startswith(want)]
+    hits = [h for h, _t, _e, _m in results if h.startswith(want)]
     assert hits and re.fullmatch(r".*/welfare/\d{4}-\d{2}(-\d+)?\.html", hits[0]), hits
     assert DOTTED in (site["out"] / hits[0].lstrip("/")).read_text("utf-8")
 
@@ -212,7 +215,7 @@ def test_dibao_program_name_finds_welfare_pages(site) -> None:
     page, results = _search(site, "低保")
     page.close()
     assert results, "“低保”没有任何结果"
-    assert any("/welfare/" in h for h, _t, _e in results[:5])
+    assert any("/welfare/" in h for h, _t, _e, _m in results[:5])
 
 
 def test_withdrawn_name_and_full_ids_are_not_revealed(site) -> None:
@@ -245,18 +248,21 @@ def test_header_search_box_is_a_plain_get_form(site) -> None:
         page.close()
 
 
-def test_search_page_accessibility_at_375px(site) -> None:
+@pytest.mark.parametrize("which", ["name", "program", "absent"])
+def test_search_page_accessibility_at_375px(site, which: str) -> None:
+    """axe-clean with exact results (grouped rows), with many, and with partial ones only."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page, results = _search(site, COMPOUND)
+    q = {"name": COMPOUND, "program": "低保"}.get(which) or _absent_names(site, 1)[0]
+    page, results = _search(site, q)
     try:
-        assert results
+        assert results or which == "absent"
         box = page.locator("#q").bounding_box()
         assert box is not None and box["height"] >= 44, "搜索框太小，不便触摸"
         wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 0
         res = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
         bad = [f"{v['id']}: {v['help']}" for v in res.response["violations"]
                if v["impact"] in ("serious", "critical")]
         assert not bad, "\n".join(bad)
@@ -292,6 +298,14 @@ def test_every_published_name_and_project_hits_in_node(site) -> None:
             continue
         assert s.total > 10
         assert s.rate >= 0.99, f"{s.mode} {s.kind}: {s.hits}/{s.total}, 未命中 {s.misses[:5]}"
+    # precision: every answer called exact holds the query on its published page; no absent
+    # name (its characters all published) is reported found
+    scores = {(s.mode, s.kind): s for s in mod.evaluate(county, modes=("after",), memo_every=10)}
+    assert scores[("after", "absent")].total >= 10
+    assert scores[("after", "absent")].found == 0, scores[("after", "absent")]
+    for kind in ("recipient", "project", "memo"):
+        s = scores[("after", kind)]
+        assert s.found >= s.total_distinct and s.precision == 1.0, s
 
 
 
@@ -368,3 +382,155 @@ def test_a_memo_holding_the_name_in_order_comes_before_repeated_characters(tmp_p
         'const r = await s.findPages(pf, "吴信宝");\n'
         'console.log(JSON.stringify(r.items.map((i) => i.url)));\n')
     assert out == ["/t/v2/affairs/#ledger", "/t/v1/affairs/#ledger"]
+
+
+def test_exact_match_rules_in_node(tmp_path: Path) -> None:
+    """What counts as an exact match: every space-separated word contiguous in one field,
+    a word inside a longer one, separators and full/half width ignored; never across two
+    fields or lines, never digits of a masked ID number, never an ASCII run's part."""
+    cases = [
+        ("张 红 梅 \u2063 何 伟", "张伟", False),
+        ("〔王 红 梅〕", "王红", True),
+        ("王 红 梅", "王 红", True),
+        ("王 秀 英 \u2063 低 保", "王秀英 低保", True),
+        ("王 秀 英 \u2063 低 保", "王秀英低保", False),
+        ("王 秀 英 \u2064 低 保", "王秀英 特困", False),
+        ("阿 依 努 尔 · 买 买 提 明", "阿依努尔·买买提明", True),
+        ("阿 依 努 尔 · 买 买 提 明", "阿依努尔买买提明", True),
+        ("耕 地 地 力 保 护 补 贴", "低保", False),
+        ("耕 地 地 力 保 护 补 贴", "保", True),
+        ("410122 * * * * * * * * 123X", "123", False),
+        ("410122 * * * * * * * * 123X", "123X", False),
+        ("410122 * * * * * * * * 123X", "410122", False),
+        ("2024 年 LED 路 灯", "２０２４年", True),
+        ("2024 年 LED 路 灯", "led路灯", True),
+        ("20240 年", "2024", False),
+        ("〖收 到 欧 阳 秀 英 \u2063 鱼 塘 承 包 费〗 \u2064 〖支 付 电 费〗", "鱼塘承包", True),
+        ("〖收 到 欧 阳 秀 英〗 \u2064 〖鱼 塘 承 包 费〗", "秀英鱼塘", False),
+        ("石 河 村 \u2063 · \u2063 2025 年 12 月. 收 入", "月收入", False),
+    ]
+    import json
+
+    out = _node_search_js(
+        tmp_path, f"const cases = {json.dumps(cases, ensure_ascii=False)};\n"
+        "console.log(JSON.stringify(cases.map(([t, q]) => s.isExact(t, q))));\n")
+    assert out == [want for _t, _q, want in cases], [
+        (t, q) for (t, q, want), got in zip(cases, out, strict=True) if got != want]
+
+
+def _absent_names(site, n: int = 4) -> list[str]:
+    """Names nobody in the county has, made of a published surname and another published
+    person's given name: every character is in the index, the name is not."""
+    mod = load_tool("search_eval")
+    county = site["out"] / site["county"]
+    names = sorted({c.query for c in mod.collect_cases(county) if c.kind == "recipient"
+                    and len(c.query) in (2, 3) and "·" not in c.query})
+    text = "\n".join(p.read_text("utf-8") for p in county.rglob("*.html"))
+    out: list[str] = []
+    for a, b in zip(names, reversed(names), strict=True):
+        candidate = a[0] + b[1:]
+        if candidate not in text and candidate not in out:
+            out.append(candidate)
+        if len(out) == n:
+            break
+    assert len(out) == n
+    return out
+
+
+def _exact_state(page) -> tuple[int, str, list[str]]:
+    return (page.locator("#results li[data-match=exact]").count(),
+            page.inner_text("#search-status"),
+            page.eval_on_selector_all("#results mark", "ms => ms.map(m => m.textContent)"))
+
+
+def test_present_names_come_first_as_exact_results(site) -> None:
+    mod = load_tool("search_eval")
+    county = site["out"] / site["county"]
+    names = sorted({c.query for c in mod.collect_cases(county) if c.kind == "recipient"})
+    for name in [COMPOUND, DOTTED, *names[:: max(1, len(names) // 6)][:6]]:
+        page, results = _search(site, name)
+        n, status, marks = _exact_state(page)
+        page.close()
+        assert results and results[0][3] == "exact", f"{name}: 第一条不是完全匹配：{results[:1]}"
+        first = results[0][2].replace(" ", "")
+        assert name in first or name.replace("·", "") in first.replace("·", ""), (name, first)
+        assert status.startswith("找到 ") and "条完全匹配" in status and "个村）" in status, status
+        assert n >= 1 and marks and all(m.replace("·", "") in name.replace("·", "") or name in m
+                                        for m in marks), marks
+
+
+def test_absent_names_are_not_reported_as_found(site) -> None:
+    for name in _absent_names(site):
+        page, results = _search(site, name)
+        n, status, marks = _exact_state(page)
+        page.close()
+        assert n == 0, f"{name}: 没有这个人，却显示为完全匹配"
+        assert f"没有找到完全包含“{name}”的记录" in status, status
+        assert "找到 " not in status.replace("没有找到", ""), status
+        assert all(m == "partial" for *_x, m in results), results
+        assert not marks, f"{name}: 部分匹配的结果不应高亮单字：{marks}"
+
+
+@pytest.mark.parametrize("query", [PROJECT[3:7], "鱼塘承包", "低保", NOTICE_TITLE[2:9]])
+def test_project_words_memo_phrases_and_programs_are_exact(site, query: str) -> None:
+    page, results = _search(site, query)
+    n, status, marks = _exact_state(page)
+    page.close()
+    assert results and results[0][3] == "exact", (query, results[:1])
+    assert query in results[0][2].replace(" ", "") or query in results[0][1], results[0]
+    assert marks and set(marks) == {query}, f"只高亮整个“{query}”：{sorted(set(marks))}"
+    assert f"条完全匹配“{query}”的记录" in status, status
+
+
+def test_a_dibao_row_shows_date_village_name_and_amount_and_links_to_the_row(site) -> None:
+    page, _results = _search(site, COMPOUND)
+    try:
+        row = page.locator("#results ul.rows a").first
+        text = row.inner_text()
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} · \S+村 · 低保 · 欧阳秀英 · 520\.00 元", text), text
+        href = row.get_attribute("href")
+        assert re.fullmatch(r".*/welfare/\d{4}-\d{2}(-\d+)?\.html#r\d+", href or ""), href
+        row.click()
+        page.wait_for_url(re.compile(r"#r\d+$"))
+        target = page.locator("tr:target")
+        assert target.count() == 1 and COMPOUND in target.inner_text()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("which", ["tail", "head"])
+def test_masked_id_fragments_match_nothing(site, which: str) -> None:
+    pid = site["published_id"]
+    q = pid[-4:] if which == "tail" else pid[:6]
+    page, results = _search(site, q)
+    n, status, _marks = _exact_state(page)
+    shown = page.inner_text("#results")
+    page.close()
+    assert n == 0, f"身份证号片段“{q}”不应当算作找到"
+    assert f"没有找到完全包含“{q}”的记录" in status
+    assert pid not in shown
+
+
+def test_chips_and_the_village_filter_search_with_taps_only(site) -> None:
+    """A kiosk user: no keyboard. The chips come from the data (programs, project
+    categories, 合同); a tap on the village list and on 低保 shows that village's 低保 rows."""
+    page = site["browser"].new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{site['base']}{site['county']}/search/")
+        chips = page.eval_on_selector_all("#chips button", "bs => bs.map(b => b.textContent)")
+        assert chips[0] == "低保" and "高龄津贴" in chips and "合同" in chips, chips
+        assert "其他" not in chips
+        page.wait_for_selector("#filters:not([hidden])")
+        villages = page.eval_on_selector_all("#f-vil option", "os => os.map(o => o.value)")[1:]
+        village = villages[-1]
+        page.select_option("#f-vil", village)
+        page.click("#chips button[data-q='低保']")
+        page.wait_for_function(
+            "() => document.getElementById('search-status').textContent.startsWith('找到')",
+            timeout=15000)
+        assert page.input_value("#q") == "低保"
+        heads = page.eval_on_selector_all(".village-hits h3", "hs => hs.map(h => h.textContent)")
+        assert heads and all(h.startswith(village + "（") for h in heads), heads
+        assert "（1 个村）" in page.inner_text("#search-status")
+    finally:
+        page.close()

@@ -19,6 +19,12 @@ Modes reported (each a separate Node process):
 
 Recipient names are read from the published HTML, so names withdrawn by
 个人信息公示天数 are (correctly) not counted. Stdlib only; needs ``node`` (≥ 18).
+
+Next to recall, each mode reports **precision**: of the results the search page calls
+exact ("found"; for ``before``, every result of the first five), the share whose published page really contains the query (spaces
+and separators ignored). The kind ``absent`` is names nobody in the county has, made of a
+published surname and another person's given name (every character is in the index): its
+"hits" are the queries for which nothing was reported found.
 """
 
 from __future__ import annotations
@@ -80,22 +86,23 @@ const core = mode === "before" ? null : await import(pathToFileURL(searchJs).hre
 const queries = JSON.parse(await readFile(queriesPath, "utf8"));
 const n = Number(top);
 for (const q of queries) {
-  let urls;
+  let urls, exact = null;
   if (mode === "before") {
     const res = await pf.search(q);
     urls = (await Promise.all(res.results.slice(0, n).map((r) => r.data()))).map((d) => d.url);
   } else {
     const found = await core.findPages(pf, q, { max: n });
     urls = found.items.slice(0, n).map((d) => d.url);
+    exact = found.items.filter((d) => d.match === "exact").map((d) => d.url);
   }
-  process.stdout.write(JSON.stringify([q, urls]) + "\n");
+  process.stdout.write(JSON.stringify([q, urls, exact]) + "\n");
 }
 """
 
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # "recipient", "project" or "memo"
+    kind: str  # "recipient", "project", "memo" or "absent"
     query: str
     village: str  # "<township>/<village>/"
     villages: int = 1  # how many villages of the county have it (of its kind)
@@ -112,6 +119,13 @@ class Score:
     # all be in the first five: the name alone does not say which village is meant)
     hits_distinct: int = 0
     total_distinct: int = 0
+    # precision: results called exact ("found"), and how many of their pages hold the query
+    found: int = 0
+    found_ok: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.found_ok / self.found if self.found else 1.0
 
     @property
     def rate(self) -> float:
@@ -172,6 +186,7 @@ def collect_cases(county_dir: Path, memo_every: int = 200) -> list[Case]:
                 for name in _H2.findall(block):
                     if _text(name):
                         cases.add(Case("project", _text(name), vrel))
+    cases |= absent_cases(county_dir, {c.query for c in cases if c.kind == "recipient"})
     places: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in cases:
         places[(c.kind, c.query)].add(c.village)
@@ -181,9 +196,33 @@ def collect_cases(county_dir: Path, memo_every: int = 200) -> list[Case]:
                    for c in cases), key=lambda c: (c.kind, c.village, c.query))
 
 
+_SEPS = re.compile(r"[\s·・•．.,，、;；:：!！?？\"'“”‘’()（）【】《》\-—_/\\|]+")
+
+
+def _plain(text: str) -> str:
+    """A published page's text as the query is compared with it: tags, spaces and
+    separators removed."""
+    return _SEPS.sub("", html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def absent_cases(county_dir: Path, names: set[str], n: int = 40) -> set[Case]:
+    """Up to ``n`` names nobody in the county has: one published person's surname and
+    another's given name, found in no page of the county."""
+    plain = sorted(x for x in names if len(x) in (2, 3) and "·" not in x)
+    candidates = list(dict.fromkeys(a[0] + b[1:] for a, b in zip(plain, reversed(plain), strict=True)
+                                    if a[0] + b[1:] not in names))
+    alive = set(candidates[: n * 2])
+    for page in county_dir.rglob("*.html"):
+        text = page.read_text("utf-8")
+        alive = {c for c in alive if c not in text}
+    return {Case("absent", c, "") for c in sorted(alive)[:n]}
+
+
 def run_queries(county_dir: Path, queries: Sequence[str], mode: str,
-                search_js: Path = SEARCH_JS, top: int = TOP) -> dict[str, list[str]]:
-    """Top-``top`` result URLs (relative to the county folder) for each query."""
+                search_js: Path = SEARCH_JS, top: int = TOP,
+                exact: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Top-``top`` result URLs (relative to the county folder) for each query; ``exact``,
+    when given, is filled with the URLs of all results called exact."""
     node = shutil.which("node")
     if node is None:
         raise SystemExit("找不到 node：search_eval 需要 Node.js 18 以上")
@@ -202,24 +241,52 @@ def run_queries(county_dir: Path, queries: Sequence[str], mode: str,
         raise RuntimeError(f"node failed ({proc.returncode}): {proc.stderr[-2000:]}")
     out: dict[str, list[str]] = {}
     for line in proc.stdout.splitlines():
-        q, urls = json.loads(line)
+        q, urls, found = json.loads(line)
         out[q] = [u.lstrip("/") for u in urls]
+        if exact is not None and found is not None:
+            exact[q] = [u.lstrip("/") for u in found]
     return out
 
 
-def score(cases: Iterable[Case], answers: dict[str, list[str]], mode: str) -> list[Score]:
+def _holds(county_dir: Path, url: str, query: str, pages: dict[str, str]) -> bool:
+    """Does the published page at ``url`` contain ``query`` (each space-separated word)?"""
+    path = url.split("#")[0]
+    if path.endswith("/") or not path:
+        path += "index.html"
+    if path not in pages:
+        f = county_dir / path
+        # a year's index-only document (what a bare Pagefind page links to): its month pages
+        files = [f] if f.is_file() else sorted(f.parent.glob(f.stem + "-*.html"))
+        pages[path] = "\n".join(_plain(x.read_text("utf-8")).lower() for x in files)
+    return all(_SEPS.sub("", w).lower() in pages[path] for w in query.split())
+
+
+def score(cases: Iterable[Case], answers: dict[str, list[str]], mode: str,
+          exact: dict[str, list[str]] | None = None,
+          county_dir: Path | None = None) -> list[Score]:
     by_kind: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
         by_kind[c.kind].append(c)
     scores = []
+    pages: dict[str, str] = {}
     for kind, items in sorted(by_kind.items()):
+        found = found_ok = 0
+        if exact is not None and county_dir is not None:
+            for q in sorted({c.query for c in items}):
+                for u in exact.get(q, []):
+                    found += 1
+                    found_ok += _holds(county_dir, u, q, pages)
+        if kind == "absent":  # a hit: nothing reported found
+            hits = sum(1 for c in items if not (exact or {}).get(c.query))
+            scores.append(Score(mode, kind, hits, len(items), (), hits, len(items), found, found_ok))
+            continue
         misses = tuple(c for c in items
                        if not any(u.startswith(c.village) for u in answers.get(c.query, [])))
         # counted over the whole county, not only the cases sampled (--limit)
         distinct = [c for c in items if c.villages <= TOP]
         missed_distinct = sum(1 for c in misses if c.villages <= TOP)
         scores.append(Score(mode, kind, len(items) - len(misses), len(items), misses,
-                            len(distinct) - missed_distinct, len(distinct)))
+                            len(distinct) - missed_distinct, len(distinct), found, found_ok))
     return scores
 
 
@@ -235,9 +302,11 @@ def evaluate(county_dir: Path, modes: Sequence[str] = MODES, limit: int | None =
     results = []
     for mode in modes:
         t0 = time.perf_counter()
-        answers = run_queries(county_dir, queries, mode, search_js)
+        exact: dict[str, list[str]] = {}
+        answers = run_queries(county_dir, queries, mode, search_js, exact=exact)
         log.info("%s: %d queries in %.1f s", mode, len(queries), time.perf_counter() - t0)
-        results += score(cases, answers, mode)
+        # a bare Pagefind page calls every result found
+        results += score(cases, answers, mode, answers if mode == "before" else exact, county_dir)
     return results
 
 
@@ -255,7 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for s in scores:
         print(f"{s.mode:20} {s.kind:10} all {s.hits:6}/{s.total:<6} {100 * s.rate:6.2f}%   "
               f"in ≤{TOP} villages {s.hits_distinct:6}/{s.total_distinct:<6} "
-              f"{100 * s.rate_distinct:6.2f}%")
+              f"{100 * s.rate_distinct:6.2f}%   precision {s.found_ok}/{s.found} "
+              f"{100 * s.precision:6.2f}%")
     for s in scores:
         for c in s.misses[: args.show_misses]:
             print(f"  未命中 [{s.mode}] {c.kind}: {c.query}  ({c.village})")

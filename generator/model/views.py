@@ -256,11 +256,15 @@ def contract_lines(items: Iterable[Contract]) -> list[tuple[str, ...]]:
 
 
 def rows_html(lines: list[tuple[str, ...]], fmt: str, last_fmt: str = "",
-              last_empty: str = "") -> markupsafe.Markup:
+              last_empty: str = "", anchor: str = "") -> markupsafe.Markup:
     """Table rows from lines of already escaped cells (``ledger_lines``, ``welfare_lines``):
     ``fmt % line`` per row, the template's row markup. With ``last_fmt``, the last cell is
     written ``last_fmt % cell`` when it is not empty and ``last_empty`` when it is (a link
-    to an attachment or nothing)."""
+    to an attachment or nothing). With ``anchor``, each row gets the id ``anchor`` + its
+    number on the page (r1, r2 …): a search result links to the row it found."""
+    if anchor:
+        fmt = fmt.replace("<tr", f'<tr id="{anchor}%s"', 1)
+        lines = [(str(i), *line) for i, line in enumerate(lines, 1)]
     if last_fmt or last_empty:
         out = [fmt % line[:-1] + (last_fmt % line[-1] if line[-1] else last_empty)
                for line in lines]
@@ -386,6 +390,40 @@ class VillageTotals:
     projects_budget: Decimal
     notices: int
     latest_balance: Decimal | None
+    # what residents search for, with how many records: welfare programs, project
+    # categories, 合同 (the search page's chips, ``search_chips``)
+    kinds: tuple[tuple[int, str, int], ...] = ()  # (CHIP_GROUPS index, kind, records)
+
+
+# the chips' groups and how many of each: welfare programs, project categories, contracts
+CHIP_GROUPS = (6, 4, 1)
+
+
+def village_kinds(v: Village) -> tuple[tuple[int, str, int], ...]:
+    counts: dict[tuple[int, str], int] = {}
+    for r in v.welfare:
+        if r.program != "其他":
+            counts[(0, r.program)] = counts.get((0, r.program), 0) + 1
+    for p in v.projects:
+        if p.category and p.category != "其他":
+            counts[(1, p.category)] = counts.get((1, p.category), 0) + 1
+    if v.contracts:
+        counts[(2, "合同")] = len(v.contracts)
+    return tuple((g, k, n) for (g, k), n in sorted(counts.items()))
+
+
+def search_chips(totals: list[VillageTotals]) -> list[str]:
+    """The search page's chips: in each group the kinds with most records over ``totals``
+    (then by name)."""
+    counts: dict[tuple[int, str], int] = {}
+    for t in totals:
+        for g, kind, n in t.kinds:
+            counts[(g, kind)] = counts.get((g, kind), 0) + n
+    out: list[str] = []
+    for g, most in enumerate(CHIP_GROUPS):
+        ranked = sorted(((-n, k) for (gg, k), n in counts.items() if gg == g))
+        out += [k for _n, k in ranked[:most] if k not in out]
+    return out
 
 
 def village_totals(v: Village) -> VillageTotals:
@@ -393,7 +431,7 @@ def village_totals(v: Village) -> VillageTotals:
     exp = sum((r.amount for r in v.finance if r.kind == "支出"), ZERO)
     bal = v.balances[-1].closing if v.balances else None
     return VillageTotals(v.record_count, inc, exp, total(v.welfare, "amount"),
-                         total(v.projects, "budget"), len(v.notices), bal)
+                         total(v.projects, "budget"), len(v.notices), bal, village_kinds(v))
 
 
 def group_by(items, attr: str) -> list[tuple[str, list]]:

@@ -60,6 +60,10 @@ INDEX_LANG = "und"
 # Written, as a word of its own, where the text had whitespace: no query holds it (so the
 # words on either side are not side by side), and search.js shows it as a space.
 GAP = "\u2063"  # INVISIBLE SEPARATOR
+# Written between two lines of a document (one record: a payee and their program, a memo, an
+# asset with its place …): a GAP that also tells search.js where a record ends, so a result
+# shows the whole line that matched.
+LINE = "\u2064"  # INVISIBLE PLUS
 
 
 # Full-width letters and digits (２０２４, ＬＥＤ) are written, and asked for (search.js
@@ -181,9 +185,9 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
             words = spaced_text(shown(text))
             text_lines.append(escape(f"{words} {GAP} {char_split(split)}" if split else words))
         if text_lines:
-            # a GAP between lines and before the first: nothing of two lines (or of the
+            # a LINE between lines and before the first: nothing of two lines (or of the
             # heading and a line) sits side by side
-            out.append(f"<p>{GAP} " + f" {GAP}\n".join(text_lines) + "</p>\n")
+            out.append(f"<p>{LINE} " + f" {LINE}\n".join(text_lines) + "</p>\n")
     out.append("</main></body></html>\n")
     return "".join(out)
 

@@ -176,6 +176,7 @@ class Renderer:
         yield self.page("search.html", "search/",
                          shards=list(shards) if shards is not None else
                          [t.slug for t in self.county.townships],
+                         chips=views.search_chips(all_totals),
                          crumbs=[(self.county.name, ""), ("搜索", None)])
         for t in towns:
             town: Township = t["town"]

@@ -34,7 +34,7 @@ export function charSplit(q) {
 
 // generator/searchdocs.py GAP: written where the text had whitespace (a run of them, e.g.
 // around a removed 〔…〕 copy, is one space)
-const GAP = /\u2063+/gu;
+const GAP = /[\u2063\u2064]+/gu;
 
 /** Stored text as it was typed: the spaces between its words taken out, a GAP shown as a
  * space, and neighbouring marks joined ("<mark>欧</mark> <mark>阳</mark>" → one mark). */
@@ -93,73 +93,272 @@ export function memoExcerpt(content, parts, around = 20) {
   return "";
 }
 
+// ---------------------------------------------------------------------------
+// Exact matches. A result is exact when its own text holds every word of the query (space
+// separated) as typed, each contiguous: separators, spaces and full/half width ignored, a
+// word inside a longer one counts (王红 in 王红梅). The check runs over the fragment's
+// ``content`` (the index-only document, one word per character); nothing across a GAP, a
+// line, a copy's marker or a heading is side by side.
+
+const MARKERS = /[〔〕〖〗]/u;
+const ASCII = /^[a-z0-9]+$/u;
+
+/** The query's words (space separated), each as the index splits it (``charSplit``). */
+export function queryWords(q) {
+  return String(q).trim().split(/[\s\u3000]+/u).map(charSplit)
+    .map((w) => w.map((t) => t.toLowerCase())).filter((w) => w.length);
+}
+
+/** The tokens of a fragment's content: [{t, i}] (t the word as a query would hold it, i its
+ * position among Pagefind's words, as ``anchors[].location`` counts them), t null where
+ * nothing may be side by side. Masked ID numbers (six digits, eight *, the last four) are breaks: their
+ * digits are no one's number. */
+export function tokens(content) {
+  const out = [];
+  const brk = (i) => { if (out.length && out[out.length - 1].t !== null) out.push({ t: null, i }); };
+  const words = String(content).split(/\s+/u);
+  if (words.length && words[0] === "") words.shift();
+  words.forEach((w, i) => {
+    if (/^[\u2063\u2064]+$/u.test(w)) { brk(i); return; }
+    if (/^[〔〖]/u.test(w)) brk(i);
+    let end = false;
+    if (/[〕〗]$/u.test(w)) end = true;
+    let t = w.replace(/[〔〕〖〗\u2063\u2064]/gu, "");
+    if (t.length > 1 && t.endsWith(".")) { t = t.slice(0, -1); end = true; }  // a heading's end
+    if (t === "*" || /^\*+$/u.test(t)) {
+      // a masked run: the ASCII word before it (and after it, below) is not matchable
+      if (out.length && out[out.length - 1].t !== null && ASCII.test(out[out.length - 1].t)) out.pop();
+      out.push({ t: null, i, mask: true });
+    } else {
+      t = compact(t).toLowerCase();
+      if (t) {
+        const prev = out[out.length - 1];
+        if (!(prev && prev.mask && ASCII.test(t))) out.push({ t, i });
+        else brk(i);
+      }
+    }
+    if (end) brk(i);
+  });
+  return out;
+}
+
+/** Where ``word`` (a token list) sits contiguously in ``toks``: [[first, last] word
+ * positions]. ASCII runs match whole (2024 is not inside 20240). */
+export function findWord(toks, word) {
+  const hits = [];
+  outer: for (let s = 0; s + word.length <= toks.length; s++) {
+    for (let k = 0; k < word.length; k++) {
+      if (toks[s + k].t !== word[k]) continue outer;
+    }
+    const e = s + word.length - 1;
+    // the third item: the word is a whole field (a name, not part of a longer one)
+    hits.push([toks[s].i, toks[e].i,
+      (s === 0 || toks[s - 1].t === null) && (e === toks.length - 1 || toks[e + 1].t === null)]);
+  }
+  return hits;
+}
+
+/** The matches of every word of ``words`` in ``toks`` ([] when any word is missing). */
+export function exactHits(toks, words) {
+  if (!words.length) return [];
+  const all = [];
+  for (const w of words) {
+    const h = findWord(toks, w);
+    if (!h.length) return [];
+    all.push(...h);
+  }
+  return all.sort((a, b) => a[0] - b[0]);
+}
+
+/** Does ``text`` (as stored, or as read) hold every word of query ``q``? */
+export function isExact(text, q) {
+  return exactHits(tokens(text), queryWords(q)).length > 0;
+}
+
 /**
  * Search ``pf`` (the pagefind.js module, shards merged) for ``q``.
- * Returns {items: [{url, title, excerpt}], total}; at most ``max`` items loaded.
+ * Returns {items, exact, total, verified, more}: ``items`` the exact results first (each
+ * {url, title, excerpt, match: "exact" | "partial", village, lines}), a year document's
+ * months one item each; ``exact`` how many items are exact; ``total`` how many pages
+ * Pagefind offered; ``more`` true when pages that might be exact were not checked. At most
+ * ``max`` partial items; the exact ones of the first ``verify`` * 3 possible pages.
  */
-export async function findPages(pf, q, { filters = {}, max = 20, verify = 40 } = {}) {
+export async function findPages(pf, q, { filters = {}, max = 20, verify = 20 } = {}) {
   const query = String(q).trim();
-  if (!query) return { items: [], total: 0 };
+  if (!query) return { items: [], exact: 0, total: 0, verified: 0, more: false };
   const cache = new Map();
   const load = (r) => {
     if (!cache.has(r.id)) cache.set(r.id, r.data());
     return cache.get(r.id);
   };
-  const typed = await pf.search(query, { filters });
-  const parts = charSplit(query);
+  const words = queryWords(query);
+  const parts = words.flat();
   const cjk = parts.filter((p) => CJK.test(p)).length;
-  let exact = [], strong = [], weak = [];
-  if (cjk >= 1 && parts.length >= 2) {
+  const longest = Math.max(...words.map((w) => w.length));
+  // the query as typed is one word of the index only without Chinese characters (an ASCII
+  // run, one character): asking for 杨玉辉 as one word would fetch each bundle's index
+  // chunk of a word no document has
+  const asChars = cjk >= 1 && parts.length >= 2;
+  const typed = asChars ? { results: [] } : await pf.search(parts.join(" "), { filters });
+  let strong = [], weak = [];
+  if (asChars) {
     const split = await pf.search(parts.join(" "), { filters });
     for (const r of split.results) {
-      (longestRun(r.words || []) >= parts.length ? strong : weak).push(r);
+      // a word of the query side by side (a page where none is cannot hold it)
+      (longestRun(r.words || []) >= longest ? strong : weak).push(r);
     }
-    // The characters sit side by side; the page really has the whole name or title
-    // when its index-only copy is exactly 〔these characters〕 (not 〔…these characters…〕,
-    // e.g. 何萍 inside 何萍芳). Check the first few by their (small) fragments.
-    const needle = "〔" + parts.join(" ") + "〕";
-    // the characters in this order somewhere in the text (a memo, a notice), not merely
-    // next to each other in some order (吴信信 for 吴信宝: 信 matches twice)
-    const inOrder = " " + parts.join(" ").toLowerCase() + " ";
-    // tiers: the whole copy, the words in order, side by side only; each one village first
-    const tiers = [0, 1, 2].map(() => ({ villages: new Set(), firsts: [], later: [] }));
-    let done = 0;
-    // Fragments are small; check more only while fewer than five villages have turned up.
-    while (done < strong.length && done < verify * 3 && (done === 0 || tiers[0].villages.size < 5)) {
-      const batch = strong.slice(done, done + verify);
-      done += batch.length;
-      const pages = await Promise.all(batch.map(load));
-      batch.forEach((r, i) => {
-        // The same name may be someone else in another village: one page from each
-        // village first, so a name paid in many months does not push the others out.
-        // The same for words inside memos (垃圾清运 in several villages' ledgers).
-        const v = villageOf(pages[i].url);
-        const content = pages[i].content || "";
-        const tier = content.includes(needle) ? 0
-          : (" " + content.replace(/[〔〕〖〗]/gu, " ").toLowerCase() + " ").includes(inOrder) ? 1 : 2;
-        const t = tiers[tier];
-        (t.villages.has(v) ? t.later : t.firsts).push(r);
-        t.villages.add(v);
-      });
-    }
-    exact = tiers[0].firsts.concat(tiers[0].later);
-    strong = tiers[1].firsts.concat(tiers[1].later, tiers[2].firsts, tiers[2].later, strong.slice(done));
+  } else {
+    strong = typed.results;
   }
   const seen = new Set();
   const ordered = [];
-  for (const r of [...exact, ...strong, ...typed.results, ...weak]) {
+  for (const r of [...strong, ...typed.results, ...weak]) {
     if (!seen.has(r.id)) { seen.add(r.id); ordered.push(r); }
   }
-  const data = await Promise.all(ordered.slice(0, max).map(load));
-  const items = data.map((d) => {
+  // Check the pages that may hold the query, a batch at a time (fragments are small).
+  const isWeak = new Set(weak.map((r) => r.id));
+  const possible = ordered.filter((r) => !isWeak.has(r.id));
+  const limit = Math.min(possible.length, verify * 3);
+  const exact = [], partial = [];
+  let lines = 0;
+  let done = 0;
+  // a batch at a time, until enough exact results to show (fewer fragments to fetch)
+  // (or until one holds it as a whole name or title, not only inside longer ones)
+  for (; done < limit && (exact.length < max / 2 || !exact.some((e) => e.whole)); done += verify) {
+    const batch = possible.slice(done, Math.min(limit, done + verify));
+    const pages = await Promise.all(batch.map(load));
+    for (const d of pages) {
+      const found = exactItems(d, words);
+      if (found.length) exact.push(...found);
+      else partial.push(d);
+    }
+  }
+  for (const e of exact) lines += e.lines.length;
+  // the whole name first (林仓 before 林仓海), then as Pagefind ranked them
+  exact.sort((a, b) => (b.whole ? 1 : 0) - (a.whole ? 1 : 0));
+  done = Math.min(done, limit);
+  const checked = new Set(possible.slice(0, done).map((r) => r.id));
+  const more = possible.length > done;
+  // unchecked pages that may hold the query are not shown as partial matches
+  const rest = ordered.filter((r) => !checked.has(r.id) && isWeak.has(r.id))
+    .slice(0, Math.max(0, max - partial.length));
+  partial.push(...await Promise.all(rest.map(load)));
+  // one village first, then the others: the same name may be someone else elsewhere
+  const byVillage = new Map();
+  for (const e of exact) {
+    const v = villageOf(e.url);
+    if (!byVillage.has(v)) byVillage.set(v, []);
+    byVillage.get(v).push(e);
+  }
+  // each village's first result, then the rest (search.js's page groups them again)
+  const groups = [...byVillage.values()];
+  const items = [...groups.map((g) => g[0]), ...groups.flatMap((g) => g.slice(1))];
+  for (const d of partial.slice(0, max)) {
     const sub = monthSection(d);
-    return {
+    items.push({
       url: sub ? yearPageUrl(sub.url) : yearFallback(d.url),
       title: (sub && sub.title && readable(sub.title)) || (d.meta && d.meta.title) || d.url,
-      excerpt: memoExcerpt(d.content, parts) || cleanExcerpt((sub && sub.excerpt) || d.excerpt || ""),
-    };
-  });
-  return { items, total: ordered.length };
+      // no marks: Pagefind marks single characters (保 inside 耕地地力保护补贴)
+      excerpt: cleanExcerpt((sub && sub.excerpt) || d.excerpt || "").replace(/<\/?mark>/g, ""),
+      match: "partial",
+      village: villageName(d),
+      lines: [],
+    });
+  }
+  return { items, exact: exact.length, lines, villages: byVillage.size, total: ordered.length,
+           verified: done, more };
+}
+
+function villageName(d) {
+  const v = d.filters && d.filters["村"];
+  return (v && v[0]) || villageOf(d.url || "");
+}
+
+const ENDS = /[。；！？;!?]/u;
+
+/** The exact results of fragment ``d`` for ``words``: one per month section of a year
+ * document (linking to its month page), else one for the page; [] when it is not exact. */
+export function exactItems(d, words) {
+  const content = String(d.content || "");
+  const all = content.split(/\s+/u);
+  if (all.length && all[0] === "") all.shift();
+  const toks = tokens(content);
+  const village = villageName(d);
+  const anchors = YEAR_DOC.test(d.url || "")
+    ? (d.anchors || []).filter((a) => a.id && /^\d{4}-\d{2}/u.test(a.id))
+      .sort((a, b) => a.location - b.location)
+    : [];
+  const spans = anchors.length
+    ? anchors.map((a, k) => ({
+      from: a.location, to: k + 1 < anchors.length ? anchors[k + 1].location : Infinity,
+      url: yearPageUrl(d.url + "#" + a.id), title: readable(a.text || ""),
+    }))
+    : [{ from: 0, to: Infinity, url: yearFallback(d.url || ""),
+      title: (d.meta && d.meta.title) || d.url }];
+  const out = [];
+  for (const s of spans) {
+    const hits = exactHits(toks.filter((t) => t.i >= s.from && t.i < s.to), words);
+    if (!hits.length) continue;
+    let shownLines = recordLines(all, hits, s.from, Math.min(s.to, all.length));
+    // the page's own heading (a notice's title) is the link already
+    const plain = (h) => h.replace(/<\/?mark>/g, "");
+    const title = String(s.title).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const other = shownLines.filter((l) => !title.includes(plain(l)));
+    shownLines = other.length ? other : shownLines.slice(-1);
+    out.push({ url: s.url, title: s.title, match: "exact", village, lines: shownLines,
+               whole: hits.some((h) => h[2]),
+               excerpt: shownLines.slice(0, 3).join(" … ") });
+  }
+  return out;
+}
+
+/** The lines (records) of ``all`` (a fragment's words) that hold ``hits``, readable, the
+ * hits marked; a long line (a notice's text) cut to the sentence around its first hit. */
+function recordLines(all, hits, from, to) {
+  const isLine = (w) => /^\u2064+$/u.test(w) || /.\.$/u.test(w);  // a heading ends with "."
+  const out = [];
+  const done = new Set();
+  for (const [a] of hits) {
+    let s = a, e = a;
+    while (s > from && !isLine(all[s - 1])) s--;
+    while (e < to - 1 && !isLine(all[e]) && !/^\u2064+$/u.test(all[e + 1] || "\u2064")) e++;
+    if (done.has(s)) continue;
+    done.add(s);
+    const marked = new Set();
+    for (const [x, y] of hits) if (x >= s && y <= e) for (let i = x; i <= y; i++) marked.add(i);
+    let parts = [];
+    let inCopy = false;
+    for (let i = s; i <= e; i++) {
+      let w = all[i];
+      if (/^〔/u.test(w)) inCopy = true;
+      const skip = inCopy;
+      if (/〕$/u.test(w)) inCopy = false;
+      if (skip) continue;
+      w = w.replace(/[〖〗]/gu, "").replace(/\.$/u, "");
+      if (/^[\u2063\u2064]+$/u.test(w)) { parts.push({ t: " ", i }); continue; }
+      parts.push({ t: w, i, m: marked.has(i) });
+    }
+    // a long line: the sentence around the first mark, at most 30 characters either side
+    if (parts.length > 60) {
+      const first = parts.findIndex((p) => p.m);
+      let s2 = first, e2 = first;
+      while (s2 > 0 && first - s2 < 30 && !ENDS.test(parts[s2 - 1].t)) s2--;
+      while (e2 < parts.length - 1 && e2 - first < 30 && !ENDS.test(parts[e2].t)) e2++;
+      parts = [...(s2 > 0 ? [{ t: "…" }] : []), ...parts.slice(s2, e2 + 1),
+        ...(e2 < parts.length - 1 ? [{ t: "…" }] : [])];
+    }
+    let html = "";
+    let open = false;
+    for (const p of parts) {
+      if (p.m && !open) { html += "<mark>"; open = true; }
+      if (!p.m && open) { html += "</mark>"; open = false; }
+      html += escapeHtml(p.t);
+    }
+    if (open) html += "</mark>";
+    out.push(html.replace(/ +/g, " ").trim());
+    if (out.length >= 50) break;
+  }
+  return out;
 }
 
 // The month pages of the ledger and of the welfare lists are indexed one document per year
@@ -196,6 +395,87 @@ function monthSection(d) {
     }
   }
   return best;
+}
+
+// ---------------------------------------------------------------------------
+// Rows. An exact result on a page with a table of records (a welfare list, a month of the
+// ledger, the assets and contracts, the projects) is shown as the published row(s) that
+// hold the query — 日期 · 村 · 项目/摘要 · 姓名 · 金额 — linking to the row's id (r12).
+
+const ROW_PAGE = /\/(?:welfare\/\d{4}-\d{2}(?:-\d+)?|affairs\/ledger\/\d{4}-\d{2}(?:-\d+)?)\.html$|\/(?:assets|projects)\/(?:index\.html)?$/u;
+const COLUMNS = [/日期/u, null, /^(?:摘要|项目|名称)$/u, /^(?:姓名|相对方|承包方|承租方)$/u,
+  /金额|原值|年租金|预算/u];
+
+/** Does a result's page publish rows worth fetching? */
+export function hasRows(url) {
+  return ROW_PAGE.test(String(url).split("#")[0]);
+}
+
+/** ``text`` escaped, each word of ``words`` (token lists) found in it marked as a whole;
+ * a cell that holds a word only with separators (阿依努尔·买买提明) marked whole. */
+export function markWords(text, words) {
+  const t = String(text);
+  const flat = compact(t).toLowerCase();
+  const spans = [];
+  for (const w of words) {
+    const needle = w.join("");
+    if (!flat.includes(needle)) continue;
+    const low = t.toLowerCase();
+    let at = low.indexOf(needle);
+    if (at < 0) { spans.push([0, t.length]); continue; }
+    while (at >= 0) { spans.push([at, at + needle.length]); at = low.indexOf(needle, at + needle.length); }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = "", i = 0;
+  for (const [a, b] of spans) {
+    if (a < i) continue;
+    out += escapeHtml(t.slice(i, a)) + "<mark>" + escapeHtml(t.slice(a, b)) + "</mark>";
+    i = b;
+  }
+  return out + escapeHtml(t.slice(i));
+}
+
+/** A published row as a resident reads it: ``heads`` the table's column names, ``cells``
+ * the row's texts (an ID number cell already left out as ""). */
+export function rowSummary(heads, cells, village, words) {
+  const pick = (re) => {
+    const k = heads.findIndex((h) => re.test(h));
+    return k >= 0 ? cells[k] : "";
+  };
+  const holds = (c, w) => compact(c).toLowerCase().includes(w.join(""));
+  const out = [];
+  COLUMNS.slice(0, -1).forEach((re) => {
+    const v = re ? pick(re) : village;
+    if (v && !out.includes(v)) out.push(v);
+  });
+  // a word none of these shows: the cell that holds it (a 位置, a 科目, a 备注)
+  for (const w of words) {
+    if (out.some((v) => holds(v, w))) continue;
+    const c = cells.find((x) => x && holds(x, w));
+    if (c && !out.includes(c)) out.push(c);
+  }
+  const money = pick(COLUMNS[COLUMNS.length - 1]);
+  const shown = out.map((v) => markWords(v, words));
+  if (money) shown.push(markWords(money, words) + (/^-?[\d,]+\.\d\d$/u.test(money) ? " 元" : ""));
+  return shown.join(" · ");
+}
+
+/** The rows of a parsed published page that hold every word: [{id, heads, cells}]. */
+export function matchingRows(doc, words, limit = 20) {
+  const out = [];
+  for (const tr of doc.querySelectorAll("tr[id]")) {
+    const table = tr.closest("table");
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    const cells = [...tr.children].map((c) => (c.classList.contains("id") ? "" : c.textContent.trim()));
+    const toks = [];
+    cells.forEach((c, i) => {
+      for (const t of charSplit(c)) toks.push({ t: t.toLowerCase(), i });
+      toks.push({ t: null, i });
+    });
+    if (exactHits(toks, words).length) out.push({ id: tr.id, heads, cells });
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -242,7 +522,6 @@ function page() {
       opts: { baseUrl: base + county + "/", mergeFilter: { "县": counties[county] || county } },
     };
   });
-  const depth = counties ? 3 : 2;  // path segments of a village below base
   const selects = () => document.querySelectorAll("#filters select");
   let pagefind = null;
 
@@ -281,33 +560,162 @@ function page() {
     document.getElementById("filters").hidden = false;
   }
 
+  const SHOWN = 3;  // results of one village shown before "显示更多"
+
+  function item(d) {
+    const li = document.createElement("li");
+    li.dataset.match = d.match;
+    if (counties) {  // which county the page belongs to
+      const county = document.createElement("span");
+      county.className = "county";
+      county.textContent = "【" + (counties[d.url.slice(base.length).split("/")[0]] || "") + "】";
+      li.append(county);
+    }
+    const a = document.createElement("a");
+    a.href = d.url;
+    a.textContent = d.title;
+    li.append(a);
+    const lines = d.match === "exact" ? d.lines.slice(0, 5) : [d.excerpt];
+    for (const l of lines) {
+      const p = excerptNode(l);
+      if (d.match === "exact") p.className = "row";
+      li.append(p);
+    }
+    if (d.match === "exact" && d.lines.length > 5) {
+      const p = document.createElement("p");
+      p.className = "more-rows";
+      p.textContent = `本页还有 ${d.lines.length - 5} 条`;
+      li.append(p);
+    }
+    if (d.match === "exact" && hasRows(d.url)) li.dataset.rows = "pending";
+    li._result = d;
+    return li;
+  }
+
+  const pages = new Map();  // url → parsed page (a second look costs nothing)
+
+  /** Replace an exact result's lines by the published rows that hold the query. */
+  async function showRows(li, words) {
+    if (li.dataset.rows !== "pending") return;
+    li.dataset.rows = "loading";
+    const d = li._result;
+    const url = d.url.split("#")[0];
+    try {
+      if (!pages.has(url)) {
+        pages.set(url, fetch(url).then((r) => (r.ok ? r.text() : ""))
+          .then((t) => new DOMParser().parseFromString(t, "text/html")));
+      }
+      const rows = matchingRows(await pages.get(url), words);
+      if (!rows.length) { li.dataset.rows = "none"; return; }
+      const ul = document.createElement("ul");
+      ul.className = "rows";
+      for (const r of rows.slice(0, 5)) {
+        const item = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = url + "#" + r.id;
+        a.append(...excerptNode(rowSummary(r.heads, r.cells, d.village, words)).childNodes);
+        item.append(a);
+        ul.append(item);
+      }
+      for (const p of li.querySelectorAll("p.row, p.more-rows")) p.remove();
+      li.append(ul);
+      if (rows.length > 5) {
+        const p = document.createElement("p");
+        p.className = "more-rows";
+        p.textContent = `本页还有 ${rows.length - 5} 条`;
+        li.append(p);
+      }
+      li.dataset.rows = "shown";
+    } catch (e) {
+      li.dataset.rows = "none";
+      console.warn(e);
+    }
+  }
+
+  function heading(text, level = "h2") {
+    const h = document.createElement(level);
+    h.textContent = text;
+    return h;
+  }
+
   async function run(q) {
     list.replaceChildren();
     if (!q.trim()) { statusEl.textContent = "请输入要找的姓名、项目或公告标题。"; return; }
     statusEl.textContent = "正在搜索……";
     const pf = await load();
-    const { items, total } = await findPages(pf, q, { filters: filtersFromForm() });
-    if (!items.length) {
-      statusEl.textContent = `没有找到“${q}”。请检查有没有错字，或少输几个字、换个说法再试。`;
+    const found = await findPages(pf, q, { filters: filtersFromForm() });
+    const exact = found.items.filter((d) => d.match === "exact");
+    const partial = found.items.filter((d) => d.match === "partial");
+    const shownQ = q.trim();
+    const words = queryWords(q);
+    let msg = "";
+    if (exact.length) {
+      const more = found.more ? "，可能还有更多，可以用“村”“年份”缩小范围" : "";
+      msg = `找到 ${found.lines} 条完全匹配“${shownQ}”的记录（${found.villages} 个村）${more}。`;
+      list.append(heading("完全匹配的记录"));
+      const groups = new Map();
+      for (const d of exact) {
+        const v = villageOf(d.url);
+        if (!groups.has(v)) groups.set(v, []);
+        groups.get(v).push(d);
+      }
+      for (const ds of groups.values()) {
+        const n = ds.reduce((k, d) => k + d.lines.length, 0);
+        const sec = document.createElement("section");
+        sec.className = "village-hits";
+        sec.append(heading(`${ds[0].village}（${n} 条）`, "h3"));
+        const ol = document.createElement("ol");
+        ol.className = "results";
+        ds.forEach((d, k) => {
+          const li = item(d);
+          if (k >= SHOWN) li.hidden = true;
+          ol.append(li);
+        });
+        sec.append(ol);
+        if (ds.length > SHOWN) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "show-more";
+          b.textContent = `显示更多（还有 ${ds.length - SHOWN} 个页面）`;
+          b.addEventListener("click", () => {
+            for (const li of ol.children) {
+              li.hidden = false;
+              showRows(li, words);
+            }
+            b.remove();
+          });
+          sec.append(b);
+        }
+        list.append(sec);
+      }
+    } else if (partial.length) {
+      msg = `没有找到完全包含“${shownQ}”的记录。下面是包含其中部分字的结果，不一定是您要找的；请检查有没有错字。`;
+    } else {
+      statusEl.textContent = `没有找到完全包含“${shownQ}”的记录。请检查有没有错字，或少输几个字、换个说法再试。`;
       return;
     }
-    const villages = new Set(items.slice(0, 5).map((d) => d.url.slice(base.length).split("/").slice(0, depth).join("/")));
-    const many = villages.size > 1 && !filtersFromForm()["村"] ? "前几条来自不同的村（可能有同名），可以用“村”缩小范围。" : "";
-    statusEl.textContent = `“${q}”找到 ${total} 个页面${total > items.length ? `，显示前 ${items.length} 个` : ""}。${many}`;
-    for (const d of items) {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = d.url;
-      a.textContent = d.title;
-      if (counties) {  // which county the page belongs to
-        const county = document.createElement("span");
-        county.className = "county";
-        county.textContent = "【" + (counties[d.url.slice(base.length).split("/")[0]] || "") + "】";
-        li.append(county);
+    if (exact.length) {
+      // the rows of the first results shown (a few pages, fetched once)
+      const pending = [...list.querySelectorAll('li[data-rows="pending"]')];
+      await Promise.all(pending.filter((li) => !li.hidden).slice(0, 6).map((li) => showRows(li, words)));
+      // the others when they come into view (scrolled to, or shown by 显示更多)
+      if (typeof IntersectionObserver === "function") {
+        const seen = new IntersectionObserver((entries) => {
+          for (const e of entries) {
+            if (e.isIntersecting) { seen.unobserve(e.target); showRows(e.target, words); }
+          }
+        });
+        for (const li of pending) if (li.dataset.rows === "pending") seen.observe(li);
       }
-      li.append(a, excerptNode(d.excerpt));
-      list.appendChild(li);
     }
+    if (partial.length) {
+      list.append(heading("包含其中部分字的结果"));
+      const ol = document.createElement("ol");
+      ol.className = "results partial";
+      for (const d of partial) ol.append(item(d));
+      list.append(ol);
+    }
+    statusEl.textContent = msg;
   }
 
   async function main() {
@@ -337,6 +745,13 @@ function page() {
       console.warn(e);
     });
   });
+  // a chip fills the box and searches: a kiosk needs no keyboard
+  for (const b of document.querySelectorAll("#chips button")) {
+    b.addEventListener("click", () => {
+      input.value = b.dataset.q;
+      form.requestSubmit();
+    });
+  }
   for (const sel of selects()) {
     sel.addEventListener("change", () => { if (input.value.trim()) form.requestSubmit(); });
   }
