@@ -358,7 +358,11 @@ def test_serve_and_a_build_by_hand_take_turns(tmp_path: Path) -> None:
         (copy / "village.yaml").write_text(
             yaml.replace("刘庄村", "王庄村").replace("419901100201", "419901100202"), encoding="utf-8")
         copy.rename(town / "wangzhuang-cun")
-        wait_for("worker processes, started by forkserver")
+        # (spawn where the portable fallbacks are forced, as on Windows and macOS)
+        from generator import compat
+
+        wait_for("worker processes, started by "
+                 + ("spawn" if compat.portable("spawn") else "forkserver"))
         wait_for("2 个村")
         ref2 = tmp_path / "ref2" / "site"
         assert run(mine, ref2, "--no-cache").returncode == 0
