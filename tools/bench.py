@@ -17,7 +17,8 @@ One run, per repetition:
 3. Ours with the cache: a first cached build (fills the cache), an unchanged
    rebuild, then ``tools/synth.py --edit-village`` on one village and a rebuild
    into the same ``--out``; then a fresh ``--no-cache`` build of the edited data
-   into another folder, compared byte for byte with the incremental result.
+   into another folder, continuing the change log of the site as it was before the edit
+   (``--previous``), compared byte for byte with the incremental result.
 
 Every timed command runs under ``/usr/bin/time -v`` (wall time, largest single
 process's max RSS) while a sampler thread sums RSS and PSS
@@ -450,6 +451,10 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
         res.steps["fill"] = run_timed("ours cache fill", build_cmd(data, inc, cache=True, jobs=jobs))
         res.steps["warm"] = run_timed("ours warm, unchanged",
                                       build_cmd(data, inc, cache=True, jobs=jobs))
+        # the site before the edit: the fresh build below continues its change log from it
+        # (same data, same --as-of and same previous log → the same bytes)
+        before = out / "before"
+        shutil.copytree(inc, before, copy_function=os.link)
         village = pick_village(data)
         res.edited_village = village.relative_to(data).as_posix()
         subprocess.run([PYTHON, "tools/synth.py", "--edit-village", str(village)], cwd=REPO,
@@ -458,7 +463,8 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
                                       build_cmd(data, inc, cache=True, jobs=jobs))
         fresh = out / "fresh"
         res.steps["fresh"] = run_timed("ours cold after edit",
-                                       build_cmd(data, fresh, cache=False, jobs=jobs))
+                                       build_cmd(data, fresh, cache=False, jobs=jobs)
+                                       + ["--previous", str(before)])
         res.incremental_diffs = compare_trees(inc, fresh)
         res.incremental_identical = not res.incremental_diffs
         print(f"  改一个村后增量构建与冷构建逐字节相同: {'是' if res.incremental_identical else '否'} "
