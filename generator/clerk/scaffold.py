@@ -42,27 +42,15 @@ VILLAGE_YAML = """\
 """
 
 
-def _yaml_code(path: Path) -> str | None:
-    """The 代码 of a county/township/village YAML file, when it has a readable one."""
+def _yaml_fields(path: Path) -> dict[str, str]:
+    """The 名称 and 代码 of a county/township/village YAML file, those it has readable."""
     try:
         data, problems = load_yaml(path.read_text(encoding="utf-8-sig"), path.name)
     except (OSError, UnicodeDecodeError):
-        return None
+        return {}
     if problems or not hasattr(data, "get"):
-        return None
-    code = data.get("代码")  # type: ignore[union-attr]
-    return str(code) if code is not None else None
-
-
-def _yaml_name(path: Path) -> str | None:
-    try:
-        data, problems = load_yaml(path.read_text(encoding="utf-8-sig"), path.name)
-    except (OSError, UnicodeDecodeError):
-        return None
-    if problems or not hasattr(data, "get"):
-        return None
-    name = data.get("名称")  # type: ignore[union-attr]
-    return str(name) if name is not None else None
+        return {}
+    return {k: str(data.get(k)) for k in ("名称", "代码") if data.get(k) is not None}  # type: ignore[union-attr]
 
 
 def new_village(data: Path, where: str, name: str, code: str, kind: str | None = None) -> Path:
@@ -90,14 +78,15 @@ def new_village(data: Path, where: str, name: str, code: str, kind: str | None =
         raise UsageError("--name 不能为空")
     if not (len(code) == 12 and code.isascii() and code.isdigit()):
         raise UsageError(f"代码“{code}”应为 12 位数字（村级行政区划代码）")
-    town_code = _yaml_code(tdir / "township.yaml")
+    town_code = _yaml_fields(tdir / "township.yaml").get("代码")
     if town_code and not code.startswith(town_code):
         raise UsageError(f"代码“{code}”不在本乡镇的代码 {town_code} 之下（前 9 位应相同）")
     for other in sorted(cdir.glob("*/*/village.yaml")):
         rel = other.parent.relative_to(data).as_posix()
-        if _yaml_name(other) == name:
+        fields = _yaml_fields(other)
+        if fields.get("名称") == name:
             raise UsageError(f"本县的 {rel} 已经叫“{name}”：请换一个名称，或改那个村的文件夹")
-        if _yaml_code(other) == code:
+        if fields.get("代码") == code:
             raise UsageError(f"本县的 {rel} 已经用了代码 {code}")
     kind = kind or ("社区" if name.endswith("社区") else "村")
     vdir.mkdir(parents=True)

@@ -333,28 +333,25 @@ def _records(text: str) -> Iterator[tuple[int, list[CellValue]]]:
         return
     # a record is one row in Excel however many lines its cells (Alt+Enter) span: its
     # location is its record number (a blank line is a record too, as it is a row in Excel)
-    row = 0
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        for record in reader:
-            row += 1
-            yield row, list(map(strip, record))
-    except csv.Error as exc:
-        raise _CsvError(row + 1, str(exc)) from None
+    yield from _csv_records(io.StringIO(text, newline=""))
 
 
 def _streamed_records(abs_path: Path, encoding: str) -> Iterator[tuple[int, list[CellValue]]]:
     """``_records`` read from the file as it goes (large files: never the whole text at once)."""
+    with abs_path.open("r", encoding=encoding, newline="") as f:
+        yield from _csv_records(f)
+
+
+def _csv_records(source: Iterable[str]) -> Iterator[tuple[int, list[CellValue]]]:
+    """(record number, stripped cells) of CSV text: the record number is the row Excel shows."""
     strip = str.strip
     row = 0
-    with abs_path.open("r", encoding=encoding, newline="") as f:
-        reader = csv.reader(f, strict=True)
-        try:
-            for record in reader:
-                row += 1
-                yield row, list(map(strip, record))
-        except csv.Error as exc:
-            raise _CsvError(row + 1, str(exc)) from None
+    try:
+        for record in csv.reader(source, strict=True):
+            row += 1
+            yield row, list(map(strip, record))
+    except csv.Error as exc:
+        raise _CsvError(row + 1, str(exc)) from None
 
 
 def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
