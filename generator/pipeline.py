@@ -166,7 +166,8 @@ def process_village(task: VillageTask) -> VillageOutcome:
             outcome = vcache.restore_village(task.cache, entry, task.staging)  # type: ignore[arg-type]
             if isinstance(outcome, VillageOutcome):
                 return dataclasses.replace(outcome, source=src, cached=True)
-    result = load_village(src)
+    # check (nothing rendered) validates the tables as it reads them, keeping no rows
+    result = load_village(src, keep_rows=render)
     hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
     if result.village is None or not render:
         v = result.village
