@@ -8,12 +8,15 @@ is the peak a subprocess reports for itself.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr
 from pathlib import Path
 
+import pytest
 from conftest import AS_OF, CASES
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -278,3 +281,128 @@ def test_a_large_csv_is_checked_in_bounded_memory(tmp_path: Path) -> None:
     assert f"{V}/finance.csv:{rows + 2}: 文件: 警告: 与第 {rows + 1} 行完全相同" in proc.stderr
     peak = int(proc.stdout.split("PEAK ")[1])
     assert peak < PEAK_LIMIT, f"check of a {LARGE_MB} MB CSV peaked at {peak // 2**20} MB"
+
+
+# ----------------------------------------------------------------------------- withdrawn names
+# tests/files/withdrawn-name.pdf: Chromium's print of "高龄津贴名单：欧阳过期甲、张近期"
+CADRE_TOO = "司马过期乙"  # an expired recipient who is also a cadre: the name stays
+
+
+def _docx(paragraphs: list[list[str]]) -> bytes:
+    """A .docx whose paragraphs are made of the given runs (a name in two runs is a name
+    whose formatting changes in the middle)."""
+    from docx import Document
+
+    doc = Document()
+    for runs in paragraphs:
+        p = doc.add_paragraph()
+        for r in runs:
+            p.add_run(r)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def withdrawn(tmp_path_factory: pytest.TempPathFactory):
+    from test_privacy import OLD_NAMES, RECENT_NAMES, write_privacy_tree
+
+    from generator.cli import main
+
+    old, recent = OLD_NAMES[0], RECENT_NAMES[0]
+    root = tmp_path_factory.mktemp("withdrawn")
+    data = write_privacy_tree(root)
+    v = data / V
+    files = v / "files"
+    files.mkdir()
+    (files / "mingdan.txt").write_text(f"高龄津贴名单\n{old}、{recent}、{CADRE_TOO}\n", "utf-8")
+    (files / "mingdan.csv").write_bytes(f"姓名,金额\n{recent},500\n{old},100\n".encode("gb18030"))
+    (files / "hetong.docx").write_bytes(_docx([["承包方：", old, "（签字）"], [f"见证人：{CADRE_TOO}"]]))
+    (files / "split.docx").write_bytes(_docx([["承包方：" + old[:2], old[2:]]]))
+    shutil.copy(ROOT / "tests" / "files" / "withdrawn-name.pdf", files / "mingdan.pdf")
+    y = (v / "village.yaml").read_text("utf-8")
+    (v / "village.yaml").write_text(y + f"干部:\n  - 姓名: {CADRE_TOO}\n    职务: 委员\n", "utf-8")
+    (v / "contracts.csv").write_text(
+        "合同编号,名称,相对方,金额,签订日期,附件\n"
+        f"HT-1,鱼塘承包合同,{old},3000.00,2023-03-01,hetong.docx\n"
+        f"HT-2,{recent}承包果园合同,{recent},2000.00,2023-04-01,split.docx\n"
+        f"HT-3,村部维修合同,{CADRE_TOO},1000.00,2023-05-01,mingdan.pdf\n", "utf-8")
+    (v / "assets.csv").write_text(
+        "编号,名称,类别,状态,承租方\n"
+        f"ZC-1,门面房,经营性,出租,{old}\n"
+        f"ZC-2,仓库,经营性,出租,{recent}\n", "utf-8")
+    (v / "resources.csv").write_text(
+        "编号,名称,类型,面积,承包方\n"
+        f"ZY-1,东坡地,耕地,12,{old}\n"
+        f"ZY-2,西坡地,耕地,8,{CADRE_TOO}\n", "utf-8")
+    (v / "notices" / "ming-dan.md").write_text(
+        "---\n标题: 高龄津贴名单\n类别: 村务\n日期: 2026-10-02\n附件: [mingdan.txt, mingdan.csv]\n---\n"
+        "名单见附件。\n", "utf-8")
+    out = root / "site"
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = main(["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF, "--jobs", "1"])
+    return data, out, code, err.getvalue(), old, recent
+
+
+def _site_texts(site: Path) -> dict[str, str]:
+    from generator.publish import leakguard
+
+    out = {}
+    for p in sorted(site.rglob("*")):
+        if p.is_file() and p.suffix not in (".pdf", ".docx"):
+            raw = leakguard._decode(p, p.read_bytes())
+            out[p.relative_to(site).as_posix()] = raw.decode("utf-8", "replace").replace("\u200b", "")
+    return out
+
+
+def test_withdrawn_names_are_masked_in_contracts_assets_resources_and_search(withdrawn) -> None:
+    _data, out, code, err, old, recent = withdrawn
+    assert code == 0, err
+    texts = _site_texts(out)
+    assert [n for n, t in texts.items() if old in t.replace(" ", "")] == []
+    masked = old[0] + "**"
+    pages = {n: t for n, t in texts.items() if n.startswith(V) and n.endswith(".html")}
+    # the 三资 page: the contract's 相对方, the asset's 承租方, the resource's 承包方
+    assert pages[f"{V}/assets/index.html"].count(masked) >= 3
+    for stem in ("contracts", "assets", "resources"):
+        assert masked in texts[f"{V}/assets/{stem}.csv"] and masked in texts[f"{V}/assets/{stem}.json"]
+    # namesakes that are published anyway stay: a cadre, a current recipient
+    everything = "\n".join(pages.values())
+    assert f"{recent}承包果园合同" in everything and CADRE_TOO in everything
+    assert any(masked in t.replace(" ", "") for n, t in texts.items() if n.endswith(".pf_fragment"))
+
+
+def test_withdrawn_names_are_masked_inside_text_and_office_attachments(withdrawn) -> None:
+    import zipfile
+
+    _data, out, _code, err, old, recent = withdrawn
+    masked = old[0] + "**"
+    files = out / V / "files"
+    txt = (files / "mingdan.txt").read_text("utf-8")
+    assert txt == f"高龄津贴名单\n{masked}、{recent}、{CADRE_TOO}\n"
+    assert (files / "mingdan.csv").read_bytes() == f"姓名,金额\n{recent},500\n{masked},100\n".encode("gb18030")
+    with zipfile.ZipFile(files / "hetong.docx") as z:
+        body = z.read("word/document.xml").decode()
+    assert old not in body and masked in body and CADRE_TOO in body
+    assert f"{V}/files/mingdan.txt:2: 附件: 警告: 含有个人信息公示期已过的领取人姓名，已显示为“{masked}”" in err
+    assert f"{V}/files/hetong.docx:1: 附件: 警告: word/document.xml 中含有个人信息公示期已过的领取人姓名" in err
+    assert f"{V}/contracts.csv:2: 相对方: 警告: 含有个人信息公示期已过的领取人姓名" in err
+    assert f"{V}/assets.csv:2: 承租方: 警告: " in err and f"{V}/resources.csv:2: 承包方: 警告: " in err
+    assert old not in err
+
+
+def test_an_attachment_that_cannot_be_masked_is_not_published(withdrawn) -> None:
+    """A PDF's text cannot be rewritten, nor a name Word split over two runs: such a file is
+    not published, its record no longer links to it, and the warning says why and where."""
+    _data, out, code, err, old, _recent = withdrawn
+    assert code == 0, err
+    masked = old[0] + "**"
+    files = out / V / "files"
+    assert not (files / "mingdan.pdf").exists() and not (files / "split.docx").exists()
+    assert (files / "hetong.docx").exists()
+    assert (f"{V}/files/mingdan.pdf:1: 附件: 警告: 第 1 页含有个人信息公示期已过的领取人姓名“{masked}”，"
+            "无法在文件中打码，这个附件不再公开（请换成打码后的文件）") in err
+    assert f"{V}/files/split.docx:1: 附件: 警告: word/document.xml 中含有个人信息公示期已过的领取人姓名" in err
+    pages = "\n".join(p.read_text("utf-8") for p in (out / V).rglob("*.html"))
+    assert "mingdan.pdf" not in pages and "split.docx" not in pages and "hetong.docx" in pages
