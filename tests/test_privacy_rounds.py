@@ -289,17 +289,22 @@ CADRE_TOO = "司马过期乙"  # an expired recipient who is also a cadre: the n
 
 
 def _docx(paragraphs: list[list[str]]) -> bytes:
-    """A .docx whose paragraphs are made of the given runs (a name in two runs is a name
-    whose formatting changes in the middle)."""
-    from docx import Document
+    """A minimal .docx whose paragraphs are made of the given runs (a name in two runs is a
+    name whose formatting changes in the middle)."""
+    import zipfile
 
-    doc = Document()
-    for runs in paragraphs:
-        p = doc.add_paragraph()
-        for r in runs:
-            p.add_run(r)
+    body = "".join("<w:p>" + "".join(f"<w:r><w:t>{r}</w:t></w:r>" for r in runs) + "</w:p>"
+                   for runs in paragraphs)
     buf = io.BytesIO()
-    doc.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Override PartName="/word/document.xml" ContentType='
+                   '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                   '</Types>')
+        z.writestr("word/document.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+                   f'openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
     return buf.getvalue()
 
 
