@@ -228,6 +228,11 @@ def peak_bytes() -> int:
         ctypes.windll.psapi.GetProcessMemoryInfo(ctypes.windll.kernel32.GetCurrentProcess(),
                                                  ctypes.byref(c), c.cb)
         return c.PeakWorkingSetSize
+    if sys.platform.startswith("linux"):
+        # this process's own high-water mark: ru_maxrss also counts the RSS of the process
+        # that started it (Linux records the old memory's peak when a process execs)
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
