@@ -29,7 +29,7 @@ import logging
 import operator
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
@@ -87,6 +87,43 @@ def id_check_ok(s: str) -> bool:
 def id_hash(idno: str) -> str:
     """How the leak guard knows the input's IDs without holding them."""
     return hashlib.sha256(idno.upper().encode()).hexdigest()
+
+
+class Secrets(frozenset):
+    """Hashes (``id_hash``) of the input's IDs, with the first six digits of each (the region
+    code, which is public): the detector tries a group of digits against the hashes only
+    where one of those six digits starts, instead of at every group. A plain frozenset of
+    hashes is still taken (every group is tried: the same numbers are found, slower)."""
+
+    prefixes: frozenset[str]
+
+    def __new__(cls, hashes: Iterable[str] = (), prefixes: Iterable[str] = ()) -> Secrets:
+        self = super().__new__(cls, hashes)
+        self.prefixes = frozenset(prefixes)
+        self._starts = None
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (Secrets, (frozenset(self), self.prefixes))
+
+    @classmethod
+    def of_ids(cls, ids: Iterable[str]) -> Secrets:
+        ids = list(ids)
+        return cls((id_hash(i) for i in ids), (i[:6] for i in ids))
+
+    @staticmethod
+    def union(*many: frozenset[str]) -> frozenset[str]:
+        """The secrets of several villages: a Secrets when each one is (else a plain set)."""
+        hashes = frozenset().union(*many)
+        if not all(isinstance(s, Secrets) or not s for s in many):
+            return hashes
+        return Secrets(hashes, frozenset().union(*(getattr(s, "prefixes", ()) for s in many)))
+
+    def starts(self) -> re.Pattern[str] | None:
+        """Where one of the prefixes starts in a run of digits (overlapping)."""
+        if self._starts is None and self.prefixes:
+            self._starts = re.compile("(?=(?:" + "|".join(sorted(self.prefixes)) + "))")
+        return self._starts
 
 
 def luhn_ok(digits: str) -> bool:
@@ -206,7 +243,8 @@ def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
     province and a birth date (an ID in groups, found for the whole chain by one regular
     expression); or it starts with 3–6, 8, 9 and it or the next group has 3 or more digits
     (a card in groups: two groups of 16 digits have one of 8, and three or more have an inner
-    group of 3); with ``secret``, every group (an input's ID is found without its check
+    group of 3); with ``secret``, where one of the input IDs' region codes starts
+    (``Secrets``; every group for plain hashes: an input's ID is found without its check
     digit). Everything else is done on whole lists (``findall``, ``accumulate``): a hostile
     text of a million one-digit groups costs a few list operations, not a million steps."""
     text = m.group(0)
@@ -218,19 +256,22 @@ def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
     if cum[-1] < 16:
         return
     digits_all = "".join(groups)
-    if secret:
+    every = bool(secret) and not isinstance(secret, Secrets)  # plain hashes: try every group
+    if every:
         starts: list[int] | range = range(n)
-        id_at: list[int] = []
-        card_at: list[int] = []
     else:
+        # an input's ID (secret) starts with its six-digit region code
+        prefix = secret.starts() if isinstance(secret, Secrets) else None
         id_at = list(map(_start, _ID_START.finditer(digits_all)))
+        if prefix is not None:
+            id_at += map(_start, prefix.finditer(digits_all))
         card_at = list(map(_start, _CARD_START.finditer(text)))
         if not id_at and not card_at:
             return
     # where each group starts in ``text``: the digits and the separators before it
     seps = [0, *accumulate(map(len, _NOT_DIGITS.findall(text, 0, len(text) - (text[-1] in "Xx"))))]
     at_text = list(map(operator.add, cum[:n], seps[:n]))
-    if not secret:
+    if not every:
         found = {k for o in id_at if cum[k := bisect_left(cum, o)] == o}
         found.update(map(partial(bisect_left, at_text), card_at))
         starts = sorted(found)

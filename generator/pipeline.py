@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import compat
+from generator import compat, personal
 from generator.errors import DataErrors, Problem, ToolError, UsageError
 from generator.ledger import log as ledger_log
 from generator.model.records import City, County, Township
@@ -177,7 +177,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
                 return dataclasses.replace(outcome, source=src, cached=True)
     # check (nothing rendered) validates the tables as it reads them, keeping no rows
     result = load_village(src, keep_rows=render)
-    hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
+    hashes = personal.Secrets.of_ids(result.secrets)
     if result.village is None or not render:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
@@ -630,7 +630,7 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     docs = bundle_documents(county.slug, name, village_docs)
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
-    hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in mine))
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
@@ -641,8 +641,7 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
     """Leak guard over every staged file not scanned before (generator.publish.guard)."""
-    hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
-        if loaded.outcomes else frozenset()
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
     scanned = {rel for o in loaded.outcomes for rel in o.written}
     bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
                if county is not None for t in county.townships
