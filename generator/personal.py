@@ -28,8 +28,11 @@ import html
 import logging
 import operator
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import accumulate
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,43 @@ def id_check_ok(s: str) -> bool:
 def id_hash(idno: str) -> str:
     """How the leak guard knows the input's IDs without holding them."""
     return hashlib.sha256(idno.upper().encode()).hexdigest()
+
+
+class Secrets(frozenset):
+    """Hashes (``id_hash``) of the input's IDs, with the first six digits of each (the region
+    code, which is public): the detector tries a group of digits against the hashes only
+    where one of those six digits starts, instead of at every group. A plain frozenset of
+    hashes is still taken (every group is tried: the same numbers are found, slower)."""
+
+    prefixes: frozenset[str]
+
+    def __new__(cls, hashes: Iterable[str] = (), prefixes: Iterable[str] = ()) -> Secrets:
+        self = super().__new__(cls, hashes)
+        self.prefixes = frozenset(prefixes)
+        self._starts = None
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (Secrets, (frozenset(self), self.prefixes))
+
+    @classmethod
+    def of_ids(cls, ids: Iterable[str]) -> Secrets:
+        ids = list(ids)
+        return cls((id_hash(i) for i in ids), (i[:6] for i in ids))
+
+    @staticmethod
+    def union(*many: frozenset[str]) -> frozenset[str]:
+        """The secrets of several villages: a Secrets when each one is (else a plain set)."""
+        hashes = frozenset().union(*many)
+        if not all(isinstance(s, Secrets) or not s for s in many):
+            return hashes
+        return Secrets(hashes, frozenset().union(*(getattr(s, "prefixes", ()) for s in many)))
+
+    def starts(self) -> re.Pattern[str] | None:
+        """Where one of the prefixes starts in a run of digits (overlapping)."""
+        if self._starts is None and self.prefixes:
+            self._starts = re.compile("(?=(?:" + "|".join(sorted(self.prefixes)) + "))")
+        return self._starts
 
 
 def luhn_ok(digits: str) -> bool:
@@ -178,11 +218,117 @@ def _in_token(norm: str, start: int, end: int) -> bool:
     return b - a >= _TOKEN_MIN and any(c.isalpha() for c in norm[a:b])
 
 
+# digits 1–14 of an ID written in groups: a province and a birth date (``_birth_date_ok``),
+# looked for in all digits of a chain at once (overlapping: a lookahead)
+_ID_START = re.compile(
+    "(?=(?:" + "|".join(f"{p:02d}" for p in sorted(_PROVINCES)) + ")[0-9]{4}"
+    "(?:19[0-9]{2}|20[0-9]{2}|2100)(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))")
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+# a group that can start a card or an account: 16 digits or more alone, or starting as cards
+# do with 3 digits or more in it or in the next group
+_CARD_START = re.compile(r"(?<![0-9])(?=[0-9]{16}|[345689](?:[0-9]{2}|[0-9]?[^0-9]++[0-9]{3}))")
+_start = operator.methodcaller("start")
+
+# Python-level steps of the detector (candidate starts and the runs of groups tried from
+# them): a deterministic measure of its work, read by tests (never reset by the detector)
+WORK = [0]
+
+
 def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
                    ) -> Iterator[Found]:
-    """IDs and cards among the digit groups of one chain (digits joined by separators). Each
-    candidate is a run of whole groups of 16–19 digits; linear in the number of groups (a
-    hostile text of a million one-digit groups takes a fraction of a second)."""
+    """IDs and cards among the digit groups of one chain (digits joined by separators):
+    what ``_chain_numbers_plain`` finds, trying only the groups that can start a number.
+
+    A group can start one when it alone has 16 or more digits; or the digits from it are a
+    province and a birth date (an ID in groups, found for the whole chain by one regular
+    expression); or it starts with 3–6, 8, 9 and it or the next group has 3 or more digits
+    (a card in groups: two groups of 16 digits have one of 8, and three or more have an inner
+    group of 3); with ``secret``, where one of the input IDs' region codes starts
+    (``Secrets``; every group for plain hashes: an input's ID is found without its check
+    digit). Everything else is done on whole lists (``findall``, ``accumulate``): a hostile
+    text of a million one-digit groups costs a few list operations, not a million steps."""
+    text = m.group(0)
+    base = m.start()
+    groups = _GROUP.findall(text)
+    n = len(groups)
+    lens = list(map(len, groups))
+    cum = [0, *accumulate(lens)]
+    if cum[-1] < 16:
+        return
+    digits_all = "".join(groups)
+    every = bool(secret) and not isinstance(secret, Secrets)  # plain hashes: try every group
+    if every:
+        starts: list[int] | range = range(n)
+    else:
+        # an input's ID (secret) starts with its six-digit region code
+        prefix = secret.starts() if isinstance(secret, Secrets) else None
+        id_at = list(map(_start, _ID_START.finditer(digits_all)))
+        if prefix is not None:
+            id_at += map(_start, prefix.finditer(digits_all))
+        card_at = list(map(_start, _CARD_START.finditer(text)))
+        if not id_at and not card_at:
+            return
+    # where each group starts in ``text``: the digits and the separators before it
+    seps = [0, *accumulate(map(len, _NOT_DIGITS.findall(text, 0, len(text) - (text[-1] in "Xx"))))]
+    at_text = list(map(operator.add, cum[:n], seps[:n]))
+    if not every:
+        found = {k for o in id_at if cum[k := bisect_left(cum, o)] == o}
+        found.update(map(partial(bisect_left, at_text), card_at))
+        starts = sorted(found)
+
+    def span(k: int) -> tuple[int, int]:
+        return at_text[k], at_text[k] + lens[k]
+
+    x_end = base + len(text) if text[-1] in "Xx" else None
+    done_to = -1  # text offset the last number ended at: groups before it are taken
+    work = 0
+    for i in starts:
+        work += 1
+        if base + span(i)[0] < done_to:
+            continue
+        hit: Found | None = None
+        card: Found | None = None
+        j = i
+        while j < n and cum[j + 1] - cum[i] < 16:
+            j += 1
+        while j < n and cum[j + 1] - cum[i] <= 19:
+            work += 1
+            total = cum[j + 1] - cum[i]
+            digits = digits_all[cum[i]:cum[j + 1]]
+            start, end = base + span(i)[0], base + span(j)[1]
+            if total in (17, 18):
+                plausible = i == j or _birth_date_ok(digits)
+                if total == 17 and j == n - 1 and x_end is not None and plausible \
+                        and id_check_digit(digits) == "X":
+                    hit = Found(KIND_ID, digits + "X", start, x_end)
+                    break
+                if total == 18 and plausible and id_check_ok(digits):
+                    hit = Found(KIND_ID, digits, start, end)
+                    break
+                if secret:
+                    full = digits if total == 18 else digits + id_check_digit(digits)
+                    if id_hash(full) in secret:
+                        hit = Found(KIND_ID, full, start, end)
+                        break
+            if i == j or (digits[0] in "345689" and j - i < 6
+                          and all(ln >= 3 for ln in lens[i + 1:j])
+                          and luhn_ok(digits) and not _is_date(groups[i:j + 1])):
+                card = Found(KIND_CARD, digits, start, end)
+            j += 1
+        if hit is None:
+            hit = card
+        if hit is not None and not _in_token(norm, hit.start, hit.end):
+            yield hit
+            done_to = hit.end
+    WORK[0] += work
+
+
+def _chain_numbers_plain(norm: str, m: re.Match[str], secret: frozenset[str] | None
+                   ) -> Iterator[Found]:
+    """The plain rule: IDs and cards among the digit groups of one chain (digits joined by
+    separators), trying every group as the start of a run of whole groups of 16–19 digits.
+    ``_chain_numbers`` gives the same, trying only the groups that can start one
+    (tests/test_privacy_rounds.py compares the two)."""
     text = m.group(0)
     base = m.start()
     spans = [g.span() for g in _GROUP.finditer(text)]
@@ -250,7 +396,7 @@ def find_numbers(norm: str, secret: frozenset[str] | None = None) -> list[Found]
         return []
     out: list[Found] = []
     for m in _CHAIN.finditer(norm):
-        if m.end() - m.start() >= 16 and len(_DIGIT.findall(m.group(0))) >= 16:
+        if m.end() - m.start() >= 16:
             out.extend(_chain_numbers(norm, m, secret))
     return out
 
@@ -301,10 +447,78 @@ _MD_MARKS = frozenset("*_`~\\")
 _LINK_TARGET = re.compile(r"\([^()\n]*\)")
 
 
-def _source_map(text: str, markdown: bool) -> tuple[str, list[int], list[int]]:
+_SPECIAL_MD = re.compile("[" + re.escape("*_`~\\[]!<&" + HIDERS) + "]")
+_SPECIAL_PLAIN = re.compile("[" + re.escape(HIDERS) + "]")
+
+
+def _source_map(text: str, markdown: bool
+                ) -> tuple[str, Sequence[int], Sequence[int]]:
     """The normalised text of ``text`` and, for each of its characters, the span of source
     characters it came from. In Markdown, emphasis/code marks, backslashes, tags and
-    entities are read as a browser would show the rendered notice."""
+    entities are read as a browser would show the rendered notice.
+
+    What ``_source_map_plain`` gives, character by character only at the characters that
+    are not shown as they are (marks, tags, entities, invisible characters): the text
+    between them is normalised one character for one, in one step. A text without any
+    (nearly every one) is mapped by two ``range`` objects."""
+    special = _SPECIAL_MD if markdown else _SPECIAL_PLAIN
+    n = len(text)
+    first = special.search(text)
+    if first is None:
+        return normalise(text), range(n), range(1, n + 1)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    m: re.Match[str] | None = first
+    while i < n:
+        if m is None or m.start() > i:  # characters shown one for one, up to the next special
+            stop = n if m is None else m.start()
+            out.append(text[i:stop].translate(_TRANSLATE))
+            starts.extend(range(i, stop))
+            ends.extend(range(i + 1, stop + 1))
+            i = stop
+            continue
+        c = text[i]
+        if markdown:
+            if c in _MD_MARKS or c == "[" or c == "!" and text.startswith("[", i + 1):
+                i += 1
+                m = special.search(text, i)
+                continue
+            if c == "]":  # a link's text stays, its address is not shown
+                t = _LINK_TARGET.match(text, i + 1)
+                i = t.end() if t is not None else i + 1
+                m = special.search(text, i)
+                continue
+            if c == "<":
+                t = _ANY_TAG.match(text, i)
+                if t is not None:
+                    i = t.end()
+                    m = special.search(text, i)
+                    continue
+            if c == "&":
+                t = _ENTITY.match(text, i)
+                if t is not None:
+                    dec = html.unescape(t.group(0))
+                    for d in normalise(dec):
+                        out.append(d)
+                        starts.append(i)
+                        ends.append(t.end())
+                    i = t.end()
+                    m = special.search(text, i)
+                    continue
+        d = normalise(c)
+        if d:
+            out.append(d)
+            starts.append(i)
+            ends.append(i + 1)
+        i += 1
+        m = special.search(text, i)
+    return "".join(out), starts, ends
+
+
+def _source_map_plain(text: str, markdown: bool) -> tuple[str, list[int], list[int]]:
+    """The plain rule of ``_source_map``, character by character (tests compare the two)."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

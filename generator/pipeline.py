@@ -24,11 +24,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import compat
+from generator import compat, personal
 from generator.errors import DataErrors, Problem, ToolError, UsageError
 from generator.ledger import log as ledger_log
 from generator.model.records import City, County, Township
-from generator.model.views import VillageTotals, village_totals, withdraw_names
+from generator.model.views import (
+    VillageTotals,
+    mask_name,
+    name_pattern,
+    village_totals,
+    withdraw_names,
+    withdrawn_names,
+    without_attachments,
+)
 from generator.publish import cache as vcache
 from generator.publish import changelog, guard, leakguard
 from generator.publish.cache import cache_dir, model_digest, village_key
@@ -36,6 +44,7 @@ from generator.publish.fingerprint import build_fingerprint, county_fingerprint
 from generator.publish.lock import BuildLock
 from generator.publish.write import OutputWriter, clean_stale, staging_dir, swap_in
 from generator.read.attachments import publishable_bytes
+from generator.read.attachments import withdraw_names as withdraw_attachment_names
 from generator.read.load import (
     CountySource,
     VillageIdent,
@@ -166,8 +175,9 @@ def process_village(task: VillageTask) -> VillageOutcome:
             outcome = vcache.restore_village(task.cache, entry, task.staging)  # type: ignore[arg-type]
             if isinstance(outcome, VillageOutcome):
                 return dataclasses.replace(outcome, source=src, cached=True)
-    result = load_village(src)
-    hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
+    # check (nothing rendered) validates the tables as it reads them, keeping no rows
+    result = load_village(src, keep_rows=render)
+    hashes = personal.Secrets.of_ids(result.secrets)
     if result.village is None or not render:
         v = result.village
         return VillageOutcome(src, v.name if v else None, village_totals(v) if v else None,
@@ -179,6 +189,32 @@ def process_village(task: VillageTask) -> VillageOutcome:
              for stem in ("welfare", "projects", "finance")}
     v, mentions = withdraw_names(result.village, task.as_of, task.county.privacy_days,  # type: ignore[union-attr]
                                  files)
+    # attachments are published as copies (never links to the clerk's files), images
+    # re-encoded without metadata; their text was checked when they were read. Withdrawn
+    # names are masked in them too, and one that cannot be masked (a PDF) is not published
+    names = withdrawn_names(result.village, task.as_of, task.county.privacy_days)  # type: ignore[union-attr]
+    base = f"{src.county}/{src.township}/{src.slug}/"
+    attachments: list[tuple[str, bytes]] = []
+    withheld: set[str] = set()
+    found_in_files: list[Problem] = []
+    pattern = name_pattern(names) if names else None
+    for name in v.files:
+        if pattern is None:
+            attachments.append((f"{base}files/{name}", publishable_bytes(src.path / "files" / name)))
+            continue
+        w = withdraw_attachment_names(src.path / "files" / name, pattern, mask_name)
+        where = f"{src.rel}/files/{name}"
+        for line, part, masked in w.found:
+            found_in_files.append(Problem(where, line, "附件", (
+                f"{part}含有个人信息公示期已过的领取人姓名“{masked}”，无法在文件中打码，这个附件不再公开"
+                "（请换成打码后的文件）" if w.data is None else
+                f"{part}含有个人信息公示期已过的领取人姓名，已显示为“{masked}”"), warning=True))
+        if w.data is None:
+            withheld.add(name)
+        else:
+            attachments.append((f"{base}files/{name}", w.data))
+    if withheld:
+        v = without_attachments(v, withheld)
     try:
         pages = list(renderer.village_pages(task.town, v))  # type: ignore[arg-type]
     except Exception as e:
@@ -189,15 +225,11 @@ def process_village(task: VillageTask) -> VillageOutcome:
                               ident=result.ident)
     files, entries = opendata.village_files(task.county, task.town, v, task.as_of)  # type: ignore[arg-type]
     pages.extend(files)
-    base = f"{src.county}/{src.township}/{src.slug}/"
-    # attachments are published as copies (never links to the clerk's files), images
-    # re-encoded without metadata; their text was checked when they were read
-    attachments = [(f"{base}files/{name}", publishable_bytes(src.path / "files" / name))
-                   for name in v.files]
     problems = list(result.problems)
     problems += [Problem(f"{src.rel}/{m.file}", m.line, m.field,
                          f"含有个人信息公示期已过的领取人姓名，已显示为“{m.masked}”", warning=True)
                  for m in mentions]
+    problems += found_in_files
     # leak guard on the rendered bytes this village publishes
     sources = {leakguard.id_hash(s): where for s, where in result.secret_sources}
     for leak in leakguard.leaks(pages, hashes, sources):
@@ -598,7 +630,7 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     docs = bundle_documents(county.slug, name, village_docs)
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
-    hashes = frozenset().union(*(o.secret_hashes for o in mine)) if mine else frozenset()
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in mine))
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
@@ -609,8 +641,7 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:
     """Leak guard over every staged file not scanned before (generator.publish.guard)."""
-    hashes: frozenset[str] = frozenset().union(*(o.secret_hashes for o in loaded.outcomes)) \
-        if loaded.outcomes else frozenset()
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
     scanned = {rel for o in loaded.outcomes for rel in o.written}
     bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
                if county is not None for t in county.townships

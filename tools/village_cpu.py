@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     sys.path.insert(0, str(args.code.resolve()))
-    from generator import pipeline
+    from generator import personal, pipeline
     from generator.publish import leakguard
     from generator.read.load import discover, load_county, load_village
     from generator.site import opendata
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             t2 = time.process_time()
             files, _entries = opendata.village_files(county, town, v, as_of)
             t3 = time.process_time()
-            hashes = frozenset(leakguard.id_hash(s) for s in result.secrets)
+            hashes = personal.Secrets.of_ids(result.secrets)
             leakguard.scan_many(pages + files, hashes)
             t4 = time.process_time()
             list(pipeline._search_docs(county, as_of).village_docs(town, v))

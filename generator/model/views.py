@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import markupsafe
 
@@ -470,17 +470,36 @@ def withdrawn_names(v: Village, as_of: dt.date, privacy_days: int | None) -> fro
     return frozenset(n for n in expired - keep if len(n) >= 2)
 
 
+# the text fields of each table's rows that can name a person (the cadres' own names are
+# published anyway; codes, amounts and dates cannot hold a name)
+_ROW_TEXT: dict[str, tuple[tuple[str, str], ...]] = {
+    "finance": (("memo", "摘要"), ("handler", "经手人"), ("approver", "审批人")),
+    "assets": (("name", "名称"), ("location", "位置"), ("lessee", "承租方")),
+    "resources": (("name", "名称"), ("location", "位置"), ("contractor", "承包方")),
+    "contracts": (("name", "名称"), ("party", "相对方")),
+    "projects": (("name", "名称"), ("builder", "实施单位"), ("note", "备注")),
+    "welfare": (("note", "备注"),),
+}
+
+
+def name_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for every withdrawn name, longest first (欧阳过期甲 before 欧阳过期)."""
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+
+
 def withdraw_names(v: Village, as_of: dt.date, privacy_days: int | None,
                    table_files: dict[str, str] | None = None
                    ) -> tuple[Village, list[WithdrawnMention]]:
     """``v`` with every withdrawn name (``withdrawn_names``) masked in the other text it
-    publishes — notices (title and body), 备注 of welfare and project rows, 摘要 of ledger
-    rows — and where each was found. Pages, downloads, feeds and search all take their text
-    from the returned village."""
+    publishes — notices (title and body), the text fields of every table's rows (摘要,
+    备注, contracts' 相对方, assets' 承租方, resources' 承包方 …, ``_ROW_TEXT``), the
+    village's 简介 and 村规民约, 权责清单 and 预约办事 — and where each was found. Pages,
+    downloads, feeds and search all take their text from the returned village
+    (attachments: generator.read.attachments.withdraw_names)."""
     names = withdrawn_names(v, as_of, privacy_days)
     if not names:
         return v, []
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+    pattern = name_pattern(names)
     files = table_files or {}
     found: list[WithdrawnMention] = []
 
@@ -502,17 +521,49 @@ def withdraw_names(v: Village, as_of: dt.date, privacy_days: int | None,
         notices.append(dataclasses.replace(n, title=title, body_html=body,
                                            body_text=quiet(n.body_text)))
     cutoff = withdrawal_cutoff(as_of, privacy_days)
-    welfare = tuple(
-        r if r.paid < cutoff or not r.note  # type: ignore[operator]
-        else dataclasses.replace(r, note=sub(r.note, files.get("welfare", "welfare.csv"), r.line, "备注"))
-        for r in v.welfare)
-    projects = tuple(
-        p if not p.note
-        else dataclasses.replace(p, note=sub(p.note, files.get("projects", "projects.csv"), p.line, "备注"))
-        for p in v.projects)
-    finance = tuple(
-        r if pattern.search(r.memo) is None
-        else dataclasses.replace(r, memo=sub(r.memo, files.get("finance", "finance.csv"), r.line, "摘要"))
-        for r in v.finance)
-    return dataclasses.replace(v, notices=tuple(notices), welfare=welfare, projects=projects,
-                               finance=finance), found
+
+    def rows(stem: str, items: tuple, skip: Any = None) -> tuple:
+        fields = _ROW_TEXT[stem]
+        file = files.get(stem, f"{stem}.csv")
+        out = []
+        for r in items:
+            if skip is not None and skip(r):
+                out.append(r)
+                continue
+            changed = {}
+            for attr, label in fields:
+                text = getattr(r, attr)
+                if text and pattern.search(text) is not None:
+                    changed[attr] = sub(text, file, r.line, label)
+            out.append(dataclasses.replace(r, **changed) if changed else r)
+        return tuple(out)
+
+    vrel = "village.yaml"
+    powers = tuple(dataclasses.replace(p, owner=sub(p.owner, "powers.yaml", p.line, "责任主体"))
+                   if p.owner and pattern.search(p.owner) else p for p in v.powers)
+    services = tuple(dataclasses.replace(s, contact=sub(s.contact, "services.yaml", s.line, "联系人"))
+                     if s.contact and pattern.search(s.contact) else s for s in v.services)
+    return dataclasses.replace(
+        v, notices=tuple(notices),
+        intro_html=sub(v.intro_html, vrel, 1, "简介") or v.intro_html,
+        rules_html=sub(v.rules_html, vrel, 1, "村规民约") or v.rules_html,
+        powers=powers, services=services,
+        welfare=rows("welfare", v.welfare, lambda r: r.paid < cutoff),
+        projects=rows("projects", v.projects), finance=rows("finance", v.finance),
+        assets=rows("assets", v.assets), resources=rows("resources", v.resources),
+        contracts=rows("contracts", v.contracts)), found
+
+
+def without_attachments(v: Village, names: set[str]) -> Village:
+    """``v`` without the attachments ``names`` (not published: a withdrawn name in a PDF):
+    no record links to them any more."""
+    def rows(items: tuple) -> tuple:
+        return tuple(dataclasses.replace(r, attachment=None) if r.attachment in names else r
+                     for r in items)
+
+    return dataclasses.replace(
+        v, finance=rows(v.finance), contracts=rows(v.contracts), projects=rows(v.projects),
+        notices=tuple(dataclasses.replace(n, attachments=tuple(a for a in n.attachments if a not in names))
+                      if set(n.attachments) & names else n for n in v.notices),
+        photo=None if v.photo in names else v.photo,
+        files=tuple(f for f in v.files if f not in names))

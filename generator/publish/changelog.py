@@ -23,6 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Protocol
 
+from generator import personal
 from generator.errors import DataErrors, Problem, ToolError
 from generator.ledger import log as L
 from generator.ledger.records import MODULE_LABELS
@@ -129,7 +130,7 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
                 inputs.append(L.VillageInput(t.slug, slug, o.name or slug, o.ledger_digest,
                                              _loader(o, cache)))
     cutoff = views.withdrawal_cutoff(as_of, county.privacy_days)
-    hashes = frozenset().union(*(o.secret_hashes for o in outs)) if outs else frozenset()
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in outs))
     base = f"{county.slug}/"
 
     def sink(rel: str, data: bytes, scanned: bool) -> None:

@@ -14,11 +14,14 @@ them is checked for ID and card numbers, images lose their metadata.
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import personal
@@ -229,3 +232,105 @@ def publishable_bytes(path: Path) -> bytes:
     if fmt is None:
         return data
     return _reencode(data, path.suffix.lower())
+
+
+# ----------------------------------------------------------------------------- withdrawn names
+@dataclass(frozen=True)
+class Withdrawn:
+    """An attachment as published once the withdrawn names (个人信息公示天数) are masked in
+    it: ``data`` None when it cannot be masked (a PDF) and is not published; ``found``:
+    (line, where, masked name) for each name found (where: "第 2 页", "word/document.xml 中",
+    "" for a text file, whose line is the location)."""
+
+    data: bytes | None
+    found: tuple[tuple[int, str, str], ...] = ()
+
+
+def _decode_text(data: bytes) -> tuple[str, str] | None:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def withdraw_names(path: Path, pattern: re.Pattern[str], mask: Callable[[str], str]) -> Withdrawn:
+    """The bytes to publish for the attachment at ``path`` (which passed ``check``) with
+    every name ``pattern`` finds written as ``mask(name)`` (姓 + ``**``):
+
+    - txt, csv: the text masked, in its own encoding (and byte-order mark);
+    - docx, xlsx: masked inside the XML of every part; a name Word split over several runs
+      (formatting changed in the middle of it) cannot be masked there, and then the file is
+      not published, as a PDF;
+    - pdf: its text cannot be rewritten: a PDF whose text shows such a name is not
+      published (``data`` None) — the record keeps no link to it;
+    - images: published as ``publishable_bytes`` gives them (text in a picture is not read).
+    """
+    data = publishable_bytes(path)
+    suffix = path.suffix.lower()
+    found: list[tuple[int, str, str]] = []
+    if suffix in TEXT_TYPES:
+        decoded = _decode_text(data)
+        if decoded is None:
+            return Withdrawn(data)
+        text, enc = decoded
+        if pattern.search(text) is None:
+            return Withdrawn(data)
+        for i, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+            for name in dict.fromkeys(pattern.findall(line)):
+                found.append((i, "", mask(name)))
+        masked = pattern.sub(lambda m: mask(m.group(0)), text)
+        bom = data.startswith(codecs.BOM_UTF8)
+        return Withdrawn((codecs.BOM_UTF8 if bom else b"") + masked.encode("utf-8" if enc == "utf-8-sig" else enc),
+                         tuple(found))
+    if suffix in OFFICE_TYPES:
+        return _withdraw_office(data, pattern, mask)
+    if suffix == ".pdf":
+        return _withdraw_pdf(data, pattern, mask)
+    return Withdrawn(data)
+
+
+def _withdraw_office(data: bytes, pattern: re.Pattern[str], mask: Callable[[str], str]) -> Withdrawn:
+    out = io.BytesIO()
+    found: list[tuple[int, str, str]] = []
+    split = False
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w") as w:
+        for info in z.infolist():
+            part = z.read(info)
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                xml = part.decode("utf-8", "replace")
+                if pattern.search(xml) is not None:
+                    for name in dict.fromkeys(pattern.findall(xml)):
+                        found.append((1, f"{info.filename} 中", mask(name)))
+                    xml = pattern.sub(lambda m: mask(m.group(0)), xml)
+                    part = xml.encode("utf-8")
+                # what a reader sees: the runs of a paragraph joined
+                seen = _OOXML_TAG.sub("", _OOXML_BREAK.sub("\n|\n", xml))
+                hit = pattern.search(seen)
+                if hit is not None:
+                    split = True
+                    found.append((1, f"{info.filename} 中", mask(hit.group(0))))
+            w.writestr(info, part)
+    if split:
+        return Withdrawn(None, tuple(found))
+    return Withdrawn(out.getvalue() if found else data, tuple(found))
+
+
+def _withdraw_pdf(data: bytes, pattern: re.Pattern[str], mask: Callable[[str], str]) -> Withdrawn:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    found: list[tuple[int, str, str]] = []
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        texts = [("文档属性", "\n".join(str(v) for v in (reader.metadata or {}).values()))]
+        texts += [(f"第 {i} 页", page.extract_text() or "") for i, page in enumerate(reader.pages, 1)]
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, AssertionError, ZeroDivisionError) as e:
+        log.debug("pdf", exc_info=e)
+        texts = [("", data.decode("latin-1"))]
+    for where, text in texts:
+        for name in dict.fromkeys(pattern.findall(text.replace("\n", "").replace(" ", ""))):
+            found.append((1, where, mask(name)))
+    return Withdrawn(None, tuple(found)) if found else Withdrawn(data)

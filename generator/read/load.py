@@ -35,22 +35,23 @@ from generator.read import attachments, filenames
 from generator.read import schema as S
 from generator.read.markup import has_raw_html, html_to_text, render_markdown
 from generator.read.mdlimits import markdown_too_complex
-from generator.read.tables import read_table
+from generator.read.tables import Row, open_table
 from generator.read.validate import (
     MAX_SLUG,
     SLUG,
+    BalanceCheck,
     Collector,
+    DuplicateRows,
     FileContext,
-    check_balances,
+    FinanceMonths,
+    TableCheck,
+    TableResult,
     check_date_order,
-    check_months,
     number_in_name,
     scrub,
     scrub_body,
     validate_mapping,
     validate_records,
-    validate_table,
-    warn_duplicate_rows,
 )
 from generator.read.values import parse_id
 from generator.read.yamltext import front_matter_unclosed, load_yaml, split_front_matter
@@ -428,12 +429,41 @@ def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int,
     return out
 
 
-def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult:
+@dataclass(frozen=True)
+class _Chunk:
+    """Some rows of a table with its header (what ``full_ids_of`` reads)."""
+
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def _row_rules(stem: str, path: str, rows: tuple[tuple[int, dict[str, Any]], ...],
+               col: Collector, referenced: set[str]) -> None:
+    """The rules between the cells of one row (dates in order, paid within budget), and the
+    attachments the rows reference (published; the rest of files/ stays private)."""
+    if stem in ("contracts", "resources"):
+        check_date_order(rows, path, col, "start", "end", "开始日期", "结束日期")
+    elif stem == "projects":
+        check_date_order(rows, path, col, "start", "planned_end", "开工日期", "计划完工日期")
+        check_date_order(rows, path, col, "start", "actual_end", "开工日期", "实际完工日期")
+        for line, v in rows:
+            if v.get("paid") is not None and v.get("budget") is not None and v["paid"] > v["budget"]:
+                col.warn(path, line, "已拨付金额", "已拨付金额超过预算金额，请核实")
+    if stem in ("finance", "contracts", "projects"):
+        referenced.update(v["attachment"] for _line, v in rows if v.get("attachment"))
+
+
+def load_village(src: VillageSource, *, full_ids: bool = False,
+                 keep_rows: bool = True) -> VillageResult:
     """Load and validate one village folder. Pure apart from reading its files.
 
     ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
-    for the internal audit; the build never asks for them."""
-    col = Collector()
+    for the internal audit; the build never asks for them.
+    ``keep_rows=False`` (``check``): the tables are validated chunk by chunk as they are read
+    and their rows are not kept — the village (when it has no errors) has no table rows,
+    and no full ID numbers are kept for the leak guard. A CSV near the size limit is checked
+    in memory for a few chunks of rows, not for the whole file (docs/robustness.md)."""
+    col = Collector(keep_secrets=keep_rows)
     rel = src.rel
     vdir = src.path
     files_dir = vdir / "files"
@@ -448,6 +478,7 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
             _linked_outside(p, root, f"{rel}/{p.name}", col)
 
     meant = _unknown_files(vdir, rel, col)
+    referenced: set[str] = set()
 
     # village.yaml
     vrel = f"{rel}/village.yaml"
@@ -460,8 +491,6 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
         ydata = read_yaml(vdir / "village.yaml", vrel, col)
         if ydata is not None:
             info = validate_mapping(S.VILLAGE.fields, ydata, vrel, col, ctx)
-    referenced: set[str] = set()
-
     def listfile(stem: str, spec: S.FileSpec) -> list[tuple[int, dict[str, Any]]]:
         path = vdir / f"{stem}.yaml"
         if not path.is_file():
@@ -478,58 +507,64 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
     tables: dict[str, Any] = {}
     table_paths: dict[str, str] = {}
     ids: list[tuple[str, int, str]] = []
+    ledger: FinanceMonths | None = None
     for stem, spec in S.TABLES.items():
         path = _table_file(vdir, rel, stem, col)
         if path is None:
             continue
         trel = f"{rel}/{path.name}"
         table_paths[stem] = path.name
-        table, problems = read_table(path, trel)
-        col.problems.extend(problems)
-        if table is None:
+        stream, problems = open_table(path, trel)
+        if stream is None:
+            col.problems.extend(problems)
             continue
-        if stem in ("finance", "welfare"):
-            warn_duplicate_rows(table, col)
-        if full_ids:
-            ids.extend(full_ids_of(stem, spec, table))
         tctx = FileContext(ctx.files_dir, ctx.rel_files, mobiles=stem in ("finance", "welfare", "projects"))
-        tables[stem] = validate_table(spec, table, col, tctx)
-
-    def rows(stem: str) -> tuple[tuple[int, dict[str, Any]], ...]:
-        t = tables.get(stem)
-        return t.rows if t else ()
-
-    if "contracts" in tables:
-        check_date_order(rows("contracts"), f"{rel}/{table_paths['contracts']}", col,
-                         "start", "end", "开始日期", "结束日期")
-    if "resources" in tables:
-        check_date_order(rows("resources"), f"{rel}/{table_paths['resources']}", col,
-                         "start", "end", "开始日期", "结束日期")
-    if "projects" in tables:
-        prel = f"{rel}/{table_paths['projects']}"
-        check_date_order(rows("projects"), prel, col, "start", "planned_end", "开工日期", "计划完工日期")
-        check_date_order(rows("projects"), prel, col, "start", "actual_end", "开工日期", "实际完工日期")
-        for line, v in rows("projects"):
-            if v.get("paid") is not None and v.get("budget") is not None and v["paid"] > v["budget"]:
-                col.warn(prel, line, "已拨付金额", "已拨付金额超过预算金额，请核实")
-    if "balances" in tables:
-        fin = tables.get("finance")
-        check_balances(rows("balances"), f"{rel}/{table_paths['balances']}", col,
-                       fin.rows if fin else None, fin.bad_lines if fin else frozenset(),
-                       table_paths.get("finance", "finance.csv"))
-        if fin is not None:
-            check_months(rows("balances"), f"{rel}/{table_paths['balances']}", fin.rows,
-                         f"{rel}/{table_paths['finance']}", col)
+        # the table's own problems wait until it is read to the end: a broken record makes
+        # it unusable, and then only the reader's problems are reported
+        found = Collector(keep_secrets=col.keep_secrets)
+        check = TableCheck(spec, trel, stream.header, stream.header_line, found, tctx)
+        dup = DuplicateRows(trel, stream.header) if stem in ("finance", "welfare") else None
+        months = FinanceMonths() if stem == "finance" else None
+        balances = BalanceCheck(trel, found, ledger, table_paths.get("finance", "finance.csv"),
+                                f"{rel}/{table_paths.get('finance', 'finance.csv')}") \
+            if stem == "balances" else None
+        kept: list[tuple[int, dict[str, Any]]] = []
+        bad: set[int] = set()
+        for chunk in stream.chunks():
+            if dup is not None:
+                dup.feed(chunk)
+            if full_ids:
+                ids.extend(full_ids_of(stem, spec, _Chunk(stream.header, chunk)))
+            result = check.feed(chunk)
+            bad |= result.bad_lines
+            _row_rules(stem, trel, result.rows, found, referenced)
+            if months is not None:
+                months.add(result.rows, result.bad_lines)
+            if balances is not None:
+                balances.feed(result.rows)
+            if keep_rows:
+                kept.extend(result.rows)
+        col.problems.extend(stream.problems)
+        if stream.failed:
+            continue
+        check.finish()
+        if dup is not None:
+            dup.finish(col)
+        if balances is not None and ledger is not None:
+            balances.finish()
+        col.problems.extend(found.problems)
+        col.secrets |= found.secrets
+        for k, where in found.secret_sources.items():
+            col.secret_sources.setdefault(k, where)
+        if months is not None:
+            ledger = months
+        tables[stem] = TableResult(tuple(kept), frozenset(bad))
 
     notices = _load_notices(vdir, rel, col, ctx)
 
     # attachments actually referenced → published; the rest of files/ stays private
     if info and info.get("photo"):
         referenced.add(info["photo"])
-    for stem in ("finance", "contracts", "projects"):
-        for _line, v in rows(stem):
-            if v.get("attachment"):
-                referenced.add(v["attachment"])
     for n in notices:
         referenced.update(n.attachments)
     if has_files:

@@ -355,6 +355,94 @@ def _csv_records(source: Iterable[str]) -> Iterator[tuple[int, list[CellValue]]]
 
 
 def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, list[Problem]]:
+    stream, problems = _open_csv(abs_path, rel_path, size)
+    if stream is None:
+        return None, problems
+    return stream.whole()
+
+
+CHUNK_ROWS = 20_000  # rows handed to validation at a time when a table is streamed
+
+
+class TableStream:
+    """A table read as it goes: ``header`` at once, then the rows in chunks of at most
+    ``CHUNK_ROWS`` (``chunks``, consumed once). ``problems`` grows while the rows are read
+    (a row with more cells than the header, an over-long cell, a broken CSV record); when a
+    record is broken (``failed``) the reading stops there and the table is unusable, as
+    ``read_table`` returns no table for it. A large CSV is never held whole: ``check``
+    validates it chunk by chunk (generator.read.load)."""
+
+    def __init__(self, rel_path: str, builder: _Builder,
+                 rows: Iterator[tuple[int, list[CellValue]]] | None,
+                 done: tuple[Row, ...] = ()) -> None:
+        self.path = rel_path
+        self.header = builder.header
+        self.header_line = 1
+        self.problems = builder.problems
+        self.failed = False
+        self._builder = builder
+        self._records = rows
+        self._done = done
+
+    def chunks(self) -> Iterator[tuple[Row, ...]]:
+        if self._records is None:  # rows read already (an .xlsx sheet)
+            for k in range(0, len(self._done), CHUNK_ROWS):
+                yield self._done[k:k + CHUNK_ROWS]
+            return
+        builder, rel_path = self._builder, self.path
+        header, width, rows, add_row = builder.header, len(builder.header), builder.rows, builder.add_row
+        try:
+            # the rows of the header's width with no over-long cell (nearly all) are taken
+            # here; the others go through add_row, which reports and mends them
+            for start, cells in self._records:
+                if len(cells) == width and max(map(len, cells)) <= MAX_CELL_CHARS:
+                    if any(cells):
+                        rows.append(Row(start, tuple(cells), header))
+                elif any(cells):
+                    add_row(start, cells)
+                if len(rows) >= CHUNK_ROWS:
+                    yield tuple(rows)
+                    rows.clear()
+        except _CsvError as exc:
+            self.problems.append(Problem(rel_path, exc.line, FIELD_FILE, _csv_message(str(exc))))
+            self.failed = True
+            rows.clear()
+            return
+        if rows:
+            yield tuple(rows)
+            rows.clear()
+
+    def whole(self) -> tuple[Table | None, list[Problem]]:
+        """All rows at once: ``read_table``'s answer."""
+        rows = [r for chunk in self.chunks() for r in chunk]
+        if self.failed:
+            return None, self.problems
+        return Table(self.path, self.header, 1, tuple(rows)), self.problems
+
+
+def open_table(abs_path: Path, rel_path: str) -> tuple[TableStream | None, list[Problem]]:
+    """``read_table`` as a stream of row chunks (CSV: read from the file as it goes; an
+    .xlsx sheet, at most 100 MB of XML, is read whole by its reader and handed on in chunks).
+    ``(None, problems)`` when the file cannot be read as a table at all."""
+    try:
+        size = abs_path.stat().st_size
+    except OSError as exc:
+        return None, [_file_problem(rel_path, f"无法读取文件（{exc.strerror or exc}）")]
+    if size > MAX_FILE_BYTES or size == 0 or abs_path.suffix.lower() == ".xlsx":
+        table, problems = read_table(abs_path, rel_path)
+        if table is None:
+            return None, problems
+        builder = _Builder(rel_path, all_text=False)
+        builder.header = table.header
+        builder.problems = problems
+        return TableStream(rel_path, builder, None, table.rows), problems
+    try:
+        return _open_csv(abs_path, rel_path, size)
+    except OSError as exc:
+        return None, [_file_problem(rel_path, f"无法读取文件（{exc.strerror or exc}）")]
+
+
+def _open_csv(abs_path: Path, rel_path: str, size: int) -> tuple[TableStream | None, list[Problem]]:
     text = _decoded(abs_path, size)
     if text is None:
         encoding, problem = _sniff_encoding(abs_path)
@@ -384,21 +472,12 @@ def _read_csv(abs_path: Path, rel_path: str, size: int) -> tuple[Table | None, l
             if not builder.set_header(cells):
                 return None, builder.problems
             break
-        # the rows: those of the header's width with no over-long cell (nearly all) are
-        # taken here; the others go through add_row, which reports and mends them
-        header, width, rows, add_row = builder.header, len(builder.header), builder.rows, builder.add_row
-        for start, cells in records:
-            if len(cells) == width and max(map(len, cells)) <= MAX_CELL_CHARS:
-                if any(cells):
-                    rows.append(Row(start, tuple(cells), header))
-            elif any(cells):
-                add_row(start, cells)
     except _CsvError as exc:
         builder.problems.append(Problem(rel_path, exc.line, FIELD_FILE, _csv_message(str(exc))))
         return None, builder.problems
     if not builder.header:
         return None, [_file_problem(rel_path, MSG_EMPTY)]
-    return builder.table(), builder.problems
+    return TableStream(rel_path, builder, records), builder.problems
 
 
 def _csv_message(detail: str) -> str:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
+import itertools
 import logging
 import os
 import re
 import urllib.parse
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -63,6 +66,7 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
     secret_sources: dict[str, str] = field(default_factory=dict)  # ID → "path:line" of its record
+    keep_secrets: bool = True  # False in ``check``: nothing is published, no guard needs them
 
     def error(self, path: str, line: int, fld: str, msg: str) -> None:
         self.problems.append(Problem(path, line, fld, msg))
@@ -171,8 +175,9 @@ def number_in_name(rel: str, name: str, col: Collector, field: str) -> bool:
 
 def _masked_id(full: str, path: str, line: int, col: Collector) -> str:
     """The published form of a valid 身份证号; the full number is kept for the leak guard."""
-    col.secrets.add(full)
-    col.secret_sources.setdefault(full, f"{path}:{line}")
+    if col.keep_secrets:
+        col.secrets.add(full)
+        col.secret_sources.setdefault(full, f"{path}:{line}")
     return values.mask_id(full)
 
 
@@ -601,74 +606,125 @@ def _fast_ids(raws: list[Any], vals: list[Any], lines: list[int], path: str,
 def validate_table(spec: S.FileSpec, table: Any, col: Collector,
                    ctx: FileContext) -> TableResult:
     """Validate a generator.tables.Table against a table spec, column by column."""
-    path = table.path
-    fields = spec.by_label()
-    header_line = getattr(table, "header_line", 1)
-    if _title_row(fields, table):
-        col.error(path, 1, "表头", TITLE_ROW)
-        return TableResult((), frozenset())
-    column, unknown = header_columns(fields, table.header)
-    meant: set[str] = set()  # labels a misspelt column was taken for: not "missing" too
-    for j, name in unknown:
-        other = next((lb for lb, k in column.items() if k != j and header_label(fields, name) == lb), None)
-        if other is not None:
-            col.error(path, header_line, name, f"与“{table.header[column[other]]}”是同一列，只能保留一个")
-        elif (unit := _other_unit(fields, name)) is not None:
-            meant.add(unit.label)
-            col.error(path, header_line, name,
-                      f"{unit.label}的单位是“{unit.unit}”，请换算成{unit.unit}后把列名改为“{unit.label}”")
-        else:
-            meant.update(near_label(name, [lb for lb in fields if lb not in column]))
-            col.error(path, header_line, name, unknown_message(name, list(fields), "列"))
-    usable: list[S.Field] = []
-    for fld in spec.fields:
-        if fld.label in column:
-            usable.append(fld)
-        elif fld.required and fld.label not in meant:
-            col.error(path, header_line, fld.label, "缺少必填列")
-    rows = table.rows
-    cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
-    if not all(_TOTAL_WORDS.isdisjoint(raws) for raws in cells.values()):  # rare: look closer
-        rows = _without_totals(rows, path, col)
+    check = TableCheck(spec, table.path, table.header, getattr(table, "header_line", 1), col, ctx)
+    result = check.feed(table.rows)
+    check.finish()
+    return result
+
+
+class TableCheck:
+    """``validate_table`` for a table that comes in chunks of rows (a large CSV in ``check``):
+    each chunk is validated column by column as it comes, and only what the rules need
+    between rows is kept (the values of the columns that must be unique). The problems
+    are the same, and in the same order for each line, as for the whole table at once."""
+
+    def __init__(self, spec: S.FileSpec, path: str, header: tuple[str, ...], header_line: int,
+                 col: Collector, ctx: FileContext) -> None:
+        self.spec, self.path, self.header, self.header_line = spec, path, header, header_line
+        self.col, self.ctx = col, ctx
+        self.fields = spec.by_label()
+        self.started = False
+        self.title = False  # row 1 was a title: nothing else is checked
+        self.column: dict[str, int] = {}
+        self.usable: list[S.Field] = []
+        self.seen: dict[str, dict[Any, int]] = {}  # unique columns: value → first line
+
+    def _start(self, first: Any) -> None:
+        """The header's problems (reported once, before any row's): a title row above it,
+        unknown and missing columns."""
+        self.started = True
+        fields, path, col, header_line = self.fields, self.path, self.col, self.header_line
+        if _title_row(fields, _First(self.header, first)):
+            col.error(path, 1, "表头", TITLE_ROW)
+            self.title = True
+            return
+        column, unknown = header_columns(fields, self.header)
+        meant: set[str] = set()  # labels a misspelt column was taken for: not "missing" too
+        for j, name in unknown:
+            other = next((lb for lb, k in column.items() if k != j and header_label(fields, name) == lb), None)
+            if other is not None:
+                col.error(path, header_line, name, f"与“{self.header[column[other]]}”是同一列，只能保留一个")
+            elif (unit := _other_unit(fields, name)) is not None:
+                meant.add(unit.label)
+                col.error(path, header_line, name,
+                          f"{unit.label}的单位是“{unit.unit}”，请换算成{unit.unit}后把列名改为“{unit.label}”")
+            else:
+                meant.update(near_label(name, [lb for lb in fields if lb not in column]))
+                col.error(path, header_line, name, unknown_message(name, list(fields), "列"))
+        for fld in self.spec.fields:
+            if fld.label in column:
+                self.usable.append(fld)
+            elif fld.required and fld.label not in meant:
+                col.error(path, header_line, fld.label, "缺少必填列")
+        self.column = column
+        self.seen = {fld.label: {} for fld in self.usable if fld.unique}
+
+    def finish(self) -> None:
+        """After the last chunk (a table without rows still has its header checked)."""
+        if not self.started:
+            self._start(None)
+
+    def feed(self, rows: tuple[Any, ...]) -> TableResult:
+        """Validate the next rows; their converted values and the lines with errors."""
+        if not self.started:
+            self._start(rows[0] if rows else None)
+        if self.title:
+            return TableResult((), frozenset())
+        path, col, ctx, column, usable = self.path, self.col, self.ctx, self.column, self.usable
         cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
-    lines = [r.line for r in rows]
-    columns: list[list[Any]] = []
-    bad: set[int] = set()
-    for fld in usable:
-        label = fld.label
-        raws = cells.pop(label)
-        vals = _fast_column(fld, raws, ctx.mobiles)
-        if fld.kind == S.IDNO:
-            _fast_ids(raws, vals, lines, path, col)
-        errored: set[int] = set()  # rows where this cell was reported as an error
-        for i in [i for i, v in enumerate(vals) if v is _SLOW]:
-            before = len(col.problems)
-            vals[i] = convert(fld, raws[i], path, lines[i], col, ctx)
-            if any(not p.warning for p in col.problems[before:]):
-                errored.add(i)
-        if fld.required:
-            for i in [i for i, v in enumerate(vals) if v is None]:
-                if i not in errored:
-                    col.error(path, lines[i], label, "必填，不能为空")
+        if not all(_TOTAL_WORDS.isdisjoint(raws) for raws in cells.values()):  # rare: look closer
+            rows = _without_totals(rows, path, col)
+            cells = {fld.label: [r.values[column[fld.label]] for r in rows] for fld in usable}
+        lines = [r.line for r in rows]
+        columns: list[list[Any]] = []
+        bad: set[int] = set()
+        for fld in usable:
+            label = fld.label
+            raws = cells.pop(label)
+            vals = _fast_column(fld, raws, ctx.mobiles)
+            if fld.kind == S.IDNO:
+                _fast_ids(raws, vals, lines, path, col)
+            errored: set[int] = set()  # rows where this cell was reported as an error
+            for i in [i for i, v in enumerate(vals) if v is _SLOW]:
+                before = len(col.problems)
+                vals[i] = convert(fld, raws[i], path, lines[i], col, ctx)
+                if any(not p.warning for p in col.problems[before:]):
                     errored.add(i)
-        if fld.unique:
-            seen: dict[Any, int] = {}
-            for i, v in enumerate(vals):
-                if v is None:
-                    continue
-                prev = seen.get(v)
-                if prev is not None:
-                    col.error(path, lines[i], label, f'"{v}" 与第 {prev} 行重复，{label}不能重复')
-                    errored.add(i)
-                else:
-                    seen[v] = lines[i]
-        bad.update(lines[i] for i in errored)
-        columns.append(vals)
-    attrs = [f.attr for f in usable]
-    out = tuple((ln, dict(zip(attrs, vs, strict=True)))
-                for ln, vs in zip(lines, zip(*columns, strict=True) if columns else [()] * len(lines),
-                                  strict=True))
-    return TableResult(out, frozenset(bad))
+            if fld.required:
+                for i in [i for i, v in enumerate(vals) if v is None]:
+                    if i not in errored:
+                        col.error(path, lines[i], label, "必填，不能为空")
+                        errored.add(i)
+            if fld.unique:
+                seen = self.seen[label]
+                for i, v in enumerate(vals):
+                    if v is None:
+                        continue
+                    prev = seen.get(v)
+                    if prev is not None:
+                        col.error(path, lines[i], label, f'"{v}" 与第 {prev} 行重复，{label}不能重复')
+                        errored.add(i)
+                    else:
+                        seen[v] = lines[i]
+            bad.update(lines[i] for i in errored)
+            columns.append(vals)
+        attrs = [f.attr for f in usable]
+        out = tuple((ln, dict(zip(attrs, vs, strict=True)))
+                    for ln, vs in zip(lines, zip(*columns, strict=True) if columns else [()] * len(lines),
+                                      strict=True))
+        return TableResult(out, frozenset(bad))
+
+
+@dataclass(frozen=True)
+class _First:
+    """A table's header and its first row, as ``_title_row`` reads them."""
+
+    header: tuple[str, ...]
+    first: Any
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        return () if self.first is None else (self.first,)
 
 
 def col_has_error(col: Collector, since: int, label: str) -> bool:
@@ -683,99 +739,154 @@ def check_date_order(rows: Iterable[tuple[int, dict[str, Any]]], path: str, col:
             col.error(path, line, end_label, f"{end_label} {e.isoformat()} 早于{start_label} {s.isoformat()}")
 
 
-def check_balances(rows: tuple[tuple[int, dict[str, Any]], ...], path: str, col: Collector,
-                   finance: tuple[tuple[int, dict[str, Any]], ...] | None,
-                   finance_bad: frozenset[int], finance_path: str) -> None:
-    """The three balance rules of DATA-FORMAT.md."""
-    ledger: dict[str, dict[str, Decimal]] = {}
-    tainted: set[str] = set()
-    for line, v in finance or ():
-        d = v.get("date")
-        if d is None:
-            continue
-        m = f"{d.year:04d}-{d.month:02d}"
-        if line in finance_bad:
-            tainted.add(m)
-            continue
-        if v.get("amount") is None or v.get("kind") is None:
-            tainted.add(m)
-            continue
-        t = ledger.setdefault(m, {"收入": Decimal(0), "支出": Decimal(0)})
-        t[v["kind"]] += v["amount"]
-    undated = [line for line, v in finance or () if v.get("date") is None]
-    # a ledger row whose date could not be read belongs to some month: totals may be off
-    blame = f"（{KNOCK_ON} {finance_path} 第 {undated[0]} 行的日期有误）" if undated else ""
-    prev: tuple[str, Decimal | None] | None = None
-    for line, v in rows:
-        month = v.get("month")
-        o, i, e, c = (v.get(k) for k in ("opening", "income", "expense", "closing"))
-        if month is None:
-            prev = None
-            continue
-        if prev is not None:
-            expected = _next_month(prev[0])
-            if month != expected:
-                col.error(path, line, "月份", f"月份不连续：上一行是 {prev[0]}，这一行应为 {expected}，却是 {month}")
-            elif prev[1] is not None and o is not None and o != prev[1]:
-                col.error(path, line, "期初余额", f"期初余额 {_fmt(o)} 与上月期末余额 {_fmt(prev[1])} 不符")
-        if None not in (o, i, e, c):
-            calc = o + i - e
-            if calc != c:
-                col.error(path, line, "期末余额",
-                          f"期初余额 {_fmt(o)} + 本月收入 {_fmt(i)} − 本月支出 {_fmt(e)} = {_fmt(calc)}，与期末余额 {_fmt(c)} 不符")
-        if finance is not None and month in ledger and month not in tainted:
-            t = ledger[month]
-            if i is not None and i != t["收入"]:
-                col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符{blame}")
-            if e is not None and e != t["支出"]:
-                col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符{blame}")
-        prev = (month, c)
+class FinanceMonths:
+    """What the balance rules need of the ledger (finance rows), gathered chunk by chunk:
+    each month's income and expense, the months with a row that has errors, the first row
+    of each month and the first row without a readable date."""
+
+    def __init__(self) -> None:
+        self.ledger: dict[str, dict[str, Decimal]] = {}
+        self.tainted: set[str] = set()
+        self.first_row: dict[str, int] = {}
+        self.undated: int | None = None
+
+    def add(self, rows: Iterable[tuple[int, dict[str, Any]]], bad_lines: frozenset[int]) -> None:
+        for line, v in rows:
+            d = v.get("date")
+            if d is None:
+                if self.undated is None:
+                    self.undated = line
+                continue
+            m = f"{d.year:04d}-{d.month:02d}"
+            self.first_row.setdefault(m, line)
+            if line in bad_lines or v.get("amount") is None or v.get("kind") is None:
+                self.tainted.add(m)
+                continue
+            t = self.ledger.setdefault(m, {"收入": Decimal(0), "支出": Decimal(0)})
+            t[v["kind"]] += v["amount"]
 
 
-def check_months(balances: tuple[tuple[int, dict[str, Any]], ...], path: str,
-                 finance: tuple[tuple[int, dict[str, Any]], ...], finance_path: str,
-                 col: Collector) -> None:
-    """Warnings for a month the ledger has but the balances lack, and for a balances month
-    with income or expense but no ledger row, inside the ledger's months."""
-    first_row: dict[str, int] = {}
-    for line, v in finance:
-        d = v.get("date")
-        if d is not None:
-            first_row.setdefault(f"{d.year:04d}-{d.month:02d}", line)
-    months = {v["month"]: line for line, v in balances if v.get("month")}
-    if not first_row or not months:
-        return
-    base = path.rsplit("/", 1)[-1]
-    for month, line in sorted(first_row.items(), key=lambda kv: kv[1]):
-        if month not in months:
-            col.warn(finance_path, line, "日期",
-                     f"{base} 中没有 {month} 的余额（本月的收支已公开，余额还没有填写？）")
-    lo, hi = min(first_row), max(first_row)
-    fname = finance_path.rsplit("/", 1)[-1]
-    for line, v in balances:
-        month = v.get("month")
-        if month and lo <= month <= hi and month not in first_row and (v.get("income") or v.get("expense")):
-            col.warn(path, line, "月份", f"本月有收入或支出，但 {fname} 中没有 {month} 的收支记录")
+class BalanceCheck:
+    """The three balance rules of DATA-FORMAT.md over balances rows that come in chunks, and
+    (with the ledger) the months one has and the other lacks (``finish``)."""
+
+    def __init__(self, path: str, col: Collector, finance: FinanceMonths | None,
+                 finance_path: str, finance_rel: str) -> None:
+        """``finance_path``: the ledger's file name in messages; ``finance_rel``: where it is
+        (data-relative), for the warnings on its lines."""
+        self.path, self.col, self.finance, self.finance_path = path, col, finance, finance_path
+        self.finance_rel = finance_rel
+        self.prev: tuple[str, Decimal | None] | None = None
+        self.months: dict[str, int] = {}  # balances month → its (last) line
+        self._late: list[tuple[int, str]] = []  # (line, warning) given after the others
+        fm = finance
+        # a ledger row whose date could not be read belongs to some month: totals may be off
+        self.blame = (f"（{KNOCK_ON} {finance_path} 第 {fm.undated} 行的日期有误）"
+                      if fm is not None and fm.undated is not None else "")
+
+    def feed(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        path, col, fm, blame, finance_path = self.path, self.col, self.finance, self.blame, self.finance_path
+        first_row = fm.first_row if fm is not None else {}
+        lo, hi = (min(first_row), max(first_row)) if first_row else ("", "")
+        fname = finance_path.rsplit("/", 1)[-1]
+        for line, v in rows:
+            month = v.get("month")
+            o, i, e, c = (v.get(k) for k in ("opening", "income", "expense", "closing"))
+            if month is None:
+                self.prev = None
+                continue
+            prev = self.prev
+            if prev is not None:
+                expected = _next_month(prev[0])
+                if month != expected:
+                    col.error(path, line, "月份", f"月份不连续：上一行是 {prev[0]}，这一行应为 {expected}，却是 {month}")
+                elif prev[1] is not None and o is not None and o != prev[1]:
+                    col.error(path, line, "期初余额", f"期初余额 {_fmt(o)} 与上月期末余额 {_fmt(prev[1])} 不符")
+            if None not in (o, i, e, c):
+                calc = o + i - e
+                if calc != c:
+                    col.error(path, line, "期末余额",
+                              f"期初余额 {_fmt(o)} + 本月收入 {_fmt(i)} − 本月支出 {_fmt(e)} = {_fmt(calc)}，与期末余额 {_fmt(c)} 不符")
+            if fm is not None and month in fm.ledger and month not in fm.tainted:
+                t = fm.ledger[month]
+                if i is not None and i != t["收入"]:
+                    col.error(path, line, "本月收入", f"本月收入 {_fmt(i)} 与 {finance_path} 中 {month} 的收入合计 {_fmt(t['收入'])} 不符{blame}")
+                if e is not None and e != t["支出"]:
+                    col.error(path, line, "本月支出", f"本月支出 {_fmt(e)} 与 {finance_path} 中 {month} 的支出合计 {_fmt(t['支出'])} 不符{blame}")
+            self.prev = (month, c)
+            self.months[month] = line
+            # a balances month with income or expense but no ledger row, inside the ledger's months
+            if first_row and lo <= month <= hi and month not in first_row and (v.get("income") or v.get("expense")):
+                self._late.append((line, f"本月有收入或支出，但 {fname} 中没有 {month} 的收支记录"))
+
+    def finish(self) -> None:
+        """Warnings for a month the ledger has but the balances lack (and, after them, the
+        balances months the ledger lacks), as ``check_months`` gives them."""
+        fm = self.finance
+        late, self._late = self._late, []
+        if fm is None or not fm.first_row or not self.months:
+            return
+        base = self.path.rsplit("/", 1)[-1]
+        for month, line in sorted(fm.first_row.items(), key=lambda kv: kv[1]):
+            if month not in self.months:
+                self.col.warn(self.finance_rel, line, "日期",
+                              f"{base} 中没有 {month} 的余额（本月的收支已公开，余额还没有填写？）")
+        for line, message in late:
+            self.col.warn(self.path, line, "月份", message)
 
 
 def warn_duplicate_rows(table: Any, col: Collector) -> None:
     """An identical row (every cell the same) entered twice: a warning naming both lines."""
-    seen: dict[tuple[Any, ...], int] = {}
-    skip = 1 if table.header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
-    shown = 0
-    more: list[int] = []  # past the first MAX_DUPLICATE_WARNINGS: one warning for the rest
-    for row in table.rows:
-        first = seen.setdefault(row.values[skip:], row.line)
-        if first == row.line:
-            continue
-        if shown >= MAX_DUPLICATE_WARNINGS:
-            more.append(row.line)
-            continue
-        shown += 1
-        col.warn(table.path, row.line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
-    if more:
-        col.warn(table.path, more[0], "文件",
-                 f"从这一行起还有 {len(more)} 行与前面的某一行完全相同（只逐行列出了前 {MAX_DUPLICATE_WARNINGS} 处）")
+    dup = DuplicateRows(table.path, table.header)
+    dup.feed(table.rows)
+    dup.finish(col)
+
+
+class DuplicateRows:
+    """``warn_duplicate_rows`` over rows that come in chunks, keeping 16 bytes per row (an
+    8-byte digest of its cells and its line) instead of the row: the digests are sorted once
+    at the end, and only the rows whose digest comes twice are looked at again."""
+
+    def __init__(self, path: str, header: tuple[str, ...]) -> None:
+        self.path = path
+        self.skip = 1 if header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
+        self.digests = array("Q")
+        self.lines = array("Q")
+
+    def feed(self, rows: Iterable[Any]) -> None:
+        skip, digests, lines = self.skip, self.digests, self.lines
+        for row in rows:
+            values = row.values[skip:]
+            if all(type(v) is str for v in values):
+                key = "\x1f".join(values).encode("utf-8", "surrogatepass")
+            else:  # an .xlsx row: numbers and dates are not their text
+                key = b"\x00" + repr(values).encode("utf-8", "surrogatepass")
+            digests.append(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little"))
+            lines.append(row.line)
+
+    def finish(self, col: Collector) -> None:
+        ordered = sorted(self.digests)
+        twice = {a for a, b in zip(ordered, itertools.islice(ordered, 1, None), strict=False) if a == b}
+        del ordered
+        if not twice:
+            return
+        seen: dict[int, int] = {}
+        shown = 0
+        more: list[int] = []  # past the first MAX_DUPLICATE_WARNINGS: one warning for the rest
+        for digest, line in zip(self.digests, self.lines, strict=True):
+            if digest not in twice:
+                continue
+            first = seen.setdefault(digest, line)
+            if first == line:
+                continue
+            if shown >= MAX_DUPLICATE_WARNINGS:
+                more.append(line)
+                continue
+            shown += 1
+            col.warn(self.path, line, "文件", f"与第 {first} 行完全相同（重复录入？如确是两笔，请在摘要或备注中区分）")
+        if more:
+            col.warn(self.path, more[0], "文件",
+                     f"从这一行起还有 {len(more)} 行与前面的某一行完全相同（只逐行列出了前 {MAX_DUPLICATE_WARNINGS} 处）")
 
 
 MAX_DUPLICATE_WARNINGS = 5
