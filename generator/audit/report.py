@@ -90,6 +90,13 @@ def write_chunks(path: Path, chunks: Iterable[str], encoding: str) -> None:
     with open(tmp, "wb") as fh:
         if encoding == "utf-8-sig":
             fh.write(codecs.BOM_UTF8)
+        # the template yields a few words at a time (millions of pieces on a large county):
+        # encode and write them in batches
+        batch: list[str] = []
         for chunk in chunks:
-            fh.write(chunk.encode("utf-8"))
+            batch.append(chunk)
+            if len(batch) >= 20_000:
+                fh.write("".join(batch).encode("utf-8"))
+                batch.clear()
+        fh.write("".join(batch).encode("utf-8"))
     os.replace(tmp, path)

@@ -8,6 +8,7 @@ The report is never written into a built site or into the data folder.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.audit import rules as R
+from generator.audit import source
 from generator.audit.published import first_seen
 from generator.audit.reference import CADRES, COMPANIES, DEATHS, PAYROLL, STANDARDS, load_reference
 from generator.audit.report import RuleStatus, write_report
@@ -134,6 +136,16 @@ def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of:
             and not Path(site).is_dir():
         raise UsageError(f"--site 指定的网站文件夹 {site} 不存在")
     check_out(out, data, refdir)
+    threshold = gc.get_threshold()
+    gc.set_threshold(*source.GC_THRESHOLD)  # millions of short-lived rows, as in the workers
+    try:
+        return _audit(data, refdir, out, counties, as_of, jobs, site)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of: dt.date,
+           jobs: int, site: str | None) -> AuditResult:
     ref = load_reference(refdir)
     shown = refdir.name or "ref"
     result = AuditResult(warnings=[p for p in ref.problems if p.warning])

@@ -10,6 +10,7 @@ the joins compare exact integers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import logging
 from collections.abc import Callable, Iterator
@@ -97,7 +98,7 @@ def _date_line(path: Path) -> int:
 
 def village_rows(src: VillageSource) -> VillageRows:
     """Load one village (same validation as build) and keep the rows the rules join."""
-    result = load_village(src, full_ids=True)
+    result = load_village(src, full_ids=True, pages=False)
     v = result.village
     if v is None:
         return VillageRows(src, "", "", result.problems, {}, {})
@@ -118,8 +119,16 @@ def village_rows(src: VillageSource) -> VillageRows:
     return VillageRows(src, v.name, v.code, result.problems, files, rows)
 
 
+# A county allocates millions of short-lived objects (cells, rows, tuples) and keeps
+# hundreds of thousands alive (its tables, the reference tables): with the default
+# young-generation threshold (700) the cycle collector ran thousands of times over them
+# for nothing (a fifth of the loading's CPU in the main process). The build's workers use
+# the same setting (pipeline._worker_init).
+GC_THRESHOLD = (20_000, 50, 50)
+
+
 def _init() -> None:
-    gc.set_threshold(20_000, 50, 50)
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
@@ -208,5 +217,7 @@ def load_counties(data: Path, only: tuple[str, ...], jobs: int
     return out, problems
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def day(ordinal: int) -> str:
+    """``YYYY-MM-DD`` of a date ordinal (a county's findings name a few thousand dates)."""
     return dt.date.fromordinal(int(ordinal)).isoformat()

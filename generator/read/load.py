@@ -288,7 +288,10 @@ def read_yaml(path: Path, rel: str, col: Collector, *, offset: int = 0,
     return data
 
 
-def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector) -> str:
+def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector, *,
+                   render: bool = True) -> str:
+    """A Markdown field checked (limits, raw HTML, numbers masked: every problem reported)
+    and rendered to HTML; ``render=False`` checks the same and returns "" (no page needs it)."""
     if not text:
         return ""
     complex_at = markdown_too_complex(text)
@@ -297,7 +300,8 @@ def markdown_field(text: str | None, rel: str, line: int, label: str, col: Colle
         return ""
     if has_raw_html(text):
         col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
-    return render_markdown(scrub(text, rel, line, label, col, mobiles=False, markdown=True))
+    masked = scrub(text, rel, line, label, col, mobiles=False, markdown=True)
+    return render_markdown(masked) if render else ""
 
 
 def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
@@ -417,22 +421,34 @@ def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int,
         if fld.kind != S.IDNO or fld.label not in table.header:
             continue
         j = table.header.index(fld.label)
+        parsed: dict[Any, str | None] = {}  # one person is paid every month: parse each cell once
         for row in table.rows:
             raw = row.values[j]
             if raw in (None, ""):
                 continue
-            try:
-                out.append((stem, row.line, parse_id(raw)))
-            except BadValue:
-                continue  # reported by validation
+            key = (type(raw), raw)  # an Excel number cell is not its text
+            if key in parsed:
+                full = parsed[key]
+            else:
+                try:
+                    full = parse_id(raw)
+                except BadValue:
+                    full = None  # reported by validation
+                parsed[key] = full
+            if full is not None:
+                out.append((stem, row.line, full))
     return out
 
 
-def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult:
+def load_village(src: VillageSource, *, full_ids: bool = False,
+                 pages: bool = True) -> VillageResult:
     """Load and validate one village folder. Pure apart from reading its files.
 
     ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
-    for the internal audit; the build never asks for them."""
+    for the internal audit; the build never asks for them.
+    ``pages=False`` (the audit, which writes no pages): the same reading and validation,
+    the same problems and records, but Markdown (简介, 村规民约, notice bodies) is checked
+    without being rendered: those HTML and text fields of the model are left empty."""
     col = Collector()
     rel = src.rel
     vdir = src.path
@@ -521,7 +537,7 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
             check_months(rows("balances"), f"{rel}/{table_paths['balances']}", fin.rows,
                          f"{rel}/{table_paths['finance']}", col)
 
-    notices = _load_notices(vdir, rel, col, ctx)
+    notices = _load_notices(vdir, rel, col, ctx, render=pages)
 
     # attachments actually referenced → published; the rest of files/ stays private
     if info and info.get("photo"):
@@ -544,7 +560,8 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
 
     village = None
     if not col.has_errors and info is not None:
-        village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
+        village = _build_village(src, info, ydata, col, powers, services, tables, notices,
+                                 referenced, render=pages)
     ident = None
     if info and info.get("name") and info.get("code"):
         lines = getattr(ydata, "key_lines", {})
@@ -554,7 +571,8 @@ def load_village(src: VillageSource, *, full_ids: bool = False) -> VillageResult
                          tuple(sorted(col.secret_sources.items())), tuple(ids), ident)
 
 
-def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
+def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext, *,
+                  render: bool = True) -> list[Notice]:
     ndir = vdir / "notices"
     out: list[Notice] = []
     if not ndir.is_dir():
@@ -612,16 +630,18 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         masked = scrub_body(body, nrel, body_line, "正文", col)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
-        html = render_markdown(masked)
+        html = render_markdown(masked) if render else ""
         out.append(Notice(slug=slug, title=v["title"], category=v["category"], date=v["date"],
-                          body_html=html, body_text=html_to_text(html), start=v.get("start"),
+                          body_html=html, body_text=html_to_text(html) if render else "",
+                          start=v.get("start"),
                           end=v.get("end"), attachments=v.get("attachments") or ()))
     return out
 
 
 def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Collector,
                    powers: list, services: list, tables: dict[str, Any],
-                   notices: list[Notice], referenced: set[str]) -> Village:
+                   notices: list[Notice], referenced: set[str], *,
+                   render: bool = True) -> Village:
     rel = f"{src.rel}/village.yaml"
     lines = getattr(ydata, "key_lines", {})
 
@@ -639,12 +659,14 @@ def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Co
     ) | (frozenset({"notices"}) if notices else frozenset())
     return Village(
         slug=src.slug, name=info["name"], kind=info["kind"], code=info["code"],
-        intro_html=markdown_field(info.get("intro"), rel, lines.get("简介", 1), "简介", col),
+        intro_html=markdown_field(info.get("intro"), rel, lines.get("简介", 1), "简介", col,
+                                  render=render),
         households=info.get("households"), population=info.get("population"),
         party_members=info.get("party_members"), area=info.get("area"),
         farmland=info.get("farmland"), address=info.get("address"), hours=info.get("hours"),
         phone=info.get("phone"),
-        rules_html=markdown_field(info.get("rules"), rel, lines.get("村规民约", 1), "村规民约", col),
+        rules_html=markdown_field(info.get("rules"), rel, lines.get("村规民约", 1), "村规民约", col,
+                                  render=render),
         photo=info.get("photo"),
         cadres=make(Cadre, info.get("cadres") or ()),
         powers=make(Power, powers),
