@@ -9,6 +9,7 @@ Data: tests/audit/data (one county, 刘庄村 with a planted case and a namesake
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import http.server
@@ -22,7 +23,7 @@ import pytest
 
 from generator.audit import rules as R
 from generator.audit.report import html_bytes
-from generator.audit.source import load_counties
+from generator.audit.source import load_counties, village_rows
 from generator.read.load import discover, load_village
 from tests.conftest import TESTS, tree_bytes
 
@@ -325,6 +326,41 @@ def test_full_ids_stay_out_of_the_model() -> None:
         assert result.village.welfare[0].idno is not None
         assert all("********" in (w.idno or "********") for w in result.village.welfare)
         assert "419901195001010116" not in repr(result.village)
+
+
+# ----------------------------------------------------------------------------- light load
+
+
+def _unrendered(village):  # the model without its rendered Markdown
+    return dataclasses.replace(
+        village, intro_html="", rules_html="",
+        notices=tuple(dataclasses.replace(n, body_html="", body_text="") for n in village.notices))
+
+
+@pytest.mark.parametrize(("data", "markdown"), [(DATA, False), (TESTS.parent / "villages", True)],
+                         ids=["planted", "demo"])
+def test_light_load_gives_the_rules_the_same_records(data: Path, markdown: bool) -> None:
+    """The audit loads villages without rendering Markdown (``pages=False``): the same
+    problems, full ID numbers and model records, and so the same rows for the rules, as the
+    build's full load; only the rendered HTML is left out."""
+    sources, _ = discover(data)
+    villages = [v for c in sources for t in c.townships for v in t.villages]
+    assert len(villages) >= 2
+    rendered = welfare = 0
+    for src in villages:
+        full = load_village(src, full_ids=True)
+        light = load_village(src, full_ids=True, pages=False)
+        assert light.problems == full.problems
+        assert light.full_ids == full.full_ids
+        assert light.ident == full.ident
+        assert full.village is not None and light.village is not None
+        assert light.village == _unrendered(full.village)
+        assert village_rows(src) == village_rows(src, pages=True)
+        rendered += bool(full.village.intro_html) + sum(bool(n.body_html)
+                                                        for n in full.village.notices)
+        welfare += len(village_rows(src).rows["welfare"])
+    assert welfare  # there were rows to compare
+    assert bool(rendered) == markdown  # the demo has Markdown the light load skips
 
 
 # ----------------------------------------------------------------------------- rule helpers

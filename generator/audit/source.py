@@ -96,9 +96,11 @@ def _date_line(path: Path) -> int:
     return 1
 
 
-def village_rows(src: VillageSource) -> VillageRows:
-    """Load one village (same validation as build) and keep the rows the rules join."""
-    result = load_village(src, full_ids=True, pages=False)
+def village_rows(src: VillageSource, *, pages: bool = False) -> VillageRows:
+    """Load one village (same reading and validation as build) and keep the rows the rules
+    join. The audit writes no pages, so Markdown is checked but not rendered (``pages``:
+    render it anyway, to show that the rows do not depend on it)."""
+    result = load_village(src, full_ids=True, pages=pages)
     v = result.village
     if v is None:
         return VillageRows(src, "", "", result.problems, {}, {})
