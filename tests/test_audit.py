@@ -14,13 +14,17 @@ import datetime as dt
 import functools
 import http.server
 import io
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from generator import compat
 from generator.audit import rules as R
 from generator.audit.report import html_bytes
 from generator.audit.source import load_counties, village_rows
@@ -361,6 +365,26 @@ def test_light_load_gives_the_rules_the_same_records(data: Path, markdown: bool)
         welfare += len(village_rows(src).rows["welfare"])
     assert welfare  # there were rows to compare
     assert bool(rendered) == markdown  # the demo has Markdown the light load skips
+
+
+@pytest.mark.parametrize("portable", ["", "spawn"])
+def test_a_killed_worker_stops_the_audit_with_exit_3(tmp_path: Path, portable: str) -> None:
+    """The villages are read in the build's worker processes: one killed (as by the
+    out-of-memory killer) ends the audit with exit 3 and a message, not a hang, and no report."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    out = tmp_path / "reports"
+    env = {k: v for k, v in os.environ.items() if k != compat.CRASH_ENV}
+    env.update({compat.CRASH_ENV: "village:lizhai-cun", compat.ENV: portable})
+    r = subprocess.run([sys.executable, str(TESTS.parent / "build.py"), "audit", "--data",
+                        str(data), "--reference", str(REF), "--out", str(out), "--jobs", "2",
+                        "--as-of", "2026-01-31"], env=env, capture_output=True, text=True,
+                       timeout=120, cwd=TESTS.parent)
+    assert r.returncode == 3, r.stderr
+    assert "工作进程意外退出" in r.stderr and "没有写报告" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no staging folder left
 
 
 # ----------------------------------------------------------------------------- rule helpers

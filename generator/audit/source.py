@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +30,7 @@ from generator.read.load import (
     load_village,
 )
 from generator.read.validate import Collector
+from generator.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -121,26 +121,27 @@ def village_rows(src: VillageSource, *, pages: bool = False) -> VillageRows:
     return VillageRows(src, v.name, v.code, result.problems, files, rows)
 
 
-# A county allocates millions of short-lived objects (cells, rows, tuples) and keeps
-# hundreds of thousands alive (its tables, the reference tables): with the default
-# young-generation threshold (700) the cycle collector ran thousands of times over them
-# for nothing (a fifth of the loading's CPU in the main process). The build's workers use
-# the same setting (pipeline._worker_init).
-GC_THRESHOLD = (20_000, 50, 50)
+# "a worker died, " + what it means for the audit
+WORKER_DIED = ("比对已停止，没有写报告。请关闭其他占用内存的程序后重试，或加 --jobs 1 "
+               "减少同时处理的村数")
 
 
-def _init() -> None:
-    gc.set_threshold(*GC_THRESHOLD)
+def _in_worker(src: VillageSource) -> VillageRows:
+    compat.crash_point(f"village:{src.slug}")  # test hook: a worker killed mid-audit
+    return village_rows(src)
 
 
-def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
-         jobs: int) -> Iterator[VillageRows]:
+def _map(items: list[VillageSource], jobs: int) -> Iterator[VillageRows]:
+    """``village_rows`` over ``items``, in order: in the build's worker processes, which
+    read the next county's villages while the caller runs the rules on this one."""
     if jobs <= 1 or len(items) <= 1:
-        yield from map(fn, items)
+        yield from map(village_rows, items)
         return
-    ctx = compat.worker_context()  # fork only while single-threaded; spawn where forced
-    with ctx.Pool(min(jobs, len(items)), initializer=_init) as pool:
-        yield from pool.imap(fn, items, chunksize=2)
+    pool = WorkerPool(min(jobs, len(items)))
+    try:
+        yield from pool.map(_in_worker, items, WORKER_DIED)
+    finally:
+        pool.close()
 
 
 def _county_data(cs: CountySource, results: Iterator[VillageRows]
@@ -197,7 +198,7 @@ def iter_counties(data: Path, only: tuple[str, ...], jobs: int
     sources, col = discover(data, only)
     yield None, col.problems
     villages = [vs for cs in sources for ts in cs.townships for vs in ts.villages]
-    results = _map(village_rows, villages, jobs)
+    results = _map(villages, jobs)
     try:
         for cs in sources:
             yield _county_data(cs, results)
