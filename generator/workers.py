@@ -11,7 +11,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -57,10 +57,14 @@ class WorkerPool:
             raise ToolError(f"无法启动工作进程：{e}") from e
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], stopped: str) -> Iterator[R]:
-        """``fn`` over ``items`` in the workers; results in the order of ``items``. When a
-        worker dies: ToolError, "a worker died, " + ``stopped`` (what that means for the
-        user, in Chinese)."""
-        futures = deque(self.executor.submit(fn, t) for t in items)
+        """``fn`` over ``items`` in the workers, all handed to them now (they start at once);
+        the results in the order of ``items``. When a worker dies: ToolError, "a worker
+        died, " + ``stopped`` (what that means for the user, in Chinese). Closing the
+        iterator early cancels what has not started."""
+        return self._results(deque(self.executor.submit(fn, t) for t in items), stopped)
+
+    @staticmethod
+    def _results(futures: deque[Future[R]], stopped: str) -> Iterator[R]:
         try:
             while futures:
                 try:

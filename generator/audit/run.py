@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import logging
 import os
 import shutil
@@ -22,7 +23,7 @@ from generator.audit.reference import CADRES, COMPANIES, DEATHS, PAYROLL, STANDA
 from generator.audit.report import RuleStatus, write_report
 from generator.audit.source import CountyData, iter_counties
 from generator.errors import DataErrors, Problem, UsageError
-from generator.workers import GC_THRESHOLD
+from generator.workers import GC_THRESHOLD, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -141,14 +142,21 @@ def audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of:
     # (its tables, the reference tables): with the default threshold (700) the collector ran
     # thousands of times over them for nothing (a fifth of the loading's CPU with --jobs 1)
     gc.set_threshold(*GC_THRESHOLD)
+    # the workers start now, small (before the reference tables are read), and read the
+    # villages while this process reads the reference tables
+    workers = WorkerPool(jobs) if jobs > 1 else None
     try:
-        return _audit(data, refdir, out, counties, as_of, jobs, site)
+        return _audit(data, refdir, out, counties, as_of, jobs, site, workers)
     finally:
+        if workers is not None:
+            workers.close()
         gc.set_threshold(*threshold)
 
 
 def _audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of: dt.date,
-           jobs: int, site: str | None) -> AuditResult:
+           jobs: int, site: str | None, workers: WorkerPool | None) -> AuditResult:
+    loaded = iter_counties(data, counties, jobs, workers)
+    first = next(loaded)  # the folder's problems; the workers begin on the villages
     ref = load_reference(refdir)
     shown = refdir.name or "ref"
     result = AuditResult(warnings=[p for p in ref.problems if p.warning])
@@ -160,7 +168,7 @@ def _audit(data: Path, refdir: Path, out: Path, counties: tuple[str, ...], as_of
     out = out.absolute()
     staging = out.parent / f".{out.name}.audit-staging-{os.getpid()}"
     try:
-        for cd, problems in iter_counties(data, counties, jobs):
+        for cd, problems in itertools.chain([first], loaded):
             data_errors.extend(p for p in problems if not p.warning)
             result.data_warnings += sum(p.warning for p in problems)
             if cd is None or data_errors or errors:

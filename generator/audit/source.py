@@ -131,12 +131,19 @@ def _in_worker(src: VillageSource) -> VillageRows:
     return village_rows(src)
 
 
-def _map(items: list[VillageSource], jobs: int) -> Iterator[VillageRows]:
+def _map(items: list[VillageSource], jobs: int,
+         workers: WorkerPool | None = None) -> Iterator[VillageRows]:
     """``village_rows`` over ``items``, in order: in the build's worker processes, which
-    read the next county's villages while the caller runs the rules on this one."""
+    read the next county's villages while the caller runs the rules on this one. Given
+    ``workers``, every village is handed to them now."""
     if jobs <= 1 or len(items) <= 1:
-        yield from map(village_rows, items)
-        return
+        return map(village_rows, items)
+    if workers is not None:
+        return workers.map(_in_worker, items, WORKER_DIED)
+    return _own_pool(items, jobs)
+
+
+def _own_pool(items: list[VillageSource], jobs: int) -> Iterator[VillageRows]:
     pool = WorkerPool(min(jobs, len(items)))
     try:
         yield from pool.map(_in_worker, items, WORKER_DIED)
@@ -189,17 +196,19 @@ def _county_data(cs: CountySource, results: Iterator[VillageRows]
     return cd, col.problems
 
 
-def iter_counties(data: Path, only: tuple[str, ...], jobs: int
+def iter_counties(data: Path, only: tuple[str, ...], jobs: int,
+                  workers: WorkerPool | None = None
                   ) -> Iterator[tuple[CountyData | None, list[Problem]]]:
     """The folder-level problems first (with None), then each county in turn: one county's
-    tables in memory at a time. One pool of workers reads the villages of all counties in
-    order, so the next county's villages are being read while the caller runs the rules on
-    this one."""
+    tables in memory at a time. One pool of workers (``workers``, or one made here) reads
+    the villages of all counties in order, so the next county's villages are being read
+    while the caller runs the rules on this one; given ``workers``, they start reading
+    when the folder-level problems are taken."""
     sources, col = discover(data, only)
-    yield None, col.problems
     villages = [vs for cs in sources for ts in cs.townships for vs in ts.villages]
-    results = _map(villages, jobs)
+    results = _map(villages, jobs, workers)
     try:
+        yield None, col.problems
         for cs in sources:
             yield _county_data(cs, results)
     finally:
