@@ -344,13 +344,14 @@ def _unrendered(village):  # the model without its rendered Markdown
 @pytest.mark.parametrize(("data", "markdown"), [(DATA, False), (TESTS.parent / "villages", True)],
                          ids=["planted", "demo"])
 def test_light_load_gives_the_rules_the_same_records(data: Path, markdown: bool) -> None:
-    """The audit loads villages without rendering Markdown (``pages=False``): the same
-    problems, full ID numbers and model records, and so the same rows for the rules, as the
-    build's full load; only the rendered HTML is left out."""
+    """The audit loads villages without rendering Markdown or opening attachments
+    (``pages=False``): the same problems (the demo's attachments are all fine), full ID
+    numbers and model records, and so the same rows for the rules, as the build's full
+    load; only the rendered HTML is left out."""
     sources, _ = discover(data)
     villages = [v for c in sources for t in c.townships for v in t.villages]
     assert len(villages) >= 2
-    rendered = welfare = 0
+    rendered = attached = welfare = 0
     for src in villages:
         full = load_village(src, full_ids=True)
         light = load_village(src, full_ids=True, pages=False)
@@ -362,9 +363,30 @@ def test_light_load_gives_the_rules_the_same_records(data: Path, markdown: bool)
         assert village_rows(src) == village_rows(src, pages=True)
         rendered += bool(full.village.intro_html) + sum(bool(n.body_html)
                                                         for n in full.village.notices)
+        attached += len(full.village.files)
         welfare += len(village_rows(src).rows["welfare"])
     assert welfare  # there were rows to compare
-    assert bool(rendered) == markdown  # the demo has Markdown the light load skips
+    # the demo has Markdown the light load does not render, attachments it does not open
+    assert bool(rendered) == bool(attached) == markdown
+
+
+def test_audit_does_not_open_attachments(tmp_path: Path, cli) -> None:
+    """Whether an attachment may be published is the build's question: a PDF holding a full
+    ID number stops ``check`` and ``build``, not the internal audit (it opens no attachment).
+    Every other problem is the same."""
+    data = TESTS / "cases" / "attachment-pdf-page-holds-id" / "data"
+    r = cli("check", "--data", data)
+    assert r.code == 1 and "mingdan.pdf:1: 附件: 第 2 页含有完整身份证号" in r.err
+    sources, _ = discover(data)
+    src = sources[0].townships[0].villages[0]
+    full = load_village(src, full_ids=True)
+    light = load_village(src, full_ids=True, pages=False)
+    assert [p for p in full.problems if p.field != "附件"] == list(light.problems)
+    assert light.village is not None and light.village.files == ("mingdan.pdf",)
+    r = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r",
+            "--as-of", "2026-01-31")
+    assert r.code == 0, r.err
+    assert (tmp_path / "r" / "qinghe-xian" / "findings.csv").is_file()
 
 
 @pytest.mark.parametrize("portable", ["", "spawn"])

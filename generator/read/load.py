@@ -447,8 +447,10 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
     ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
     for the internal audit; the build never asks for them.
     ``pages=False`` (the audit, which writes no pages): the same reading and validation,
-    the same problems and records, but Markdown (简介, 村规民约, notice bodies) is checked
-    without being rendered: those HTML and text fields of the model are left empty."""
+    the same records, but Markdown (简介, 村规民约, notice bodies) is checked without being
+    rendered (those HTML and text fields of the model are left empty), and the attachments
+    a record names are not opened (whether they may be published is the build's question:
+    those problems only)."""
     col = Collector()
     rel = src.rel
     vdir = src.path
@@ -549,7 +551,9 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
     for n in notices:
         referenced.update(n.attachments)
     if has_files:
-        for name in sorted(referenced):
+        # whether an attachment may be published (its type, the text inside): only where
+        # pages are made; the audit publishes nothing and its rules read no attachment
+        for name in sorted(referenced) if pages else ():
             if (files_dir / name).is_file():
                 for msg in attachments.check(files_dir / name):
                     col.error(f"{rel}/files/{name}", 1, "附件", msg)
