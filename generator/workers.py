@@ -7,6 +7,7 @@ of leaving it waiting for a result that never comes.
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import os
 from collections import deque
@@ -56,19 +57,28 @@ class WorkerPool:
             self.close()
             raise ToolError(f"无法启动工作进程：{e}") from e
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T], stopped: str) -> Iterator[R]:
-        """``fn`` over ``items`` in the workers, all handed to them now (they start at once);
-        the results in the order of ``items``. When a worker dies: ToolError, "a worker
-        died, " + ``stopped`` (what that means for the user, in Chinese). Closing the
-        iterator early cancels what has not started."""
-        return self._results(deque(self.executor.submit(fn, t) for t in items), stopped)
+    def map(self, fn: Callable[[T], R], items: Iterable[T], stopped: str,
+            ahead: int | None = None) -> Iterator[R]:
+        """``fn`` over ``items`` in the workers, handed to them now (they start at once);
+        the results in the order of ``items``. ``ahead``: at most that many items handed
+        out and not yet taken (a bound on the results waiting in memory when the caller is
+        slower than the workers); None: all at once. When a worker dies: ToolError, "a
+        worker died, " + ``stopped`` (what that means for the user, in Chinese). Closing
+        the iterator early cancels what has not started."""
+        rest = iter(items)
+        first = rest if ahead is None else itertools.islice(rest, max(1, ahead))
+        futures = deque(self.executor.submit(fn, t) for t in first)
+        return self._results(futures, fn, rest, stopped)
 
-    @staticmethod
-    def _results(futures: deque[Future[R]], stopped: str) -> Iterator[R]:
+    def _results(self, futures: deque[Future[R]], fn: Callable[[T], R], rest: Iterator[T],
+                 stopped: str) -> Iterator[R]:
         try:
             while futures:
+                future = futures.popleft()
+                for t in itertools.islice(rest, 1):  # keep ``ahead`` in the workers' hands
+                    futures.append(self.executor.submit(fn, t))
                 try:
-                    yield futures.popleft().result()
+                    yield future.result()
                 except BrokenProcessPool:
                     raise ToolError(f"{DIED}，{stopped}") from None
         finally:

@@ -139,14 +139,24 @@ def _map(items: list[VillageSource], jobs: int,
     if jobs <= 1 or len(items) <= 1:
         return map(village_rows, items)
     if workers is not None:
-        return workers.map(_in_worker, items, WORKER_DIED)
+        return workers.map(_in_worker, items, WORKER_DIED, _ahead(items, jobs))
     return _own_pool(items, jobs)
+
+
+def _ahead(items: list[VillageSource], jobs: int) -> int:
+    """How many villages the workers may read ahead of the caller: the largest county's,
+    so they keep busy while the caller runs the rules on one county, and the rows waiting
+    in memory are never more than about one county's."""
+    per_county: dict[str, int] = {}
+    for vs in items:
+        per_county[vs.county] = per_county.get(vs.county, 0) + 1
+    return max(max(per_county.values()), 4 * jobs)
 
 
 def _own_pool(items: list[VillageSource], jobs: int) -> Iterator[VillageRows]:
     pool = WorkerPool(min(jobs, len(items)))
     try:
-        yield from pool.map(_in_worker, items, WORKER_DIED)
+        yield from pool.map(_in_worker, items, WORKER_DIED, _ahead(items, jobs))
     finally:
         pool.close()
 
