@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import logging
-import os
 import pickle
 import shutil
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +59,7 @@ from generator.site import city as city_site
 from generator.site import opendata
 from generator.site.render import Renderer, Static, build_static, make_env
 from generator.site.theme import Theme, theme_fault, theme_problems
+from generator.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -273,59 +270,14 @@ def process_village(task: VillageTask) -> VillageOutcome:
     return outcome
 
 
-def _worker_init() -> None:
-    """A village allocates ~100,000 small objects (rows, cells, page parts) and frees them
-    all at the end; the default young-generation threshold (700) ran the cycle collector
-    hundreds of times per village for nothing (~3 % of a worker's time). Still collected,
-    just less often."""
-    gc.set_threshold(20_000, 50, 50)
-
-
-def _ready() -> int:
-    return os.getpid()
-
-
 def _in_worker(task: VillageTask) -> VillageOutcome:
     compat.crash_point(f"village:{task.source.slug}")  # test hook: a worker killed mid-build
     return process_village(task)
 
 
-class WorkerPool:
-    """The village worker processes. Made before the build starts any thread: on Linux
-    they are forked (``compat.worker_context``), and a fork while another thread holds a
-    lock can deadlock the child. A worker that dies (killed, out of memory) fails the build
-    with a ToolError instead of leaving it waiting for a result that never comes."""
-
-    def __init__(self, jobs: int):
-        if compat.WINDOWS:
-            jobs = min(jobs, 61)  # the most processes Windows can wait for at once
-        ctx = compat.worker_context()
-        log.debug("%d worker processes, started by %s", jobs, ctx.get_start_method())
-        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init)
-        try:  # start the workers now (a fork context starts them all at the first task)
-            self.executor.submit(_ready).result()
-        except BrokenProcessPool as e:
-            self.close()
-            raise ToolError(f"无法启动工作进程：{e}") from e
-
-    def map(self, tasks: list[VillageTask]) -> Iterator[VillageOutcome]:
-        """``process_village`` over ``tasks`` in the workers; results in task order."""
-        futures = deque(self.executor.submit(_in_worker, t) for t in tasks)
-        try:
-            while futures:
-                try:
-                    yield futures.popleft().result()
-                except BrokenProcessPool:
-                    raise ToolError(
-                        "一个工作进程意外退出（可能是内存不足被系统结束，或被其他程序关闭），构建已停止，"
-                        "网站没有更新。请关闭其他占用内存的程序后重试，或加 --jobs 1 减少同时处理的村数"
-                    ) from None
-        finally:
-            for f in futures:
-                f.cancel()
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+# "a worker died, " + what it means for the build
+WORKER_DIED = ("构建已停止，网站没有更新。请关闭其他占用内存的程序后重试，或加 --jobs 1 "
+               "减少同时处理的村数")
 
 
 def _map(tasks: list[VillageTask], jobs: int,
@@ -335,11 +287,11 @@ def _map(tasks: list[VillageTask], jobs: int,
             yield process_village(t)
         return
     if workers is not None:
-        yield from workers.map(tasks)
+        yield from workers.map(_in_worker, tasks, WORKER_DIED)
         return
     pool = WorkerPool(min(jobs, len(tasks)))
     try:
-        yield from pool.map(tasks)
+        yield from pool.map(_in_worker, tasks, WORKER_DIED)
     finally:
         pool.close()
 

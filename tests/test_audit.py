@@ -9,20 +9,25 @@ Data: tests/audit/data (one county, 刘庄村 with a planted case and a namesake
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import http.server
 import io
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from generator import compat
 from generator.audit import rules as R
 from generator.audit.report import html_bytes
-from generator.audit.source import load_counties
+from generator.audit.source import load_counties, village_rows
 from generator.read.load import discover, load_village
 from tests.conftest import TESTS, tree_bytes
 
@@ -325,6 +330,83 @@ def test_full_ids_stay_out_of_the_model() -> None:
         assert result.village.welfare[0].idno is not None
         assert all("********" in (w.idno or "********") for w in result.village.welfare)
         assert "419901195001010116" not in repr(result.village)
+
+
+# ----------------------------------------------------------------------------- light load
+
+
+def _unrendered(village):  # the model without its rendered Markdown
+    return dataclasses.replace(
+        village, intro_html="", rules_html="",
+        notices=tuple(dataclasses.replace(n, body_html="", body_text="") for n in village.notices))
+
+
+@pytest.mark.parametrize(("data", "markdown"), [(DATA, False), (TESTS.parent / "villages", True)],
+                         ids=["planted", "demo"])
+def test_light_load_gives_the_rules_the_same_records(data: Path, markdown: bool) -> None:
+    """The audit loads villages without rendering Markdown or opening attachments
+    (``pages=False``): the same problems (the demo's attachments are all fine), full ID
+    numbers and model records, and so the same rows for the rules, as the build's full
+    load; only the rendered HTML is left out."""
+    sources, _ = discover(data)
+    villages = [v for c in sources for t in c.townships for v in t.villages]
+    assert len(villages) >= 2
+    rendered = attached = welfare = 0
+    for src in villages:
+        full = load_village(src, full_ids=True)
+        light = load_village(src, full_ids=True, pages=False)
+        assert light.problems == full.problems
+        assert light.full_ids == full.full_ids
+        assert light.ident == full.ident
+        assert full.village is not None and light.village is not None
+        assert light.village == _unrendered(full.village)
+        assert village_rows(src) == village_rows(src, pages=True)
+        rendered += bool(full.village.intro_html) + sum(bool(n.body_html)
+                                                        for n in full.village.notices)
+        attached += len(full.village.files)
+        welfare += len(village_rows(src).rows["welfare"])
+    assert welfare  # there were rows to compare
+    # the demo has Markdown the light load does not render, attachments it does not open
+    assert bool(rendered) == bool(attached) == markdown
+
+
+def test_audit_does_not_open_attachments(tmp_path: Path, cli) -> None:
+    """Whether an attachment may be published is the build's question: a PDF holding a full
+    ID number stops ``check`` and ``build``, not the internal audit (it opens no attachment).
+    Every other problem is the same."""
+    data = TESTS / "cases" / "attachment-pdf-page-holds-id" / "data"
+    r = cli("check", "--data", data)
+    assert r.code == 1 and "mingdan.pdf:1: 附件: 第 2 页含有完整身份证号" in r.err
+    sources, _ = discover(data)
+    src = sources[0].townships[0].villages[0]
+    full = load_village(src, full_ids=True)
+    light = load_village(src, full_ids=True, pages=False)
+    assert [p for p in full.problems if p.field != "附件"] == list(light.problems)
+    assert light.village is not None and light.village.files == ("mingdan.pdf",)
+    r = cli("audit", "--data", data, "--reference", REF, "--out", tmp_path / "r",
+            "--as-of", "2026-01-31")
+    assert r.code == 0, r.err
+    assert (tmp_path / "r" / "qinghe-xian" / "findings.csv").is_file()
+
+
+@pytest.mark.parametrize("portable", ["", "spawn"])
+def test_a_killed_worker_stops_the_audit_with_exit_3(tmp_path: Path, portable: str) -> None:
+    """The villages are read in the build's worker processes: one killed (as by the
+    out-of-memory killer) ends the audit with exit 3 and a message, not a hang, and no report."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    out = tmp_path / "reports"
+    env = {k: v for k, v in os.environ.items() if k != compat.CRASH_ENV}
+    env.update({compat.CRASH_ENV: "village:lizhai-cun", compat.ENV: portable})
+    r = subprocess.run([sys.executable, str(TESTS.parent / "build.py"), "audit", "--data",
+                        str(data), "--reference", str(REF), "--out", str(out), "--jobs", "2",
+                        "--as-of", "2026-01-31"], env=env, capture_output=True, text=True,
+                       timeout=120, cwd=TESTS.parent)
+    assert r.returncode == 3, r.stderr
+    assert "工作进程意外退出" in r.stderr and "没有写报告" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no staging folder left
 
 
 # ----------------------------------------------------------------------------- rule helpers

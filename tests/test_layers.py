@@ -25,9 +25,12 @@ ALLOWED: dict[str, set[str]] = {
     "publish": {"errors", "model", "read", "search", "site", "ledger", "version"},
     # rule 9 reads first-seen dates from a published change log (generator/audit/published.py):
     # read-only, and the log is a lower stage than publish
-    "audit": {"errors", "model", "read", "ledger"},
+    "audit": {"errors", "model", "read", "ledger", "workers"},
     "clerk": {"errors", "model", "read"},
-    "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version"},
+    # the village worker processes (generator/workers.py), shared by build and audit
+    "workers": {"errors"},
+    "pipeline": {"errors", "model", "read", "site", "search", "ledger", "publish", "version",
+                 "workers"},
     "cli": {"errors", "model", "read", "site", "search", "ledger", "publish", "pipeline",
             "audit", "clerk", "version"},
 }

@@ -10,9 +10,9 @@ the joins compare exact integers.
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +30,7 @@ from generator.read.load import (
     load_village,
 )
 from generator.read.validate import Collector
+from generator.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +96,11 @@ def _date_line(path: Path) -> int:
     return 1
 
 
-def village_rows(src: VillageSource) -> VillageRows:
-    """Load one village (same validation as build) and keep the rows the rules join."""
-    result = load_village(src, full_ids=True)
+def village_rows(src: VillageSource, *, pages: bool = False) -> VillageRows:
+    """Load one village (same reading and validation as build) and keep the rows the rules
+    join. The audit writes no pages, so Markdown is checked but not rendered (``pages``:
+    render it anyway, to show that the rows do not depend on it)."""
+    result = load_village(src, full_ids=True, pages=pages)
     v = result.village
     if v is None:
         return VillageRows(src, "", "", result.problems, {}, {})
@@ -118,18 +121,44 @@ def village_rows(src: VillageSource) -> VillageRows:
     return VillageRows(src, v.name, v.code, result.problems, files, rows)
 
 
-def _init() -> None:
-    gc.set_threshold(20_000, 50, 50)
+# "a worker died, " + what it means for the audit
+WORKER_DIED = ("比对已停止，没有写报告。请关闭其他占用内存的程序后重试，或加 --jobs 1 "
+               "减少同时处理的村数")
 
 
-def _map(fn: Callable[[VillageSource], VillageRows], items: list[VillageSource],
-         jobs: int) -> Iterator[VillageRows]:
+def _in_worker(src: VillageSource) -> VillageRows:
+    compat.crash_point(f"village:{src.slug}")  # test hook: a worker killed mid-audit
+    return village_rows(src)
+
+
+def _map(items: list[VillageSource], jobs: int,
+         workers: WorkerPool | None = None) -> Iterator[VillageRows]:
+    """``village_rows`` over ``items``, in order: in the build's worker processes, which
+    read the next county's villages while the caller runs the rules on this one. Given
+    ``workers``, every village is handed to them now."""
     if jobs <= 1 or len(items) <= 1:
-        yield from map(fn, items)
-        return
-    ctx = compat.worker_context()  # fork only while single-threaded; spawn where forced
-    with ctx.Pool(min(jobs, len(items)), initializer=_init) as pool:
-        yield from pool.imap(fn, items, chunksize=2)
+        return map(village_rows, items)
+    if workers is not None:
+        return workers.map(_in_worker, items, WORKER_DIED, _ahead(items, jobs))
+    return _own_pool(items, jobs)
+
+
+def _ahead(items: list[VillageSource], jobs: int) -> int:
+    """How many villages the workers may read ahead of the caller: the largest county's,
+    so they keep busy while the caller runs the rules on one county, and the rows waiting
+    in memory are never more than about one county's."""
+    per_county: dict[str, int] = {}
+    for vs in items:
+        per_county[vs.county] = per_county.get(vs.county, 0) + 1
+    return max(max(per_county.values()), 4 * jobs)
+
+
+def _own_pool(items: list[VillageSource], jobs: int) -> Iterator[VillageRows]:
+    pool = WorkerPool(min(jobs, len(items)))
+    try:
+        yield from pool.map(_in_worker, items, WORKER_DIED, _ahead(items, jobs))
+    finally:
+        pool.close()
 
 
 def _county_data(cs: CountySource, results: Iterator[VillageRows]
@@ -177,17 +206,19 @@ def _county_data(cs: CountySource, results: Iterator[VillageRows]
     return cd, col.problems
 
 
-def iter_counties(data: Path, only: tuple[str, ...], jobs: int
+def iter_counties(data: Path, only: tuple[str, ...], jobs: int,
+                  workers: WorkerPool | None = None
                   ) -> Iterator[tuple[CountyData | None, list[Problem]]]:
     """The folder-level problems first (with None), then each county in turn: one county's
-    tables in memory at a time. One pool of workers reads the villages of all counties in
-    order, so the next county's villages are being read while the caller runs the rules on
-    this one."""
+    tables in memory at a time. One pool of workers (``workers``, or one made here) reads
+    the villages of all counties in order, so the next county's villages are being read
+    while the caller runs the rules on this one; given ``workers``, they start reading
+    when the folder-level problems are taken."""
     sources, col = discover(data, only)
-    yield None, col.problems
     villages = [vs for cs in sources for ts in cs.townships for vs in ts.villages]
-    results = _map(village_rows, villages, jobs)
+    results = _map(villages, jobs, workers)
     try:
+        yield None, col.problems
         for cs in sources:
             yield _county_data(cs, results)
     finally:
@@ -208,5 +239,7 @@ def load_counties(data: Path, only: tuple[str, ...], jobs: int
     return out, problems
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def day(ordinal: int) -> str:
+    """``YYYY-MM-DD`` of a date ordinal (a county's findings name a few thousand dates)."""
     return dt.date.fromordinal(int(ordinal)).isoformat()

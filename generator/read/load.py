@@ -289,7 +289,10 @@ def read_yaml(path: Path, rel: str, col: Collector, *, offset: int = 0,
     return data
 
 
-def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector) -> str:
+def markdown_field(text: str | None, rel: str, line: int, label: str, col: Collector, *,
+                   render: bool = True) -> str:
+    """A Markdown field checked (limits, raw HTML, numbers masked: every problem reported)
+    and rendered to HTML; ``render=False`` checks the same and returns "" (no page needs it)."""
     if not text:
         return ""
     complex_at = markdown_too_complex(text)
@@ -298,7 +301,8 @@ def markdown_field(text: str | None, rel: str, line: int, label: str, col: Colle
         return ""
     if has_raw_html(text):
         col.warn(rel, line, label, "含有 HTML 标签，已按纯文本显示")
-    return render_markdown(scrub(text, rel, line, label, col, mobiles=False, markdown=True))
+    masked = scrub(text, rel, line, label, col, mobiles=False, markdown=True)
+    return render_markdown(masked) if render else ""
 
 
 def _admin_yaml(path: Path, rel: str, spec: S.FileSpec, missing: str,
@@ -418,14 +422,22 @@ def full_ids_of(stem: str, spec: S.FileSpec, table: Any) -> list[tuple[str, int,
         if fld.kind != S.IDNO or fld.label not in table.header:
             continue
         j = table.header.index(fld.label)
+        parsed: dict[Any, str | None] = {}  # one person is paid every month: parse each cell once
         for row in table.rows:
             raw = row.values[j]
             if raw in (None, ""):
                 continue
-            try:
-                out.append((stem, row.line, parse_id(raw)))
-            except BadValue:
-                continue  # reported by validation
+            key = (type(raw), raw)  # an Excel number cell is not its text
+            if key in parsed:
+                full = parsed[key]
+            else:
+                try:
+                    full = parse_id(raw)
+                except BadValue:
+                    full = None  # reported by validation
+                parsed[key] = full
+            if full is not None:
+                out.append((stem, row.line, full))
     return out
 
 
@@ -454,7 +466,7 @@ def _row_rules(stem: str, path: str, rows: tuple[tuple[int, dict[str, Any]], ...
 
 
 def load_village(src: VillageSource, *, full_ids: bool = False,
-                 keep_rows: bool = True) -> VillageResult:
+                 keep_rows: bool = True, pages: bool = True) -> VillageResult:
     """Load and validate one village folder. Pure apart from reading its files.
 
     ``full_ids``: also return the full ID numbers by table row (``VillageResult.full_ids``),
@@ -462,7 +474,12 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
     ``keep_rows=False`` (``check``): the tables are validated chunk by chunk as they are read
     and their rows are not kept — the village (when it has no errors) has no table rows,
     and no full ID numbers are kept for the leak guard. A CSV near the size limit is checked
-    in memory for a few chunks of rows, not for the whole file (docs/robustness.md)."""
+    in memory for a few chunks of rows, not for the whole file (docs/robustness.md).
+    ``pages=False`` (the audit, which writes no pages): the same reading and validation,
+    the same records, but Markdown (简介, 村规民约, notice bodies) is checked without being
+    rendered (those HTML and text fields of the model are left empty), and the attachments
+    a record names are not opened (whether they may be published is the build's question:
+    those problems only)."""
     col = Collector(keep_secrets=keep_rows)
     rel = src.rel
     vdir = src.path
@@ -560,7 +577,7 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
             ledger = months
         tables[stem] = TableResult(tuple(kept), frozenset(bad))
 
-    notices = _load_notices(vdir, rel, col, ctx)
+    notices = _load_notices(vdir, rel, col, ctx, render=pages)
 
     # attachments actually referenced → published; the rest of files/ stays private
     if info and info.get("photo"):
@@ -568,7 +585,9 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
     for n in notices:
         referenced.update(n.attachments)
     if has_files:
-        for name in sorted(referenced):
+        # whether an attachment may be published (its type, the text inside): only where
+        # pages are made; the audit publishes nothing and its rules read no attachment
+        for name in sorted(referenced) if pages else ():
             if (files_dir / name).is_file():
                 for msg in attachments.check(files_dir / name):
                     col.error(f"{rel}/files/{name}", 1, "附件", msg)
@@ -579,7 +598,8 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
 
     village = None
     if not col.has_errors and info is not None:
-        village = _build_village(src, info, ydata, col, powers, services, tables, notices, referenced)
+        village = _build_village(src, info, ydata, col, powers, services, tables, notices,
+                                 referenced, render=pages)
     ident = None
     if info and info.get("name") and info.get("code"):
         lines = getattr(ydata, "key_lines", {})
@@ -589,7 +609,8 @@ def load_village(src: VillageSource, *, full_ids: bool = False,
                          tuple(sorted(col.secret_sources.items())), tuple(ids), ident)
 
 
-def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> list[Notice]:
+def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext, *,
+                  render: bool = True) -> list[Notice]:
     ndir = vdir / "notices"
     out: list[Notice] = []
     if not ndir.is_dir():
@@ -647,16 +668,18 @@ def _load_notices(vdir: Path, rel: str, col: Collector, ctx: FileContext) -> lis
         masked = scrub_body(body, nrel, body_line, "正文", col)
         if None in (v.get("title"), v.get("category"), v.get("date")):
             continue
-        html = render_markdown(masked)
+        html = render_markdown(masked) if render else ""
         out.append(Notice(slug=slug, title=v["title"], category=v["category"], date=v["date"],
-                          body_html=html, body_text=html_to_text(html), start=v.get("start"),
+                          body_html=html, body_text=html_to_text(html) if render else "",
+                          start=v.get("start"),
                           end=v.get("end"), attachments=v.get("attachments") or ()))
     return out
 
 
 def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Collector,
                    powers: list, services: list, tables: dict[str, Any],
-                   notices: list[Notice], referenced: set[str]) -> Village:
+                   notices: list[Notice], referenced: set[str], *,
+                   render: bool = True) -> Village:
     rel = f"{src.rel}/village.yaml"
     lines = getattr(ydata, "key_lines", {})
 
@@ -674,12 +697,14 @@ def _build_village(src: VillageSource, info: dict[str, Any], ydata: Any, col: Co
     ) | (frozenset({"notices"}) if notices else frozenset())
     return Village(
         slug=src.slug, name=info["name"], kind=info["kind"], code=info["code"],
-        intro_html=markdown_field(info.get("intro"), rel, lines.get("简介", 1), "简介", col),
+        intro_html=markdown_field(info.get("intro"), rel, lines.get("简介", 1), "简介", col,
+                                  render=render),
         households=info.get("households"), population=info.get("population"),
         party_members=info.get("party_members"), area=info.get("area"),
         farmland=info.get("farmland"), address=info.get("address"), hours=info.get("hours"),
         phone=info.get("phone"),
-        rules_html=markdown_field(info.get("rules"), rel, lines.get("村规民约", 1), "村规民约", col),
+        rules_html=markdown_field(info.get("rules"), rel, lines.get("村规民约", 1), "村规民约", col,
+                                  render=render),
         photo=info.get("photo"),
         cadres=make(Cadre, info.get("cadres") or ()),
         powers=make(Power, powers),
