@@ -50,6 +50,9 @@ _ALL_DIGITS = b"0123456789" + _FW_LAST
 _SAFE_ENTITIES = ((b"&#39;", b"'"), (b"&#34;", b'"'), (b"&quot;", b'"'), (b"&lt;", b"<"),
                   (b"&gt;", b">"))
 _COMMENT_BYTES = re.compile(rb"<!--.*?-->", re.S)
+# what may start an entity, at once or once the visible text has deleted a tag after the "&"
+# (a bare "&", as in JavaScript's "&&" or in binary files, stands for itself)
+_MAYBE_ENTITY = re.compile(rb"&[#A-Za-z<]")
 
 
 def _inline_tags_loose() -> re.Pattern[bytes]:
@@ -107,7 +110,8 @@ def might_hold_number(data: bytes) -> bool:
             if b"&" not in data:
                 break
         else:
-            return True  # other entities (&nbsp; …, double escapes): the full scan reads them
+            if _MAYBE_ENTITY.search(data):
+                return True  # other entities (&nbsp; …, double escapes): the full scan reads them
     loose = data.translate(_LOOSE, _DELETE)
     if _SIXTEEN in loose:
         return True
