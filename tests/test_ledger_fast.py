@@ -4,8 +4,7 @@
 and the bytes the leak guard reads in one pass, with hand-written JSON and the HMAC key
 pads hashed once; the plain rules are ``encode_state``, ``_entry``, ``records.new_salt``,
 ``content_hash``, ``public_id``, ``records.digest`` and the guard's reading of a ledger file
-(``blank_hex``, i.e. ``HEX_TOKEN.sub``). ``records._converter`` is ``records._text`` per
-field kind. Random records (any text, hex-looking text, duplicates' ``#2`` keys, empty
+(``blank_hex``, i.e. ``HEX_TOKEN.sub``). Random records (any text, hex-looking text, duplicates' ``#2`` keys, empty
 values) must come out byte for byte the same both ways.
 """
 
@@ -14,14 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hmac
-from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.ledger import log as L
 from generator.ledger import records as R
-from generator.read import schema as S
 
 PROP = settings(max_examples=300, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -80,32 +77,6 @@ def test_salter_is_hmac_sha256(seed, msg) -> None:
 def test_blank_hex_is_the_regex(text) -> None:
     data = text.encode()
     assert L.blank_hex(data) == L.HEX_TOKEN.sub(b"-", data)
-
-
-VALUES = st.one_of(
-    st.none(), st.just(()), st.just(""), st.text(max_size=5),
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**9,
-                max_value=10**9),
-    st.integers(-10**6, 10**6), st.dates(), st.lists(st.text(max_size=4), max_size=3).map(tuple),
-    st.sampled_from([Decimal("-0"), Decimal("0.005"), Decimal("1E+3")]),
-)
-
-
-@PROP
-@given(st.sampled_from(sorted({f.kind for spec in S.ALL_SPECS for f in spec.fields})), VALUES)
-def test_converters_equal_text(kind, value) -> None:
-    """``table`` takes a ``str`` as it is and converts anything else."""
-    if value.__class__ is str:
-        return
-    try:
-        expected = R._text(kind, value)
-    except Exception as e:  # noqa: BLE001 - a value the kind never holds: fails both ways
-        try:
-            R._converter(kind)(value)
-        except type(e):
-            return
-        raise
-    assert R._converter(kind)(value) == expected
 
 
 def test_prepare_on_a_village_equals_the_plain_rules(tmp_path) -> None:

@@ -157,20 +157,6 @@ def _text(kind: str, value: object) -> str:
     return str(value)
 
 
-def _converter(kind: str) -> Callable[[object], str]:
-    """``_text`` of one field kind, for values that are not ``str`` (a str is its own text):
-    the kind tested once per column instead of once per value."""
-    def empty(value: object) -> bool:
-        return value is None or isinstance(value, (tuple, str)) and not value
-
-    if kind == S.MONEY:
-        yuan = views.yuan
-        return lambda value: "" if empty(value) else yuan(value)  # type: ignore[arg-type]
-    if kind == S.DATE:
-        return lambda value: "" if empty(value) else value.isoformat()  # type: ignore[attr-defined]
-    return lambda value: _text(kind, value)
-
-
 def _fields(spec: S.FileSpec, row: object) -> tuple[tuple[str, str], ...]:
     return tuple((f.label, _text(f.kind, getattr(row, f.attr, None))) for f in spec.fields)
 
@@ -183,12 +169,12 @@ def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> lis
               month_of=None, paid_of=None) -> None:
         """The table's records; true duplicates of a key get ``#2``, ``#3`` … in file order."""
         spec = _SPECS[module]
-        convert = [_converter(f.kind) for f in spec.fields]
+        kinds = [f.kind for f in spec.fields]
         getter = attrgetter(*[f.attr for f in spec.fields])
         seen: dict[str, int] = {}
         for r in rows:
-            texts = tuple([x if x.__class__ is str else c(x)
-                           for x, c in zip(getter(r), convert, strict=True)])
+            texts = tuple([x if x.__class__ is str else _text(k, x)
+                           for x, k in zip(getter(r), kinds, strict=True)])
             key = key_of(r)
             n = seen[key] = seen.get(key, 0) + 1
             out.append(Record(module, key if n == 1 else f"{key}#{n}", title_of(r), link_of(r),
