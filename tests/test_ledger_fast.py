@@ -93,24 +93,3 @@ def test_prepare_on_a_village_equals_the_plain_rules(tmp_path) -> None:
     secret = R.seed(vs.path)
     assert recs
     assert L.prepare(v, vs.path, "t/v", as_of, 180) == plain(recs, secret, "t/v", "2026-11-28")
-
-
-@PROP
-@given(st.lists(st.binary(max_size=8), max_size=80), st.lists(st.integers(0, 40), max_size=5))
-def test_extend_equals_appending_leaf_by_leaf(data, cuts) -> None:
-    """``CompactRange.extend`` (inlined) and ``leaf_hashes`` against ``append`` and
-    ``leaf_hash``, from any size a previous build left."""
-    from generator.ledger import merkle
-
-    leaves = merkle.leaf_hashes(data)
-    assert leaves == [merkle.leaf_hash(d) for d in data]
-    one = merkle.CompactRange()
-    for leaf in leaves:
-        one.append(leaf)
-    fast = merkle.CompactRange()
-    start = 0
-    for cut in sorted(cuts) + [len(leaves)]:
-        fast = merkle.CompactRange(fast.size, fast.hashes)  # as the next build reads it
-        fast.extend(leaves[start:max(start, cut)])
-        start = max(start, cut)
-    assert (fast.size, fast.hashes, fast.root()) == (one.size, one.hashes, one.root())
