@@ -15,7 +15,6 @@ import gzip
 import logging
 import os
 import pickle
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,9 +76,10 @@ def pack(pre: L.Prepared) -> bytes:
 
 def scan_prepared(county: str, town: str, village: str, pre: L.Prepared,
                   hashes: frozenset[str]) -> list[leakguard.Leak]:
-    """The leak guard over what a village adds to the log (in its worker): every text of its
-    records as the state file and entries hold them (keys, titles, links, values; the hex
-    salts and hashes are the log's own, see ``_scan``)."""
+    """The leak guard over what a village adds to the log (in its worker): its state file as
+    ``_scan`` reads one, the log's own hex salts blanked (``Prepared.scan``). That file holds
+    every text of its records (keys, titles, links, values); the entries add only the keys,
+    the module and hashes."""
     return leakguard.leaks([(f"{county}/{L.state_path(town, village)}", pre.scan)], hashes)
 
 
@@ -163,15 +163,10 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
                      result.appended)
 
 
-_HEX = re.compile(rb"(?<![0-9a-f])[0-9a-f]{32,64}(?![0-9a-f])")
-
-
 def _scan(items: list[tuple[str, bytes]], hashes: frozenset[str]) -> list[leakguard.Leak]:
-    """The leak guard over the ledger's files and pages. The log's hashes and salts are
-    lowercase hex, and one in ~7,000 of them holds a run of 18 digits that passes the ID
-    check digit by chance: those tokens are blanked first (an ID typed by a clerk is never
-    32+ characters of hex)."""
-    return leakguard.leaks(((p, _HEX.sub(b"-", d)) for p, d in items), hashes)
+    """The leak guard over the ledger's files and pages, the log's own hex hashes and salts
+    blanked first (``ledger.log.blank_hex``)."""
+    return leakguard.leaks(((p, L.blank_hex(d)) for p, d in items), hashes)
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:

@@ -29,28 +29,54 @@ PAGEFIND_SUFFIXES = {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".woff", ".woff2",
                    ".wasm", ".pdf", ".docx", ".xlsx"}
 
-# The cheap test run on every file: digits → "0"; the bytes of separators, invisible
-# characters, entity and escape marks, and of full-width digits' lead bytes deleted; tags
-# deleted. A number a reader could see is then a run of 16 "0" (other text only sometimes is;
-# then the full scan decides). A byte that ends a full-width digit is never deleted (it is
-# read as a digit: a separator whose encoding holds one only joins more).
+# The cheap test run on every file (``might_hold_number``): digits → "0"; the bytes of
+# separators, invisible characters and of full-width digits' lead bytes deleted. A number a
+# reader could see is then a run of 16 "0" in the text as written, or in it with its inline
+# tags and comments deleted (``_INLINE_LOOSE``: what the visible text deletes, and more).
+# Other text only sometimes is; then the full scan decides. A byte that ends a
+# full-width digit is never deleted (it is read as a digit: a separator whose encoding holds
+# one only joins more). What the bytes cannot show cheaply — JSON escapes, entities other than
+# the five below, mathematical digits — is left to the full scan.
 _FW_DIGITS = "０１２３４５６７８９"
 _FW_LAST = bytes(c.encode()[-1] for c in _FW_DIGITS)
 _DELETE = bytes(sorted(
     (set("".join(personal.HIDERS).encode()) | set(_FW_DIGITS[0].encode()[:-1])
-     | set(b" \t\r\n\f\v-.&#;xXu\\") | set("\u00a0\u3000\u2002\u2003\u2009\u202f\u2010\u2011"
-                                          "\u2012\u2013\u2014\u2212".encode())) - set(_FW_LAST)))
+     | set(b" \t\r\n\f\v-.") | set((personal._SPACES + personal._DASHES + "．－").encode()))
+    - set(_FW_LAST)))
 _LOOSE = bytes.maketrans(b"0123456789" + _FW_LAST, b"0" * 20)
 _SIXTEEN = b"0" * 16
 _ALL_DIGITS = b"0123456789" + _FW_LAST
-_JSON_ESCAPE = re.compile(rb"\\u([0-9a-fA-F]{4})")
-_TAG_BYTES = re.compile(rb"<[^<>]*>")
-# (lower-case names: every page is written by the templates, Python-Markdown and nh3, which
-# write tags in lower case; the full scan's visible text ignores case)
-# Only tags right after a digit matter (a digit-led pattern: most "<" are never looked at).
-_INLINE_BYTES = re.compile(
-    rb"([0-9\x90-\x99])(?:<(?:/?(?:" + b"|".join(t.encode() for t in personal.INLINE_TAGS + ("br",))
-    + rb")\b[^<>]*|!--.*?--)>)+", re.S)
+# entities that decode to a character no number is written across, as both readings see them
+_SAFE_ENTITIES = ((b"&#39;", b"'"), (b"&#34;", b'"'), (b"&quot;", b'"'), (b"&lt;", b"<"),
+                  (b"&gt;", b">"))
+_COMMENT_BYTES = re.compile(rb"<!--.*?-->", re.S)
+# what may start an entity, at once or once the visible text has deleted a tag after the "&"
+# (a bare "&", as in JavaScript's "&&" or in binary files, stands for itself)
+_MAYBE_ENTITY = re.compile(rb"&[#A-Za-z<]")
+
+
+def _inline_tags_loose() -> re.Pattern[bytes]:
+    """Inline tags and ``<br>`` (which the visible text deletes, or makes a line break) in
+    the lower-cased cheap test's bytes, where the space after a tag's name is gone: every
+    tag whose name starts with one of theirs (``<ahref=…>``, and ``<article>`` too, which
+    only joins more)."""
+    names = set(personal.INLINE_TAGS) | {"br"}
+    shortest = {n for n in names if not any(m != n and n.startswith(m) for m in names)}
+
+    def trie(words: set[str]) -> str:  # one branch per first letter: sre tries far fewer
+        if "" in words:
+            return ""
+        by: dict[str, set[str]] = {}
+        for w in words:
+            by.setdefault(w[0], set()).add(w[1:])
+        alts = [re.escape(c) + trie(rest) for c, rest in sorted(by.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(rb"</?" + trie(shortest).encode() + rb"[^<>]*>")
+
+
+_INLINE_LOOSE = _inline_tags_loose()
+_MATH_DIGIT_LEAD = "𝟎".encode()[:3]
 
 
 @dataclass(frozen=True)
@@ -71,19 +97,31 @@ def _decode(path: Path | str, data: bytes) -> bytes:
 
 
 def might_hold_number(data: bytes) -> bool:
-    """False when ``data`` cannot show a reader 16 digits in a row (see ``_DELETE``)."""
-    if b"\\u" in data:  # JSON escapes (\u200b inside a number, or escaped digits)
-        data = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)).encode(), data)
-    if b"<" in data:
-        if len(data) - len(data.translate(None, _ALL_DIGITS)) < 16:
-            return False  # fewer than 16 digits in all
-        # inline tags vanish from what a reader sees (4101<b>2219…), other tags still
-        # separate (their "<" and ">" stop a run)
-        if b"&lt;" in data or b"&#60;" in data:  # markup escaped inside markup (a feed)
-            data = data.replace(b"&lt;", b"<").replace(b"&gt;", b">").replace(
-                b"&#60;", b"<").replace(b"&#62;", b">")
-        data = _INLINE_BYTES.sub(rb"\1", data)
-    return _SIXTEEN in data.translate(_LOOSE, _DELETE)
+    """False when ``data`` cannot show a reader 16 digits in a row (see ``_DELETE``): never
+    False where ``personal.scan_text`` finds a number (tests/test_guard_fast.py)."""
+    # (one-byte searches first: they run at memory speed)
+    if b"\\" in data and b"\\u" in data or b"\xf0" in data and _MATH_DIGIT_LEAD in data:
+        return True  # JSON escapes, mathematical digits: the full scan reads them
+    if len(data) - len(data.translate(None, _ALL_DIGITS)) < 16:
+        return False  # fewer than 16 digits in all (an entity of a digit holds one)
+    if b"&" in data:
+        for entity, char in _SAFE_ENTITIES:  # the commonest first
+            data = data.replace(entity, char)
+            if b"&" not in data:
+                break
+        else:
+            if _MAYBE_ENTITY.search(data):
+                return True  # other entities (&nbsp; …, double escapes): the full scan reads them
+    loose = data.translate(_LOOSE, _DELETE)
+    if _SIXTEEN in loose:
+        return True
+    if b"<" not in data:
+        return False
+    # the visible text: inline tags and comments vanish (4101<b>2219…); a comment may hold
+    # "<" or ">", so comments go first
+    if b"<!--" in data:
+        loose = _COMMENT_BYTES.sub(b"", data).translate(_LOOSE, _DELETE)
+    return _SIXTEEN in _INLINE_LOOSE.sub(b"", loose.lower())
 
 
 might_hold_id = might_hold_number  # the former name
