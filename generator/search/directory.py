@@ -1,0 +1,178 @@
+"""The bundle directory: which search bundles can hold a query, so that the search page
+fetches only those (templates/static/search.js ``candidates``).
+
+For every bundle the directory lists its **keys**: each word the exact-match check of
+search.js (``tokens``) can see in its documents, and each pair of neighbouring words
+("王 红"), normalised as search.js normalises (separators and the copies' markers removed,
+full-width letters and digits as ASCII, lower case). A query word of one token needs its
+key; a longer word needs every pair of its neighbouring tokens: a bundle that lacks one
+cannot hold the word. The keys here are a superset of what search.js pairs up (they ignore
+its breaks at lines and masked ID numbers), so the directory may offer a bundle that holds
+no exact match, never leave one out.
+
+Written per county at ``<county>/search/dir/`` and for the city at ``search/dir/``:
+
+``meta.json``  ``{"format", "bundles": [bundle paths], "buckets": N, "filters": {name: {value: ranges}}}``
+``<i>.txt``    bucket i (FNV-1a of the key's UTF-8, modulo N): one ``key<TAB>ranges`` line
+               per key, sorted; ``ranges`` the bundles' numbers ("0-3,7").
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.publish.write import OutputWriter
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+DIR = "search/dir"  # below a county folder, and below the city root
+BUCKET_BYTES = 1536  # the mean size of a bucket file the bucket count aims at
+FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x01村:李楼村")
+
+_TAG = re.compile(r"<[^>]*>")
+_FILTER = re.compile(r'data-pagefind-filter="([^"]*)"')
+# search.js SEP (without the whitespace, which splits words) and the copies' markers
+# 〔〕〖〗 and GAP/LINE, all removed from a word; full-width letters and digits as ASCII
+_DROP = """·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》-—_/\\|\u2063\u2064"""
+_TABLE = {ord(c): None for c in _DROP}
+_TABLE.update({c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                       *range(0xFF41, 0xFF5B))})
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a fragment's text as search.js ``tokens`` compares them (without its
+    breaks); a word that is nothing but separators is left out, as search.js skips it."""
+    return [w for w in text.translate(_TABLE).lower().split() if w and "*" not in w]
+
+
+def text_keys(text: str, keys: set[str]) -> None:
+    """Add the keys of ``text`` (words and pairs of neighbouring words) to ``keys``."""
+    words = words_of(text)
+    keys.update(words)
+    keys.update(f"{a} {b}" for a, b in set(zip(words, words[1:], strict=False)))
+
+
+def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:
+    """The keys of a village's index-only search documents, and their filter values
+    (``FILTER`` + "name:value")."""
+    keys: set[str] = set()
+    for _path, data in docs:
+        doc = data.decode("utf-8")
+        for f in _FILTER.findall(doc):
+            keys.add(FILTER + html.unescape(f).replace("\n", " "))
+        body = doc.partition("<body>")[2] or doc
+        text_keys(html.unescape(_TAG.sub("", body)), keys)
+    return keys
+
+
+def pack_keys(keys: Iterable[str]) -> bytes:
+    return "\n".join(sorted(keys)).encode("utf-8")
+
+
+def unpack_keys(data: bytes) -> list[str]:
+    return data.decode("utf-8").split("\n") if data else []
+
+
+def fnv1a(key: str) -> int:
+    """32-bit FNV-1a of the key's UTF-8 (search.js ``fnv1a``)."""
+    h = 0x811C9DC5
+    for b in key.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def ranges(numbers: Sequence[int]) -> str:
+    """Sorted bundle numbers as "0-3,7"."""
+    out: list[str] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def parse_ranges(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
+
+
+def directory_files(bundles: Sequence[str], where: dict[str, list[int]],
+                    filters: dict[str, dict[str, list[int]]]) -> list[tuple[str, bytes]]:
+    """The directory's files (names relative to its folder): ``where`` maps each key to its
+    bundles' numbers (ascending), ``filters`` each filter name and value to theirs."""
+    lines = {k: f"{k}\t{ranges(v)}\n" for k, v in where.items()}
+    total = sum(len(s.encode("utf-8")) for s in lines.values())
+    n = 1
+    while n * BUCKET_BYTES < total:
+        n *= 2
+    buckets: list[list[str]] = [[] for _ in range(n)]
+    for k in sorted(lines):
+        buckets[fnv1a(k) & (n - 1)].append(lines[k])
+    meta = {"format": FORMAT, "bundles": list(bundles), "buckets": n,
+            "filters": {name: {v: ranges(nums) for v, nums in sorted(values.items())}
+                        for name, values in sorted(filters.items())}}
+    out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
+    out.extend((f"{i}.txt", "".join(b).encode("utf-8")) for i, b in enumerate(buckets))
+    return out
+
+
+def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -> list[tuple[str, bytes]]:
+    """A county's directory from each bundle's keys (``search_keys`` of its villages)."""
+    where: dict[str, list[int]] = {}
+    filters: dict[str, dict[str, list[int]]] = {}
+    for i, keys in enumerate(keysets):
+        for k in keys:
+            if k.startswith(FILTER):
+                name, _, value = k[1:].partition(":")
+                filters.setdefault(name, {}).setdefault(value, []).append(i)
+            elif k:
+                where.setdefault(k, []).append(i)
+    return directory_files(bundles, where, filters)
+
+
+def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]]) -> None:
+    for name, data in files:
+        writer.write(f"{folder}/{name}", data)
+
+
+def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
+    """A written directory: (meta, key → bundle numbers). OSError/ValueError when it is
+    missing or damaged."""
+    meta = json.loads((folder / "meta.json").read_bytes())
+    where: dict[str, list[int]] = {}
+    for i in range(int(meta["buckets"])):
+        for line in (folder / f"{i}.txt").read_text("utf-8").splitlines():
+            k, _, r = line.rpartition("\t")
+            where[k] = parse_ranges(r)
+    return meta, where
+
+
+def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str, bytes]]:
+    """The city's directory from its counties' ((slug, name, county folder)): bundle
+    "<county>/<bundle>", the counties' keys and filters, and a 县 filter."""
+    bundles: list[str] = []
+    where: dict[str, list[int]] = {}
+    filters: dict[str, dict[str, list[int]]] = {}
+    for slug, name, folder in counties:
+        meta, own = read_directory(folder / DIR)
+        base = len(bundles)
+        bundles.extend(f"{slug}/{b}" for b in meta["bundles"])
+        for k, nums in own.items():
+            where.setdefault(k, []).extend(base + n for n in nums)
+        for fname, values in meta["filters"].items():
+            for v, r in values.items():
+                filters.setdefault(fname, {}).setdefault(v, []).extend(base + n for n in parse_ranges(r))
+        filters.setdefault("县", {}).setdefault(name, []).extend(range(base, len(bundles)))
+    return directory_files(bundles, where, filters)
