@@ -49,7 +49,7 @@ from generator.read.load import (
 from generator.read.validate import Collector
 from generator.search import directory
 from generator.search.index import ServicePool, index_documents, pagefind_executable
-from generator.search.searchdocs import SearchDocs
+from generator.search.searchdocs import INDEX_LANG, SearchDocs
 from generator.search.shards import bundle_documents, search_shards
 from generator.site import city as city_site
 from generator.site import opendata
@@ -642,7 +642,10 @@ def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
     if opts.use_cache and vcache.restore_bundle(entry, target) is not None:
         return
     shutil.rmtree(target, ignore_errors=True)
-    index_documents(bundle_documents(county_slug, PRIMARY, []), target)
+    # one page of one word no query holds ("_": search.js compact() removes it): Pagefind
+    # writes no index without a page with words, and no query may find this one
+    index_documents([("primary/index.html", f'<!doctype html><html lang="{INDEX_LANG}"><body>'
+                      '<main data-pagefind-body><p>_</p></main></body></html>'.encode())], target)
     vcache.store_bundle(target, entry)
 
 
