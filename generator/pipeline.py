@@ -571,9 +571,17 @@ def write_city_root(site: Path, city: City, static: Static) -> int:
     writer = OutputWriter(site)
     for rel, data in static.contents.items():
         writer.write(rel, data)
-    pages = city_site.city_pages(city, city_site.county_cards(site), static)
+    cards = city_site.county_cards(site)
+    pages = city_site.city_pages(city, cards, static)
     for path, data in pages:
         writer.write(path, data)
+    # the city search's bundle directory: the counties' own, joined (no bundle is re-read)
+    try:
+        files = directory.city_directory([(c.slug, c.name, site / c.slug) for c in cards])
+    except (OSError, ValueError, KeyError) as e:
+        raise ToolError(f"县的搜索目录（<县>/{directory.DIR}/）无法读取：{e}；"
+                        "这个县的文件夹不是一次完整构建的结果，请重新构建") from e
+    directory.write_directory(writer, directory.DIR, files)
     return len(pages)
 
 

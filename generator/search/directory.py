@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 DIR = "search/dir"  # below a county folder, and below the city root
-BUCKET_BYTES = 1536  # the mean size of a bucket file the bucket count aims at
+BUCKET_BYTES = 4096  # the mean size of a bucket file the bucket count aims at
 FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x01村:李楼村")
 
 _TAG = re.compile(r"<[^>]*>")
@@ -48,14 +48,16 @@ _TABLE.update({c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0x
 def words_of(text: str) -> list[str]:
     """The words of a fragment's text as search.js ``tokens`` compares them (without its
     breaks); a word that is nothing but separators is left out, as search.js skips it."""
-    return [w for w in text.translate(_TABLE).lower().split() if w and "*" not in w]
+    # (str.split() drops the empty words)
+    return text.translate(_TABLE).lower().split()
 
 
 def text_keys(text: str, keys: set[str]) -> None:
-    """Add the keys of ``text`` (words and pairs of neighbouring words) to ``keys``."""
+    """Add the keys of ``text`` (words, pairs and triples of neighbouring words) to ``keys``."""
     words = words_of(text)
     keys.update(words)
     keys.update(f"{a} {b}" for a, b in set(zip(words, words[1:], strict=False)))
+    keys.update(f"{a} {b} {c}" for a, b, c in set(zip(words, words[1:], words[2:], strict=False)))
 
 
 def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:

@@ -480,7 +480,7 @@ export function matchingRows(doc, words, limit = 20) {
 
 // ---------------------------------------------------------------------------
 // The bundle directory (generator/search/directory.py): which bundles can hold a query.
-// Each word the exact-match check compares, and each pair of neighbouring words, is a key;
+// Each word the exact-match check compares, each pair and triple of neighbouring words, is a key;
 // ``meta.json`` lists the bundles and the filter values, bucket ``<i>.txt`` (FNV-1a of the
 // key, modulo the bucket count) the keys with their bundles' numbers ("0-3,7").
 
@@ -502,10 +502,11 @@ export function parseRanges(s) {
   return out;
 }
 
-/** The keys of each query word (``queryWords``): a one-token word itself, a longer
- * one each pair of neighbouring tokens. */
+/** The keys of each query word (``queryWords``): a one-token word itself, a two-token
+ * word the pair, a longer one each triple of neighbouring tokens. */
 export function queryKeys(words) {
-  return words.map((w) => (w.length === 1 ? [w[0]] : w.slice(1).map((t, k) => w[k] + " " + t)));
+  return words.map((w) => (w.length <= 2 ? [w.join(" ")]
+    : w.slice(2).map((t, k) => w[k] + " " + w[k + 1] + " " + t)));
 }
 
 /** A directory at ``url`` (ending in "/"): {meta, bundlesOf(key) → Promise<number[]>},
