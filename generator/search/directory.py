@@ -36,40 +36,42 @@ BUCKET_BYTES = 4096  # the mean size of a bucket file the bucket count aims at
 FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x01村:李楼村")
 
 _TAG = re.compile(r"<[^>]*>")
+_HEAD = re.compile(r"<head>.*?</head>", re.S)
 _FILTER = re.compile(r'data-pagefind-filter="([^"]*)"')
 # search.js SEP (without the whitespace, which splits words) and the copies' markers
 # 〔〕〖〗 and GAP/LINE, all removed from a word; full-width letters and digits as ASCII
 _DROP = """·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》-—_/\\|\u2063\u2064"""
-_TABLE = {ord(c): None for c in _DROP}
-_TABLE.update({c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
-                                       *range(0xFF41, 0xFF5B))})
+_DROP_RE = re.compile("[" + re.escape(_DROP) + "]+")
+_WIDE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_NARROW = {c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                   *range(0xFF41, 0xFF5B))}
 
 
 def words_of(text: str) -> list[str]:
     """The words of a fragment's text as search.js ``tokens`` compares them (without its
     breaks); a word that is nothing but separators is left out, as search.js skips it."""
     # (str.split() drops the empty words)
-    return text.translate(_TABLE).lower().split()
+    text = _DROP_RE.sub("", text)
+    if _WIDE.search(text):
+        text = text.translate(_NARROW)
+    return text.lower().split()
 
 
 def text_keys(text: str, keys: set[str]) -> None:
     """Add the keys of ``text`` (words, pairs and triples of neighbouring words) to ``keys``."""
     words = words_of(text)
     keys.update(words)
-    keys.update(f"{a} {b}" for a, b in set(zip(words, words[1:], strict=False)))
-    keys.update(f"{a} {b} {c}" for a, b, c in set(zip(words, words[1:], words[2:], strict=False)))
+    keys.update(map(" ".join, set(zip(words, words[1:], strict=False))))
+    keys.update(map(" ".join, set(zip(words, words[1:], words[2:], strict=False))))
 
 
 def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:
     """The keys of a village's index-only search documents, and their filter values
-    (``FILTER`` + "name:value")."""
-    keys: set[str] = set()
-    for _path, data in docs:
-        doc = data.decode("utf-8")
-        for f in _FILTER.findall(doc):
-            keys.add(FILTER + html.unescape(f).replace("\n", " "))
-        body = doc.partition("<body>")[2] or doc
-        text_keys(html.unescape(_TAG.sub("", body)), keys)
+    (``FILTER`` + "name:value"). The documents' texts are read as one (a pair across two
+    documents is one key more, never one less)."""
+    text = "\n".join(data.decode("utf-8") for _path, data in docs)
+    keys = {FILTER + html.unescape(f).replace("\n", " ") for f in set(_FILTER.findall(text))}
+    text_keys(html.unescape(_TAG.sub("", _HEAD.sub("", text))), keys)
     return keys
 
 

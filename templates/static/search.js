@@ -564,6 +564,36 @@ export function together(instances) {
   };
 }
 
+// A query searches only the bundles the directory says can hold it, a few at a time
+// until there are enough exact results; the page says how many it has searched.
+const FIRST = 3, NEXT = 4, ENOUGH = 10;
+
+/** A query's search: ``cand`` the bundles that can hold it, ``done`` how many of them were searched. */
+export function searchState(q, filters = {}) {
+  return { q: String(q).trim(), words: queryWords(q), filters, cand: [], done: 0, exact: [],
+    partial: [], lines: 0, more: false, partialAsked: false };
+}
+
+/** Search ``st``'s next candidate bundles (``instance(i)``: bundle i's Pagefind instance) —
+ * all of them with ``all`` — adding to its exact (and, while none is exact, partial) items. */
+export async function searchBundles(st, instance, all = false) {
+  do {
+    const n = st.done === 0 ? FIRST : NEXT;
+    const left = st.cand.length - st.done;
+    const batch = st.cand.slice(st.done, all || left <= n + 1 ? undefined : st.done + n);
+    const pf = together(await Promise.all(batch.map(instance)));
+    const found = await findPages(pf, st.q, { filters: st.filters });
+    st.done += batch.length;
+    st.exact.push(...found.items.filter((d) => d.match === "exact"));
+    st.lines += found.lines;
+    st.more = st.more || found.more;
+    if (!st.exact.length) st.partial.push(...found.items.filter((d) => d.match === "partial"));
+    else st.partial = [];
+  } while (st.done < st.cand.length && st.exact.length < ENOUGH);
+  st.partial = st.partial.slice(0, 20);
+  return st;
+}
+
 // ---------------------------------------------------------------------------
 // The page (only in a browser).
 
@@ -748,9 +778,7 @@ function page() {
     return h;
   }
 
-  // A query searches only the bundles the directory says can hold it, a few at a time
-  // until there are enough exact results; the page says how many it has searched.
-  const FIRST = 3, NEXT = 4, ENOUGH = 10, CHUNK_KB = 30;
+  const CHUNK_KB = 30;  // an index chunk: what one character costs in one bundle
   let current = null;
 
   async function run(q) {
@@ -761,8 +789,7 @@ function page() {
     await load();
     const filters = filtersFromForm();
     const words = queryWords(q);
-    const st = { q: q.trim(), words, filters, cand: await candidates(dir, words, filters),
-      done: 0, exact: [], partial: [], lines: 0, more: false, partialAsked: false };
+    const st = { ...searchState(q, filters), cand: await candidates(dir, words, filters) };
     current = st;
     if (!st.cand.length) { await show(st); return; }
     await searchMore(st);
@@ -770,21 +797,7 @@ function page() {
 
   async function searchMore(st, all = false) {
     statusEl.textContent = "正在搜索……";
-    do {
-      const n = st.done === 0 ? FIRST : NEXT;
-      const left = st.cand.length - st.done;
-      const batch = st.cand.slice(st.done, all || left <= n + 1 ? undefined : st.done + n);
-      const pf = together(await Promise.all(batch.map(instance)));
-      const found = await findPages(pf, st.q, { filters: st.filters });
-      st.done += batch.length;
-      const exact = found.items.filter((d) => d.match === "exact");
-      st.exact.push(...exact);
-      st.lines += found.lines;
-      st.more = st.more || found.more;
-      if (!st.exact.length) st.partial.push(...found.items.filter((d) => d.match === "partial"));
-      else st.partial = [];
-    } while (st.done < st.cand.length && st.exact.length < ENOUGH);
-    st.partial = st.partial.slice(0, 20);
+    await searchBundles(st, instance, all);
     if (current === st) await show(st);
   }
 
@@ -865,8 +878,7 @@ function page() {
         const kb = all.length * Math.max(1, words.flat().length) * CHUNK_KB;
         const size = kb >= 1000 ? `${(kb / 1000).toFixed(1)} MB` : `${kb} KB`;
         list.append(button(`查看包含其中部分字的结果（要下载约 ${size}）`, async () => {
-          const wide = { ...st, cand: all, done: 0, exact: [], partial: [], lines: 0,
-            partialAsked: true };
+          const wide = { ...searchState(st.q, st.filters), cand: all, partialAsked: true };
           current = wide;
           await searchMore(wide, true);
         }));
