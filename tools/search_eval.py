@@ -110,9 +110,9 @@ for (const q of queries) {
     urls = (await Promise.all(res.results.slice(0, n).map((r) => r.data()))).map((d) => d.url);
   } else {
     const st = core.searchState(q);
-    st.cand = await core.candidates(dir, st.words);
+    Object.assign(st, await core.orderedCandidates(dir, st.words));
     if (st.cand.length) await core.searchBundles(st, instance);
-    const items = [...st.exact, ...st.partial];
+    const items = core.orderedItems(st);
     urls = items.slice(0, n).map((d) => d.url);
     exact = st.exact.map((d) => d.url);
   }

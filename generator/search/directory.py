@@ -37,6 +37,7 @@ FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x0
 
 _TAG = re.compile(r"<[^>]*>")
 _HEAD = re.compile(r"<head>.*?</head>", re.S)
+_COPY = re.compile(r"〔([^〔〕]*)〕")
 _FILTER = re.compile(r'data-pagefind-filter="([^"]*)"')
 # search.js SEP (without the whitespace, which splits words) and the copies' markers
 # 〔〕〖〗 and GAP/LINE, all removed from a word; full-width letters and digits as ASCII
@@ -71,7 +72,10 @@ def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:
     documents is one key more, never one less)."""
     text = "\n".join(data.decode("utf-8") for _path, data in docs)
     keys = {FILTER + html.unescape(f).replace("\n", " ") for f in set(_FILTER.findall(text))}
-    text_keys(html.unescape(_TAG.sub("", _HEAD.sub("", text))), keys)
+    text = html.unescape(_TAG.sub("", _HEAD.sub("", text)))
+    # a name's or title's 〔…〕 copy: the whole field, "〔王 红 梅〕" (no query key has 〔)
+    keys.update("〔" + " ".join(words_of(c)) + "〕" for c in set(_COPY.findall(text)))
+    text_keys(text, keys)
     return keys
 
 

@@ -566,7 +566,10 @@ export function together(instances) {
 
 // A query searches only the bundles the directory says can hold it, a few at a time
 // until there are enough exact results; the page says how many it has searched.
-const FIRST = 3, NEXT = 4, ENOUGH = 10;
+// The bundles where a one-word query is a whole name or title (its 〔…〕 copy, directory.py)
+// come first, and when they are few (WHOLE) all of them are searched: 邹建 is inside 邹建国 in
+// every township, and a resident asking for 邹建 wants 邹建's village.
+const FIRST = 3, NEXT = 4, ENOUGH = 10, WHOLE = 6;
 
 /** A query's search: ``cand`` the bundles that can hold it, ``done`` how many of them were searched. */
 export function searchState(q, filters = {}) {
@@ -577,8 +580,9 @@ export function searchState(q, filters = {}) {
 /** Search ``st``'s next candidate bundles (``instance(i)``: bundle i's Pagefind instance) —
  * all of them with ``all`` — adding to its exact (and, while none is exact, partial) items. */
 export async function searchBundles(st, instance, all = false) {
+  const whole = st.whole || 0;
   do {
-    const n = st.done === 0 ? FIRST : NEXT;
+    const n = st.done === 0 ? Math.max(FIRST, whole <= WHOLE ? whole : 0) : NEXT;
     const left = st.cand.length - st.done;
     const batch = st.cand.slice(st.done, all || left <= n + 1 ? undefined : st.done + n);
     const pf = together(await Promise.all(batch.map(instance)));
@@ -591,7 +595,32 @@ export async function searchBundles(st, instance, all = false) {
     else st.partial = [];
   } while (st.done < st.cand.length && st.exact.length < ENOUGH);
   st.partial = st.partial.slice(0, 20);
+  // whole names first (林仓 before 林仓海), then as found
+  st.exact.sort((a, b) => (b.whole ? 1 : 0) - (a.whole ? 1 : 0));
   return st;
+}
+
+/** ``candidates`` with the bundles where the one-word query is a whole name or title first:
+ * {cand, whole} (whole: how many of cand come first). */
+export async function orderedCandidates(dir, words, filters = {}) {
+  const cand = await candidates(dir, words, filters);
+  if (words.length !== 1 || words[0].length < 2 || !cand.length) return { cand, whole: 0 };
+  const w = new Set(await dir.bundlesOf("〔" + words[0].join(" ") + "〕"));
+  const first = cand.filter((i) => w.has(i));
+  return { cand: [...first, ...cand.filter((i) => !w.has(i))], whole: first.length };
+}
+
+/** A search's exact items as a list: each village's first, then the others
+ * (``findPages``' order). */
+export function orderedItems(st) {
+  const byVillage = new Map();
+  for (const e of st.exact) {
+    const v = villageOf(e.url);
+    if (!byVillage.has(v)) byVillage.set(v, []);
+    byVillage.get(v).push(e);
+  }
+  const groups = [...byVillage.values()];
+  return [...groups.map((g) => g[0]), ...groups.flatMap((g) => g.slice(1)), ...st.partial];
 }
 
 // ---------------------------------------------------------------------------
@@ -789,7 +818,7 @@ function page() {
     await load();
     const filters = filtersFromForm();
     const words = queryWords(q);
-    const st = { ...searchState(q, filters), cand: await candidates(dir, words, filters) };
+    const st = { ...searchState(q, filters), ...await orderedCandidates(dir, words, filters) };
     current = st;
     if (!st.cand.length) { await show(st); return; }
     await searchMore(st);
