@@ -1,6 +1,6 @@
 """The bundle directory (generator/search/directory.py): its keys are a superset of what the
 search page's exact-match check (templates/static/search.js ``tokens``) can match, the page
-reads them back (FNV-1a buckets, ranges) as Python wrote them, and a build writes a
+reads them back (CRC-32 buckets, ranges) as Python wrote them, and a build writes a
 directory that stays right after a one-village edit."""
 
 from __future__ import annotations
@@ -81,13 +81,13 @@ def test_query_keys_and_buckets_agree_with_python(tmp_path: Path) -> None:
     queries = ["杨玉辉", "低保", "王秀英 低保", "LED路灯", "２０２４年", "阿依努尔·买买提明", "保"]
     got = _node(tmp_path, f"const qs = {json.dumps(queries, ensure_ascii=False)};\n"
                 "console.log(JSON.stringify(qs.map((q) => s.queryKeys(s.queryWords(q)).flat()"
-                ".map((k) => [k, s.fnv1a(k)]))));\n")
+                ".map((k) => [k, s.crc32(k)]))));\n")
     assert [[k for k, _h in ks] for ks in got] == [
         ["杨 玉 辉"], ["低 保"], ["王 秀 英", "低 保"], ["led 路 灯"], ["2024 年"],
         ["阿 依 努", "依 努 尔", "努 尔 买", "尔 买 买", "买 买 提", "买 提 明"], ["保"]]
     for ks in got:
         for k, h in ks:
-            assert directory.fnv1a(k) == h, k
+            assert directory.bucket_hash(k) == h, k
     # each query's keys are keys of a text that holds it
     for q, ks in zip(queries, got, strict=True):
         keys: set[str] = set()

@@ -215,8 +215,12 @@ def store_bundle(target: Path, entry: Path, keys: bytes = b"") -> None:
     link_tree(target, tmp)
     if entry.parent.is_dir():
         for old in entry.parent.iterdir():
-            if old != tmp:
+            if old == tmp:
+                continue
+            if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
+            else:  # an older entry's keys
+                old.unlink(missing_ok=True)
     os.rename(tmp, entry)
     write_bytes(bundle_keys_file(entry), keys)
 

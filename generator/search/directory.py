@@ -13,7 +13,7 @@ no exact match, never leave one out.
 Written per county at ``<county>/search/dir/`` and for the city at ``search/dir/``:
 
 ``meta.json``  ``{"format", "bundles": [bundle paths], "buckets": N, "filters": {name: {value: ranges}}}``
-``<i>.txt``    bucket i (FNV-1a of the key's UTF-8, modulo N): one ``key<TAB>ranges`` line
+``<i>.txt``    bucket i (CRC-32 of the key's UTF-8, modulo N): one ``key<TAB>ranges`` line
                per key, sorted; ``ranges`` the bundles' numbers ("0-3,7").
 """
 
@@ -23,6 +23,7 @@ import html
 import json
 import logging
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -87,16 +88,15 @@ def unpack_keys(data: bytes) -> list[str]:
     return data.decode("utf-8").split("\n") if data else []
 
 
-def fnv1a(key: str) -> int:
-    """32-bit FNV-1a of the key's UTF-8 (search.js ``fnv1a``)."""
-    h = 0x811C9DC5
-    for b in key.encode("utf-8"):
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return h
+def bucket_hash(key: str) -> int:
+    """CRC-32 of the key's UTF-8 (search.js ``crc32``): computed in C here, a few lines there."""
+    return zlib.crc32(key.encode("utf-8"))
 
 
 def ranges(numbers: Sequence[int]) -> str:
     """Sorted bundle numbers as "0-3,7"."""
+    if len(numbers) == 1:  # most keys
+        return str(numbers[0])
     out: list[str] = []
     i = 0
     while i < len(numbers):
@@ -116,20 +116,33 @@ def parse_ranges(text: str) -> list[int]:
     return out
 
 
-def directory_files(bundles: Sequence[str], where: dict[str, list[int]],
-                    filters: dict[str, dict[str, list[int]]]) -> list[tuple[str, bytes]]:
+def _mask_ranges(mask: int) -> str:
+    """A bit mask of bundle numbers as ``ranges``."""
+    return ranges([i for i in range(mask.bit_length()) if mask >> i & 1])
+
+
+def directory_files(bundles: Sequence[str], where: dict[str, int],
+                    filters: dict[str, dict[str, int]]) -> list[tuple[str, bytes]]:
     """The directory's files (names relative to its folder): ``where`` maps each key to its
-    bundles' numbers (ascending), ``filters`` each filter name and value to theirs."""
-    lines = {k: f"{k}\t{ranges(v)}\n" for k, v in where.items()}
-    total = sum(len(s.encode("utf-8")) for s in lines.values())
+    bundles (a bit mask: bit i for bundle i), ``filters`` each filter name and value to theirs.
+    (One pass over the keys: a county has hundreds of thousands, and few distinct masks.)"""
+    shown: dict[int, str] = {}
+    total = 0
+    for k in where:
+        total += len(k) * 3 + 4  # about the UTF-8 line; only the bucket count depends on it
     n = 1
     while n * BUCKET_BYTES < total:
         n *= 2
     buckets: list[list[str]] = [[] for _ in range(n)]
-    for k in sorted(lines):
-        buckets[fnv1a(k) & (n - 1)].append(lines[k])
+    crc = zlib.crc32
+    for k in sorted(where):
+        mask = where[k]
+        r = shown.get(mask)
+        if r is None:
+            r = shown[mask] = _mask_ranges(mask)
+        buckets[crc(k.encode("utf-8")) & (n - 1)].append(f"{k}\t{r}\n")
     meta = {"format": FORMAT, "bundles": list(bundles), "buckets": n,
-            "filters": {name: {v: ranges(nums) for v, nums in sorted(values.items())}
+            "filters": {name: {v: _mask_ranges(m) for v, m in sorted(values.items())}
                         for name, values in sorted(filters.items())}}
     out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
     out.extend((f"{i}.txt", "".join(b).encode("utf-8")) for i, b in enumerate(buckets))
@@ -138,15 +151,18 @@ def directory_files(bundles: Sequence[str], where: dict[str, list[int]],
 
 def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -> list[tuple[str, bytes]]:
     """A county's directory from each bundle's keys (``search_keys`` of its villages)."""
-    where: dict[str, list[int]] = {}
-    filters: dict[str, dict[str, list[int]]] = {}
+    where: dict[str, int] = {}
+    filters: dict[str, dict[str, int]] = {}
+    get = where.get
     for i, keys in enumerate(keysets):
+        bit = 1 << i
         for k in keys:
-            if k.startswith(FILTER):
-                name, _, value = k[1:].partition(":")
-                filters.setdefault(name, {}).setdefault(value, []).append(i)
-            elif k:
-                where.setdefault(k, []).append(i)
+            where[k] = get(k, 0) | bit
+    for k in [k for k in where if k.startswith(FILTER) or not k]:
+        mask = where.pop(k)
+        if k:
+            name, _, value = k[1:].partition(":")
+            filters.setdefault(name, {})[value] = mask
     return directory_files(bundles, where, filters)
 
 
@@ -158,29 +174,51 @@ def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str
 def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
     """A written directory: (meta, key → bundle numbers). OSError/ValueError when it is
     missing or damaged."""
+    meta, masks = _read_masks(folder)
+    return meta, {k: [i for i in range(m.bit_length()) if m >> i & 1] for k, m in masks.items()}
+
+
+def _read_masks(folder: Path) -> tuple[dict, dict[str, int]]:
     meta = json.loads((folder / "meta.json").read_bytes())
-    where: dict[str, list[int]] = {}
+    where: dict[str, int] = {}
+    seen: dict[str, int] = {}
     for i in range(int(meta["buckets"])):
         for line in (folder / f"{i}.txt").read_text("utf-8").splitlines():
             k, _, r = line.rpartition("\t")
-            where[k] = parse_ranges(r)
+            m = seen.get(r)
+            if m is None:
+                m = seen[r] = sum(1 << n for n in parse_ranges(r))
+            where[k] = m
     return meta, where
 
 
 def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str, bytes]]:
     """The city's directory from its counties' ((slug, name, county folder)): bundle
-    "<county>/<bundle>", the counties' keys and filters, and a 县 filter."""
+    "<county>/<bundle>", the counties' keys and filters, and a 县 filter. With one county its
+    bucket files are the county's own (the same keys and bundle numbers)."""
+    if len(counties) == 1:
+        slug, name, folder = counties[0]
+        meta = json.loads((folder / DIR / "meta.json").read_bytes())
+        meta["bundles"] = [f"{slug}/{b}" for b in meta["bundles"]]
+        meta["filters"]["县"] = {name: ranges(list(range(len(meta["bundles"]))))}
+        meta["filters"] = dict(sorted(meta["filters"].items()))
+        out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
+        out.extend((f"{i}.txt", (folder / DIR / f"{i}.txt").read_bytes())
+                   for i in range(int(meta["buckets"])))
+        return out
     bundles: list[str] = []
-    where: dict[str, list[int]] = {}
-    filters: dict[str, dict[str, list[int]]] = {}
+    where: dict[str, int] = {}
+    filters: dict[str, dict[str, int]] = {}
     for slug, name, folder in counties:
-        meta, own = read_directory(folder / DIR)
+        meta, own = _read_masks(folder / DIR)
         base = len(bundles)
         bundles.extend(f"{slug}/{b}" for b in meta["bundles"])
-        for k, nums in own.items():
-            where.setdefault(k, []).extend(base + n for n in nums)
+        get = where.get
+        for k, m in own.items():
+            where[k] = get(k, 0) | m << base
         for fname, values in meta["filters"].items():
+            f = filters.setdefault(fname, {})
             for v, r in values.items():
-                filters.setdefault(fname, {}).setdefault(v, []).extend(base + n for n in parse_ranges(r))
-        filters.setdefault("县", {}).setdefault(name, []).extend(range(base, len(bundles)))
+                f[v] = f.get(v, 0) | sum(1 << (base + n) for n in parse_ranges(r))
+        filters.setdefault("县", {})[name] = sum(1 << n for n in range(base, len(bundles)))
     return directory_files(bundles, where, filters)

@@ -481,14 +481,20 @@ export function matchingRows(doc, words, limit = 20) {
 // ---------------------------------------------------------------------------
 // The bundle directory (generator/search/directory.py): which bundles can hold a query.
 // Each word the exact-match check compares, each pair and triple of neighbouring words, is a key;
-// ``meta.json`` lists the bundles and the filter values, bucket ``<i>.txt`` (FNV-1a of the
+// ``meta.json`` lists the bundles and the filter values, bucket ``<i>.txt`` (CRC-32 of the
 // key, modulo the bucket count) the keys with their bundles' numbers ("0-3,7").
 
-/** 32-bit FNV-1a of ``s``'s UTF-8 (directory.py ``fnv1a``). */
-export function fnv1a(s) {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h >>> 0;
+const CRC = Array.from({ length: 256 }, (_x, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 of ``s``'s UTF-8 (directory.py ``bucket_hash``, Python's zlib.crc32). */
+export function crc32(s) {
+  let c = 0xffffffff;
+  for (const b of new TextEncoder().encode(s)) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** "0-3,7" → [0, 1, 2, 3, 7]. */
@@ -529,7 +535,7 @@ export function directory(meta, url, get) {
   return {
     meta,
     async bundlesOf(key) {
-      const r = (await bucket(fnv1a(key) & (meta.buckets - 1))).get(key);
+      const r = (await bucket(crc32(key) & (meta.buckets - 1))).get(key);
       return r ? parseRanges(r) : [];
     },
   };
