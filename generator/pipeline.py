@@ -52,8 +52,9 @@ from generator.read.load import (
     load_village,
 )
 from generator.read.validate import Collector
+from generator.search import directory
 from generator.search.index import ServicePool, index_documents, pagefind_executable
-from generator.search.searchdocs import SearchDocs
+from generator.search.searchdocs import INDEX_LANG, SearchDocs
 from generator.search.shards import bundle_documents, search_shards
 from generator.site import city as city_site
 from generator.site import opendata
@@ -260,7 +261,7 @@ def process_village(task: VillageTask) -> VillageOutcome:
         vcache.store_village(task.cache, entry, task.staging, outcome,  # type: ignore[arg-type]
                              pages, attachments, docs,
                              dict(opendata.county_parts(task.town, v, pages)),  # type: ignore[arg-type]
-                             ledger_pickle)
+                             ledger_pickle, directory.pack_keys(directory.search_keys(docs)))
     else:
         writer = OutputWriter(task.staging)  # type: ignore[arg-type]
         for path, data in pages:
@@ -303,7 +304,8 @@ class Loaded:
     outcomes: list[VillageOutcome]
     problems: list[Problem]
     # search bundles started as soon as a township's villages were done: (county, future)
-    index_jobs: list[tuple[str, Future[list[Problem]]]] = field(default_factory=list)
+    # (county, bundle, future of (leaks, the bundle's directory keys))
+    index_jobs: list[tuple[str, str, Future[tuple[list[Problem], bytes]]]] = field(default_factory=list)
     # county pages and county-wide files, started as soon as a county's villages were done
     county_jobs: dict[str, Future[int]] = field(default_factory=dict)
     city: City = field(default_factory=City)
@@ -351,7 +353,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
-    jobs: list[tuple[str, Future[list[Problem]]]] = []
+    jobs: list[tuple[str, str, Future[tuple[list[Problem], bytes]]]] = []
     # a township's search bundle is built (in a thread: Pagefind is a subprocess) as soon
     # as its last village is done, while the other villages are still being processed
     models = {cs.slug: c for cs, c in counties if c is not None}
@@ -381,7 +383,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors: no index needed
         for name, part in search_shards(town.slug, outs):
-            jobs.append((county_slug, pool.submit(  # type: ignore[union-attr]
+            jobs.append((county_slug, name, pool.submit(  # type: ignore[union-attr]
                 _index_shard, opts, staging, c, name, part, services, prints[county_slug])))
 
     if indexing:
@@ -537,10 +539,11 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     for cs, county in loaded.counties:
         if county is not None:  # every county with a model was started in _run
             pages += loaded.county_jobs[cs.slug].result()
-    pages += write_city_root(staging, loaded.city, static)
-    leaks = [p for _county, job in loaded.index_jobs for p in job.result()]
+    leaks = [p for _county, _name, job in loaded.index_jobs for p in job.result()[0]]
     if leaks:
         raise DataErrors(leaks)
+    _write_directories(opts, staging, loaded)
+    pages += write_city_root(staging, loaded.city, static)
     _guard_county_files(staging, loaded)
     return pages
 
@@ -552,15 +555,23 @@ def write_city_root(site: Path, city: City, static: Static) -> int:
     writer = OutputWriter(site)
     for rel, data in static.contents.items():
         writer.write(rel, data)
-    pages = city_site.city_pages(city, city_site.county_cards(site), static)
+    cards = city_site.county_cards(site)
+    pages = city_site.city_pages(city, cards, static)
     for path, data in pages:
         writer.write(path, data)
+    # the city search's bundle directory: the counties' own, joined (no bundle is re-read)
+    try:
+        files = directory.city_directory([(c.slug, c.name, site / c.slug) for c in cards])
+    except (OSError, ValueError, KeyError) as e:
+        raise ToolError(f"县的搜索目录（<县>/{directory.DIR}/）无法读取：{e}；"
+                        "这个县的文件夹不是一次完整构建的结果，请重新构建") from e
+    directory.write_directory(writer, directory.DIR, files)
     return len(pages)
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
                  mine: list[VillageOutcome], services: ServicePool | None = None,
-                 fingerprint: str = "") -> list[Problem]:
+                 fingerprint: str = "") -> tuple[list[Problem], bytes]:
     """One Pagefind bundle (pagefind/<name>/, see ``search_shards``), built from its villages'
     index-only search documents (generator.search.searchdocs) and cached by the county's
     fingerprint and their content, so an edit re-indexes only its bundle. A bundle built
@@ -570,12 +581,16 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     target = staging / county.slug / "pagefind" / name
     entry = vcache.bundle_entry(cache, county.slug, name,
                                 vcache.bundle_key(fingerprint, (o.digest for o in mine)))
-    if opts.use_cache and vcache.restore_bundle(entry, target):
-        return []
+    if opts.use_cache:
+        cached = vcache.restore_bundle(entry, target)
+        if cached is not None:
+            return [], cached
     village_docs = []
+    keys: set[str] = set()
     for o in mine:
         try:
             village_docs.append(vcache.load_search_docs(cache, o.search_file))
+            keys.update(directory.unpack_keys(vcache.load_search_keys(cache, o.search_file)))
         except (OSError, pickle.PickleError, EOFError) as e:
             raise ToolError(f"缓存中的搜索文档无法读取（{cache / o.search_file}）：{e}；"
                             "请加 --no-cache 重新构建") from e
@@ -586,9 +601,44 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
-        return _leak_problems(leaks)
+        return _leak_problems(leaks), b""
+    packed = directory.pack_keys(keys)
+    vcache.store_bundle(target, entry, packed)
+    return [], packed
+
+
+PRIMARY = "primary.0"  # an empty bundle: the search page's Pagefind instances start from it
+
+
+def _write_directories(opts: Options, staging: Path, loaded: Loaded) -> None:
+    """Each county's bundle directory (generator.search.directory) from its bundles' keys,
+    and its empty primary bundle (``<county>/pagefind/primary.0/``: the search page loads
+    Pagefind's program and WebAssembly from one place whichever bundles a query needs)."""
+    keys: dict[tuple[str, str], bytes] = {(c, n): job.result()[1] for c, n, job in loaded.index_jobs}
+    writer = OutputWriter(staging)
+    for _cs, county in loaded.counties:
+        if county is None:
+            continue
+        outs = [o for o in loaded.outcomes if o.source.county == county.slug]
+        names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
+        files = directory.county_directory(
+            names, [directory.unpack_keys(keys.get((county.slug, n), b"")) for n in names])
+        directory.write_directory(writer, f"{county.slug}/{directory.DIR}", files)
+        _primary_bundle(opts, staging, county.slug)
+
+
+def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
+    cache = cache_dir(opts.out)
+    target = staging / county_slug / "pagefind" / PRIMARY
+    entry = vcache.bundle_entry(cache, county_slug, PRIMARY, vcache.bundle_key(build_fingerprint(), []))
+    if opts.use_cache and vcache.restore_bundle(entry, target) is not None:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    # one page of one word no query holds ("_": search.js compact() removes it): Pagefind
+    # writes no index without a page with words, and no query may find this one
+    index_documents([("primary/index.html", f'<!doctype html><html lang="{INDEX_LANG}"><body>'
+                      '<main data-pagefind-body><p>_</p></main></body></html>'.encode())], target)
     vcache.store_bundle(target, entry)
-    return []
 
 
 def _guard_county_files(staging: Path, loaded: Loaded) -> None:

@@ -123,4 +123,5 @@ def test_cross_county_search_shows_the_county_and_filters_by_it(city) -> None:
     v2.close()
     print(f"search bytes for one query: city {city_bytes}, county {county_bytes}, "
           f"{len(COUNTIES)} counties")
-    assert county_bytes > 0 and city_bytes > county_bytes
+    # the city's bundle directory: a query fetches only the bundles that can hold it
+    assert county_bytes > 0 and city_bytes <= 2 * county_bytes

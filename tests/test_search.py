@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -139,12 +140,15 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 
 def test_a_township_with_much_text_is_split_into_bundles_the_search_page_merges(site) -> None:
     """An edit re-indexes only its bundle: a township's search text is split into bundles of
-    neighbouring villages, and the county's search page loads all of them."""
+    neighbouring villages, all listed in the county's bundle directory (and an empty primary
+    bundle the page's Pagefind instances start from)."""
     county = site["out"] / site["county"]
     bundles = sorted(p.parent.name for p in (county / "pagefind").glob("*/pagefind-entry.json"))
-    assert bundles == ["town-01", "town-01.2", "town-02", "town-02.2"]
+    assert bundles == ["primary.0", "town-01", "town-01.2", "town-02", "town-02.2"]
     page = (county / "search" / "index.html").read_text("utf-8")
     assert 'data-shards="town-01 town-01.2 town-02 town-02.2"' in page
+    meta = json.loads((county / "search" / "dir" / "meta.json").read_bytes())
+    assert meta["bundles"] == ["town-01", "town-01.2", "town-02", "town-02.2"]
     # the hand-placed records are in the last village: its own bundle, the second of town-02
     fragments = (county / "pagefind" / "town-02.2" / "fragment").iterdir()
     stored = char_split(COMPOUND).encode()  # the name's copy, one character per word
@@ -534,3 +538,64 @@ def test_chips_and_the_village_filter_search_with_taps_only(site) -> None:
         assert "（1 个村）" in page.inner_text("#search-status")
     finally:
         page.close()
+
+
+def _fetched(site, q: str, click: str | None = None):
+    """Search ``q``; (page, status, the Pagefind index/fragment files fetched per bundle)."""
+    page = site["browser"].new_page(viewport={"width": 375, "height": 800})
+    got: list[str] = []
+    page.on("requestfinished", lambda r: got.append(r.url))
+    page.goto(f"{site['base']}{site['county']}/search/")
+    page.wait_for_selector("#filters:not([hidden])")
+    page.wait_for_load_state("networkidle")
+    got.clear()
+    page.fill("#q", q)
+    page.click("#search-form button[type=submit]")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent;"
+        " return s && !s.startsWith('正在'); }", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    bundles: dict[str, int] = {}
+    for u in got:
+        m = re.search(r"/pagefind/([^/]+)/(?:index|fragment)/", u)
+        if m:
+            bundles[m.group(1)] = bundles.get(m.group(1), 0) + 1
+    return page, page.inner_text("#search-status"), bundles
+
+
+def test_a_present_name_is_searched_only_in_the_bundle_the_directory_names(site) -> None:
+    """The directory says which bundle can hold the name: only that one is fetched, and the
+    first result holds the name."""
+    page, status, bundles = _fetched(site, COMPOUND)
+    try:
+        assert status.startswith("找到 "), status
+        assert set(bundles) == {"town-02.2"}, bundles  # the hand-placed village's bundle
+        first = page.locator("#results li[data-match]").first
+        assert first.get_attribute("data-match") == "exact"
+        assert COMPOUND in first.inner_text()
+    finally:
+        page.close()
+
+
+def test_an_absent_name_is_not_found_at_once_and_partial_matches_load_on_request(site) -> None:
+    """A name whose characters are all published (on one page) but which nobody has: "not found" with
+    nothing fetched from any bundle; the button loads the partial matches (their own heading,
+    data-match="partial") and says beforehand what that costs."""
+    # every character on the page of 欧阳秀英, never in this order
+    name = "秀阳欧"
+    assert not any(name in p.read_text("utf-8") for p in (site["out"] / site["county"]).rglob("*.html"))
+    page, status, bundles = _fetched(site, name)
+    try:
+        assert f"没有找到完全包含“{name}”的记录" in status, status
+        assert bundles == {}, f"{name}: 没有可能的索引分区，却下载了 {bundles}"
+        assert page.locator("#results li").count() == 0
+        button = page.get_by_role("button", name=re.compile("查看包含其中部分字的结果"))
+        assert re.search(r"要下载约 \d+(\.\d)? (KB|MB)", button.inner_text()), button.inner_text()
+        button.click()
+        page.wait_for_selector("#results li[data-match=partial]", timeout=15000)
+        assert page.locator("#results li[data-match=exact]").count() == 0
+        assert "包含其中部分字的结果" in page.inner_text("#results")
+        assert f"没有找到完全包含“{name}”的记录" in page.inner_text("#search-status")
+    finally:
+        page.close()
+

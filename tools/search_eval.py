@@ -76,7 +76,7 @@ globalThis.fetch = async (u, o) => {
   catch { return new Response("", { status: 404 }); }
 };
 const shards = (await readdir(site + "/pagefind", { withFileTypes: true }))
-  .filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  .filter((d) => d.isDirectory() && d.name !== "primary.0").map((d) => d.name).sort();
 const pf = await import(pathToFileURL(`${site}/pagefind/${shards[0]}/pagefind.js`).href);
 await pf.options({ baseUrl: "/" });
 for (const s of shards.slice(1)) {
@@ -85,15 +85,36 @@ for (const s of shards.slice(1)) {
 const core = mode === "before" ? null : await import(pathToFileURL(searchJs).href);
 const queries = JSON.parse(await readFile(queriesPath, "utf8"));
 const n = Number(top);
+// the search page's way: the bundle directory names the bundles that can hold a query,
+// searched a few at a time (search.js searchBundles), each its own Pagefind instance
+// started from the empty primary bundle
+const get = async (u) => { try { return await readFile(u, "utf8"); } catch { return null; } };
+const dirPath = site + "/search/dir/";
+const dir = core && core.directory(JSON.parse(await readFile(dirPath + "meta.json", "utf8")), dirPath, get);
+const primary = pathToFileURL(`${site}/pagefind/primary.0/`).href;
+const instances = new Map();
+const instance = (i) => {
+  if (!instances.has(i)) {
+    instances.set(i, (async () => {
+      const p = pf.createInstance({ basePath: primary, baseUrl: "/" });
+      await p.mergeIndex(pathToFileURL(`${site}/pagefind/${dir.meta.bundles[i]}/`).href, { baseUrl: "/" });
+      return p;
+    })());
+  }
+  return instances.get(i);
+};
 for (const q of queries) {
   let urls, exact = null;
   if (mode === "before") {
     const res = await pf.search(q);
     urls = (await Promise.all(res.results.slice(0, n).map((r) => r.data()))).map((d) => d.url);
   } else {
-    const found = await core.findPages(pf, q, { max: n });
-    urls = found.items.slice(0, n).map((d) => d.url);
-    exact = found.items.filter((d) => d.match === "exact").map((d) => d.url);
+    const st = core.searchState(q);
+    Object.assign(st, await core.orderedCandidates(dir, st.words));
+    if (st.cand.length) await core.searchBundles(st, instance);
+    const items = core.orderedItems(st);
+    urls = items.slice(0, n).map((d) => d.url);
+    exact = st.exact.map((d) => d.url);
   }
   process.stdout.write(JSON.stringify([q, urls, exact]) + "\n");
 }

@@ -5,6 +5,7 @@ as the bytes the local server (127.0.0.1) sends, the page's and its web worker's
 alike (the browser's cache on, as on a phone)::
 
     python tools/search_traffic.py --site OUT --county heyang-xian 王秀英 低保
+    python tools/search_traffic.py --site OUT 王秀英 低保      (the city search, site/search/)
 
 The local server sends files as they are (no gzip): HTML, CSS and JS count uncompressed,
 so the numbers are an upper bound of what a gzip-serving host transfers. Pagefind's index
@@ -72,7 +73,7 @@ def measure(site: Path, county: str, queries: Sequence[str], chromium: str = "/u
                 out.append((name, len(served), sum(served), time.perf_counter() - t0))
 
             def open_page() -> None:
-                page.goto(f"{base}{county}/search/")
+                page.goto(f"{base}{county}/search/" if county else f"{base}search/")
                 page.wait_for_selector("#filters:not([hidden])", timeout=120000)
 
             step("打开搜索页", open_page)
@@ -92,7 +93,7 @@ def measure(site: Path, county: str, queries: Sequence[str], chromium: str = "/u
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="测量搜索的下载流量（Chromium 开发者工具网络记录，慢速 3G）")
     ap.add_argument("--site", type=Path, required=True, help="已生成的网站文件夹（build 的 --out）")
-    ap.add_argument("--county", required=True, help="县的文件夹名")
+    ap.add_argument("--county", default="", help="县的文件夹名（不写：网站根目录的全市搜索）")
     ap.add_argument("--no-throttle", action="store_true", help="不模拟慢速 3G")
     ap.add_argument("queries", nargs="+", help="依次搜索的内容")
     args = ap.parse_args(argv)

@@ -34,6 +34,7 @@ from generator.read.load import VillageSource
 log = logging.getLogger(__name__)
 
 SEARCH_DOCS = "search.pickle"  # in a village's entry: [(path, index-only HTML), …]
+SEARCH_KEYS = "search.keys"  # in a village's entry: its bundle-directory keys (search.directory)
 COUNTY_PARTS = "county.pickle"  # in a village's entry: opendata.county_parts, {name: bytes}
 LEDGER_RECORDS = "ledger.pickle"  # in a village's entry: its published records and seed
 META = "meta.pickle"  # in a village's entry: (outcome, manifest)
@@ -116,7 +117,7 @@ def restore_village(cache: Path, entry: str, staging: Path) -> Any | None:
 def store_village(cache: Path, entry: str, staging: Path, outcome: object,
                   pages: Sequence[tuple[str, bytes]], attachments: Sequence[tuple[str, bytes]],
                   docs: list[tuple[str, bytes]], county_parts: dict[str, bytes],
-                  ledger: bytes = b"") -> None:
+                  ledger: bytes = b"", keys: bytes = b"") -> None:
     """Write a village's entry (replacing its older ones) and link its files into staging."""
     folder = cache / entry
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
@@ -130,6 +131,7 @@ def store_village(cache: Path, entry: str, staging: Path, outcome: object,
     for i, (_rel, data) in enumerate(attachments, len(pages)):
         cw.write(str(i), data)  # a copy made from the checked bytes, never a link to the clerk's file
     write_bytes(tmp / SEARCH_DOCS, pickle.dumps(docs, protocol=4))
+    write_bytes(tmp / SEARCH_KEYS, keys)
     write_bytes(tmp / COUNTY_PARTS, pickle.dumps(county_parts, protocol=4))
     write_bytes(tmp / LEDGER_RECORDS, ledger)
     manifest = [path for path, _ in pages] + [rel for rel, _ in attachments]
@@ -165,6 +167,12 @@ def county_parts_file(entry: str) -> str:
     return f"{entry}/{COUNTY_PARTS}"
 
 
+def load_search_keys(cache: Path, docs_rel: str) -> bytes:
+    """The keys stored next to a village's search documents (``search_docs_file``).
+    Raises OSError when the file is gone."""
+    return (cache / docs_rel).with_name(SEARCH_KEYS).read_bytes()
+
+
 def load_search_docs(cache: Path, rel: str) -> list[tuple[str, bytes]]:
     """Raises OSError or pickle errors when the file is gone or damaged."""
     return pickle.loads((cache / rel).read_bytes())
@@ -181,24 +189,40 @@ def bundle_entry(cache: Path, county: str, name: str, key: str) -> Path:
     return cache / "search" / county / name / key
 
 
-def restore_bundle(entry: Path, target: Path) -> bool:
-    """Link a cached bundle into ``target``; False when there is none."""
+def bundle_keys_file(entry: Path) -> Path:
+    """A bundle's directory keys, beside its entry (not published with it)."""
+    return entry.with_name(entry.name + ".keys")
+
+
+def restore_bundle(entry: Path, target: Path) -> bytes | None:
+    """Link a cached bundle into ``target`` and return its directory keys; None when there
+    is none."""
     if not (entry / BUNDLE_DONE).is_file():
-        return False
+        return None
+    try:
+        keys = bundle_keys_file(entry).read_bytes()
+    except OSError:
+        return None
     link_tree(entry, target)
-    return True
+    return keys
 
 
-def store_bundle(target: Path, entry: Path) -> None:
-    """Keep a freshly built bundle (``target``) as the only entry of its name."""
+def store_bundle(target: Path, entry: Path, keys: bytes = b"") -> None:
+    """Keep a freshly built bundle (``target``) and its directory keys as the only entry of
+    its name."""
     tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     link_tree(target, tmp)
     if entry.parent.is_dir():
         for old in entry.parent.iterdir():
-            if old != tmp:
+            if old == tmp:
+                continue
+            if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
+            else:  # an older entry's keys
+                old.unlink(missing_ok=True)
     os.rename(tmp, entry)
+    write_bytes(bundle_keys_file(entry), keys)
 
 
 def link_tree(src: Path, dst: Path) -> None:

@@ -479,6 +479,157 @@ export function matchingRows(doc, words, limit = 20) {
 }
 
 // ---------------------------------------------------------------------------
+// The bundle directory (generator/search/directory.py): which bundles can hold a query.
+// Each word the exact-match check compares, each pair and triple of neighbouring words, is a key;
+// ``meta.json`` lists the bundles and the filter values, bucket ``<i>.txt`` (CRC-32 of the
+// key, modulo the bucket count) the keys with their bundles' numbers ("0-3,7").
+
+const CRC = Array.from({ length: 256 }, (_x, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 of ``s``'s UTF-8 (directory.py ``bucket_hash``, Python's zlib.crc32). */
+export function crc32(s) {
+  let c = 0xffffffff;
+  for (const b of new TextEncoder().encode(s)) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** "0-3,7" → [0, 1, 2, 3, 7]. */
+export function parseRanges(s) {
+  const out = [];
+  for (const part of String(s).split(",")) {
+    if (!part) continue;
+    const [a, b] = part.split("-").map(Number);
+    for (let i = a; i <= (Number.isNaN(b) || b === undefined ? a : b); i++) out.push(i);
+  }
+  return out;
+}
+
+/** The keys of each query word (``queryWords``): a one-token word itself, a two-token
+ * word the pair, a longer one each triple of neighbouring tokens. */
+export function queryKeys(words) {
+  return words.map((w) => (w.length <= 2 ? [w.join(" ")]
+    : w.slice(2).map((t, k) => w[k] + " " + w[k + 1] + " " + t)));
+}
+
+/** A directory at ``url`` (ending in "/"): {meta, bundlesOf(key) → Promise<number[]>},
+ * each bucket fetched once. ``get`` fetches a URL's text (null when missing). */
+export function directory(meta, url, get) {
+  const buckets = new Map();
+  const bucket = (i) => {
+    if (!buckets.has(i)) {
+      buckets.set(i, get(url + i + ".txt").then((t) => {
+        const m = new Map();
+        for (const line of String(t || "").split("\n")) {
+          const tab = line.lastIndexOf("\t");
+          if (tab > 0) m.set(line.slice(0, tab), line.slice(tab + 1));
+        }
+        return m;
+      }));
+    }
+    return buckets.get(i);
+  };
+  return {
+    meta,
+    async bundlesOf(key) {
+      const r = (await bucket(crc32(key) & (meta.buckets - 1))).get(key);
+      return r ? parseRanges(r) : [];
+    },
+  };
+}
+
+/** The bundles (numbers, ascending) that can hold every word of ``words`` with
+ * ``filters`` ({name: value}): the intersection of the bundles of every key and of every
+ * filter value. */
+export async function candidates(dir, words, filters = {}) {
+  let set = null;
+  const meet = (nums) => {
+    const s = new Set(nums);
+    set = set === null ? s : new Set([...set].filter((x) => s.has(x)));
+  };
+  for (const [name, value] of Object.entries(filters)) {
+    meet(parseRanges(((dir.meta.filters || {})[name] || {})[value] || ""));
+  }
+  const keys = queryKeys(words).flat();
+  const found = await Promise.all(keys.map((k) => dir.bundlesOf(k)));
+  for (const nums of found) meet(nums);
+  if (set === null) set = new Set(dir.meta.bundles.map((_b, i) => i));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Several Pagefind instances searched as one (as ``mergeIndex`` does): results by score. */
+export function together(instances) {
+  return {
+    async search(term, opts) {
+      const all = await Promise.all(instances.map((p) => p.search(term, opts)));
+      return { results: all.flatMap((r) => (r && r.results) || []).sort((a, b) => b.score - a.score) };
+    },
+  };
+}
+
+// A query searches only the bundles the directory says can hold it, a few at a time
+// until there are enough exact results; the page says how many it has searched.
+// The bundles where a one-word query is a whole name or title (its 〔…〕 copy, directory.py)
+// come first, and when they are few (WHOLE) all of them are searched: 邹建 is inside 邹建国 in
+// every township, and a resident asking for 邹建 wants 邹建's village.
+const FIRST = 3, NEXT = 4, ENOUGH = 10, WHOLE = 6;
+
+/** A query's search: ``cand`` the bundles that can hold it, ``done`` how many of them were searched. */
+export function searchState(q, filters = {}) {
+  return { q: String(q).trim(), words: queryWords(q), filters, cand: [], done: 0, exact: [],
+    partial: [], lines: 0, more: false, partialAsked: false };
+}
+
+/** Search ``st``'s next candidate bundles (``instance(i)``: bundle i's Pagefind instance) —
+ * all of them with ``all`` — adding to its exact (and, while none is exact, partial) items. */
+export async function searchBundles(st, instance, all = false) {
+  const whole = st.whole || 0;
+  do {
+    const n = st.done === 0 ? Math.max(FIRST, whole <= WHOLE ? whole : 0) : NEXT;
+    const left = st.cand.length - st.done;
+    const batch = st.cand.slice(st.done, all || left <= n + 1 ? undefined : st.done + n);
+    const pf = together(await Promise.all(batch.map(instance)));
+    const found = await findPages(pf, st.q, { filters: st.filters });
+    st.done += batch.length;
+    st.exact.push(...found.items.filter((d) => d.match === "exact"));
+    st.lines += found.lines;
+    st.more = st.more || found.more;
+    if (!st.exact.length) st.partial.push(...found.items.filter((d) => d.match === "partial"));
+    else st.partial = [];
+  } while (st.done < st.cand.length && st.exact.length < ENOUGH);
+  st.partial = st.partial.slice(0, 20);
+  // whole names first (林仓 before 林仓海), then as found
+  st.exact.sort((a, b) => (b.whole ? 1 : 0) - (a.whole ? 1 : 0));
+  return st;
+}
+
+/** ``candidates`` with the bundles where the one-word query is a whole name or title first:
+ * {cand, whole} (whole: how many of cand come first). */
+export async function orderedCandidates(dir, words, filters = {}) {
+  const cand = await candidates(dir, words, filters);
+  if (words.length !== 1 || words[0].length < 2 || !cand.length) return { cand, whole: 0 };
+  const w = new Set(await dir.bundlesOf("〔" + words[0].join(" ") + "〕"));
+  const first = cand.filter((i) => w.has(i));
+  return { cand: [...first, ...cand.filter((i) => !w.has(i))], whole: first.length };
+}
+
+/** A search's exact items as a list: each village's first, then the others
+ * (``findPages``' order). */
+export function orderedItems(st) {
+  const byVillage = new Map();
+  for (const e of st.exact) {
+    const v = villageOf(e.url);
+    if (!byVillage.has(v)) byVillage.set(v, []);
+    byVillage.get(v).push(e);
+  }
+  const groups = [...byVillage.values()];
+  return [...groups.map((g) => g[0]), ...groups.flatMap((g) => g.slice(1)), ...st.partial];
+}
+
+// ---------------------------------------------------------------------------
 // The page (only in a browser).
 
 function supported() {
@@ -510,31 +661,55 @@ function page() {
   const statusEl = document.getElementById("search-status");
   const list = document.getElementById("results");
   const base = new URL("../", location.href).pathname;
-  const shards = (list.dataset.shards || "").split(" ").filter(Boolean);
   // The city portal's search (site/search/): every county's bundles, "<county>/<bundle>",
   // each with its county's folder as base URL and the county's name as the 县 filter.
   const counties = list.dataset.counties ? JSON.parse(list.dataset.counties) : null;
-  const bundles = shards.map((s) => {
+  const dirUrl = new URL("dir/", location.href).pathname;
+  const selects = () => document.querySelectorAll("#filters select");
+  let dir = null;
+  let pagefind = null;  // the pagefind.js module (of the empty primary bundle)
+  const instances = new Map();  // bundle number → Promise of its Pagefind instance
+
+  function bundle(i) {
+    const s = dir.meta.bundles[i];
     if (!counties) return { path: base + "pagefind/" + s + "/", opts: { baseUrl: base } };
     const [county, name] = s.split("/");
     return {
       path: base + county + "/pagefind/" + name + "/",
       opts: { baseUrl: base + county + "/", mergeFilter: { "县": counties[county] || county } },
     };
-  });
-  const selects = () => document.querySelectorAll("#filters select");
-  let pagefind = null;
+  }
+
+  // Every instance starts from the same empty bundle (generator/pipeline.py PRIMARY): the
+  // program and its WebAssembly come from one address, fetched once, whichever bundles a
+  // query needs; then it merges one bundle, and keeps what it fetched for the next query.
+  function primary() {
+    const first = counties ? dir.meta.bundles[0].split("/")[0] + "/" : "";
+    return base + first + "pagefind/primary.0/";
+  }
 
   async function load() {
-    if (!pagefind) {
-      const pf = await import(bundles[0].path + "pagefind.js");
-      await pf.options({ ...bundles[0].opts, excerptLength: 32 });  // words: characters
-      for (const b of bundles.slice(1)) {
-        await pf.mergeIndex(b.path, b.opts);
-      }
-      pagefind = pf;
+    if (!dir) {
+      const get = (u) => fetch(u).then((r) => (r.ok ? r.text() : null));
+      const meta = JSON.parse(await get(dirUrl + "meta.json"));
+      dir = directory(meta, dirUrl, get);
+      pagefind = await import(primary() + "pagefind.js");
+      const warm = pagefind.createInstance({ basePath: primary() });
+      await warm.init();  // the program arrives with the page, not with the first query
     }
-    return pagefind;
+    return dir;
+  }
+
+  function instance(i) {
+    if (!instances.has(i)) {
+      instances.set(i, (async () => {
+        const b = bundle(i);
+        const pf = pagefind.createInstance({ basePath: primary(), ...b.opts, excerptLength: 32 });
+        await pf.mergeIndex(b.path, { ...b.opts, excerptLength: 32 });
+        return pf;
+      })());
+    }
+    return instances.get(i);
   }
 
   function filtersFromForm() {
@@ -543,8 +718,8 @@ function page() {
     return f;
   }
 
-  async function fillFilters(pf) {
-    const all = await pf.filters();
+  function fillFilters() {
+    const all = dir.meta.filters || {};
     const params = new URLSearchParams(location.search);
     for (const sel of selects()) {
       const values = Object.keys(all[sel.name] || {}).sort((a, b) => a.localeCompare(b, "zh-CN"));
@@ -638,20 +813,57 @@ function page() {
     return h;
   }
 
+  const CHUNK_KB = 30;  // an index chunk: what one character costs in one bundle
+  let current = null;
+
   async function run(q) {
     list.replaceChildren();
+    current = null;
     if (!q.trim()) { statusEl.textContent = "请输入要找的姓名、项目或公告标题。"; return; }
     statusEl.textContent = "正在搜索……";
-    const pf = await load();
-    const found = await findPages(pf, q, { filters: filtersFromForm() });
-    const exact = found.items.filter((d) => d.match === "exact");
-    const partial = found.items.filter((d) => d.match === "partial");
-    const shownQ = q.trim();
+    await load();
+    const filters = filtersFromForm();
     const words = queryWords(q);
+    const st = { ...searchState(q, filters), ...await orderedCandidates(dir, words, filters) };
+    current = st;
+    if (!st.cand.length) { await show(st); return; }
+    await searchMore(st);
+  }
+
+  async function searchMore(st, all = false) {
+    statusEl.textContent = "正在搜索……";
+    await searchBundles(st, instance, all);
+    if (current === st) await show(st);
+  }
+
+  function button(text, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "show-more";
+    b.textContent = text;
+    b.addEventListener("click", () => {
+      b.disabled = true;
+      onClick().catch((e) => {
+        statusEl.textContent = "搜索出错，请稍后再试。";
+        console.warn(e);
+      });
+    });
+    return b;
+  }
+
+  async function show(st) {
+    list.replaceChildren();
+    const shownQ = st.q;
+    const words = st.words;
+    const exact = st.exact;
+    const partial = st.partial;
+    const left = st.cand.length - st.done;
     let msg = "";
     if (exact.length) {
-      const more = found.more ? "，可能还有更多，可以用“村”“年份”缩小范围" : "";
-      msg = `找到 ${found.lines} 条完全匹配“${shownQ}”的记录（${found.villages} 个村）${more}。`;
+      const villages = new Set(exact.map((d) => villageOf(d.url))).size;
+      const more = st.more ? "，可能还有更多，可以用“村”“年份”缩小范围" : "";
+      msg = `找到 ${st.lines} 条完全匹配“${shownQ}”的记录（${villages} 个村）${more}。`;
+      if (left > 0) msg += `已查 ${st.done} 个乡镇索引分区，还有 ${left} 个可能有，没有查。`;
       list.append(heading("完全匹配的记录"));
       const groups = new Map();
       for (const d of exact) {
@@ -688,11 +900,24 @@ function page() {
         }
         list.append(sec);
       }
+      if (left > 0) {
+        list.append(button(`继续查其余 ${left} 个乡镇索引分区`, () => searchMore(st)));
+      }
     } else if (partial.length) {
       msg = `没有找到完全包含“${shownQ}”的记录。下面是包含其中部分字的结果，不一定是您要找的；请检查有没有错字。`;
     } else {
-      statusEl.textContent = `没有找到完全包含“${shownQ}”的记录。请检查有没有错字，或少输几个字、换个说法再试。`;
-      return;
+      msg = `没有找到完全包含“${shownQ}”的记录。请检查有没有错字，或少输几个字、换个说法再试。`;
+      if (!st.partialAsked) {
+        // the partial matches over every bundle: one index chunk per character and bundle
+        const all = st.cand.length ? st.cand : dir.meta.bundles.map((_b, i) => i);
+        const kb = all.length * Math.max(1, words.flat().length) * CHUNK_KB;
+        const size = kb >= 1000 ? `${(kb / 1000).toFixed(1)} MB` : `${kb} KB`;
+        list.append(button(`查看包含其中部分字的结果（要下载约 ${size}）`, async () => {
+          const wide = { ...searchState(st.q, st.filters), cand: all, partialAsked: true };
+          current = wide;
+          await searchMore(wide, true);
+        }));
+      }
     }
     if (exact.length) {
       // the rows of the first results shown (a few pages, fetched once)
@@ -725,8 +950,8 @@ function page() {
     const q = new URLSearchParams(location.search).get("q") || "";
     input.value = q;
     try {
-      const pf = await load();
-      await fillFilters(pf);
+      await load();
+      fillFilters();
       if (q) await run(q);
     } catch (e) {
       statusEl.textContent = "搜索暂时不能使用，请稍后再试，或从首页按乡镇、村逐级查看。";

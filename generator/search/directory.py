@@ -1,0 +1,224 @@
+"""The bundle directory: which search bundles can hold a query, so that the search page
+fetches only those (templates/static/search.js ``candidates``).
+
+For every bundle the directory lists its **keys**: each word the exact-match check of
+search.js (``tokens``) can see in its documents, and each pair of neighbouring words
+("王 红"), normalised as search.js normalises (separators and the copies' markers removed,
+full-width letters and digits as ASCII, lower case). A query word of one token needs its
+key; a longer word needs every pair of its neighbouring tokens: a bundle that lacks one
+cannot hold the word. The keys here are a superset of what search.js pairs up (they ignore
+its breaks at lines and masked ID numbers), so the directory may offer a bundle that holds
+no exact match, never leave one out.
+
+Written per county at ``<county>/search/dir/`` and for the city at ``search/dir/``:
+
+``meta.json``  ``{"format", "bundles": [bundle paths], "buckets": N, "filters": {name: {value: ranges}}}``
+``<i>.txt``    bucket i (CRC-32 of the key's UTF-8, modulo N): one ``key<TAB>ranges`` line
+               per key, sorted; ``ranges`` the bundles' numbers ("0-3,7").
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.publish.write import OutputWriter
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+DIR = "search/dir"  # below a county folder, and below the city root
+BUCKET_BYTES = 4096  # the mean size of a bucket file the bucket count aims at
+FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x01村:李楼村")
+
+_TAG = re.compile(r"<[^>]*>")
+_HEAD = re.compile(r"<head>.*?</head>", re.S)
+_COPY = re.compile(r"〔([^〔〕]*)〕")
+_FILTER = re.compile(r'data-pagefind-filter="([^"]*)"')
+# search.js SEP (without the whitespace, which splits words) and the copies' markers
+# 〔〕〖〗 and GAP/LINE, all removed from a word; full-width letters and digits as ASCII
+_DROP = """·・•．.,，、;；:：!！?？"'“”‘’()（）【】〔〕〖〗《》-—_/\\|\u2063\u2064"""
+_DROP_RE = re.compile("[" + re.escape(_DROP) + "]+")
+_WIDE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_NARROW = {c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                   *range(0xFF41, 0xFF5B))}
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a fragment's text as search.js ``tokens`` compares them (without its
+    breaks); a word that is nothing but separators is left out, as search.js skips it."""
+    # (str.split() drops the empty words)
+    text = _DROP_RE.sub("", text)
+    if _WIDE.search(text):
+        text = text.translate(_NARROW)
+    return text.lower().split()
+
+
+def text_keys(text: str, keys: set[str]) -> None:
+    """Add the keys of ``text`` (words, pairs and triples of neighbouring words) to ``keys``."""
+    words = words_of(text)
+    keys.update(words)
+    keys.update(map(" ".join, set(zip(words, words[1:], strict=False))))
+    keys.update(map(" ".join, set(zip(words, words[1:], words[2:], strict=False))))
+
+
+def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:
+    """The keys of a village's index-only search documents, and their filter values
+    (``FILTER`` + "name:value"). The documents' texts are read as one (a pair across two
+    documents is one key more, never one less)."""
+    text = "\n".join(data.decode("utf-8") for _path, data in docs)
+    keys = {FILTER + html.unescape(f).replace("\n", " ") for f in set(_FILTER.findall(text))}
+    text = html.unescape(_TAG.sub("", _HEAD.sub("", text)))
+    # a name's or title's 〔…〕 copy: the whole field, "〔王 红 梅〕" (no query key has 〔)
+    keys.update("〔" + " ".join(words_of(c)) + "〕" for c in set(_COPY.findall(text)))
+    text_keys(text, keys)
+    return keys
+
+
+def pack_keys(keys: Iterable[str]) -> bytes:
+    return "\n".join(sorted(keys)).encode("utf-8")
+
+
+def unpack_keys(data: bytes) -> list[str]:
+    return data.decode("utf-8").split("\n") if data else []
+
+
+def bucket_hash(key: str) -> int:
+    """CRC-32 of the key's UTF-8 (search.js ``crc32``): computed in C here, a few lines there."""
+    return zlib.crc32(key.encode("utf-8"))
+
+
+def ranges(numbers: Sequence[int]) -> str:
+    """Sorted bundle numbers as "0-3,7"."""
+    if len(numbers) == 1:  # most keys
+        return str(numbers[0])
+    out: list[str] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def parse_ranges(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
+
+
+def _mask_ranges(mask: int) -> str:
+    """A bit mask of bundle numbers as ``ranges``."""
+    return ranges([i for i in range(mask.bit_length()) if mask >> i & 1])
+
+
+def directory_files(bundles: Sequence[str], where: dict[str, int],
+                    filters: dict[str, dict[str, int]]) -> list[tuple[str, bytes]]:
+    """The directory's files (names relative to its folder): ``where`` maps each key to its
+    bundles (a bit mask: bit i for bundle i), ``filters`` each filter name and value to theirs.
+    (One pass over the keys: a county has hundreds of thousands, and few distinct masks.)"""
+    shown: dict[int, str] = {}
+    total = 0
+    for k in where:
+        total += len(k) * 3 + 4  # about the UTF-8 line; only the bucket count depends on it
+    n = 1
+    while n * BUCKET_BYTES < total:
+        n *= 2
+    buckets: list[list[str]] = [[] for _ in range(n)]
+    crc = zlib.crc32
+    for k in sorted(where):
+        mask = where[k]
+        r = shown.get(mask)
+        if r is None:
+            r = shown[mask] = _mask_ranges(mask)
+        buckets[crc(k.encode("utf-8")) & (n - 1)].append(f"{k}\t{r}\n")
+    meta = {"format": FORMAT, "bundles": list(bundles), "buckets": n,
+            "filters": {name: {v: _mask_ranges(m) for v, m in sorted(values.items())}
+                        for name, values in sorted(filters.items())}}
+    out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
+    out.extend((f"{i}.txt", "".join(b).encode("utf-8")) for i, b in enumerate(buckets))
+    return out
+
+
+def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -> list[tuple[str, bytes]]:
+    """A county's directory from each bundle's keys (``search_keys`` of its villages)."""
+    where: dict[str, int] = {}
+    filters: dict[str, dict[str, int]] = {}
+    get = where.get
+    for i, keys in enumerate(keysets):
+        bit = 1 << i
+        for k in keys:
+            where[k] = get(k, 0) | bit
+    for k in [k for k in where if k.startswith(FILTER) or not k]:
+        mask = where.pop(k)
+        if k:
+            name, _, value = k[1:].partition(":")
+            filters.setdefault(name, {})[value] = mask
+    return directory_files(bundles, where, filters)
+
+
+def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]]) -> None:
+    for name, data in files:
+        writer.write(f"{folder}/{name}", data)
+
+
+def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
+    """A written directory: (meta, key → bundle numbers). OSError/ValueError when it is
+    missing or damaged."""
+    meta, masks = _read_masks(folder)
+    return meta, {k: [i for i in range(m.bit_length()) if m >> i & 1] for k, m in masks.items()}
+
+
+def _read_masks(folder: Path) -> tuple[dict, dict[str, int]]:
+    meta = json.loads((folder / "meta.json").read_bytes())
+    where: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for i in range(int(meta["buckets"])):
+        for line in (folder / f"{i}.txt").read_text("utf-8").splitlines():
+            k, _, r = line.rpartition("\t")
+            m = seen.get(r)
+            if m is None:
+                m = seen[r] = sum(1 << n for n in parse_ranges(r))
+            where[k] = m
+    return meta, where
+
+
+def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str, bytes]]:
+    """The city's directory from its counties' ((slug, name, county folder)): bundle
+    "<county>/<bundle>", the counties' keys and filters, and a 县 filter. With one county its
+    bucket files are the county's own (the same keys and bundle numbers)."""
+    if len(counties) == 1:
+        slug, name, folder = counties[0]
+        meta = json.loads((folder / DIR / "meta.json").read_bytes())
+        meta["bundles"] = [f"{slug}/{b}" for b in meta["bundles"]]
+        meta["filters"]["县"] = {name: ranges(list(range(len(meta["bundles"]))))}
+        meta["filters"] = dict(sorted(meta["filters"].items()))
+        out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
+        out.extend((f"{i}.txt", (folder / DIR / f"{i}.txt").read_bytes())
+                   for i in range(int(meta["buckets"])))
+        return out
+    bundles: list[str] = []
+    where: dict[str, int] = {}
+    filters: dict[str, dict[str, int]] = {}
+    for slug, name, folder in counties:
+        meta, own = _read_masks(folder / DIR)
+        base = len(bundles)
+        bundles.extend(f"{slug}/{b}" for b in meta["bundles"])
+        get = where.get
+        for k, m in own.items():
+            where[k] = get(k, 0) | m << base
+        for fname, values in meta["filters"].items():
+            f = filters.setdefault(fname, {})
+            for v, r in values.items():
+                f[v] = f.get(v, 0) | sum(1 << (base + n) for n in parse_ranges(r))
+        filters.setdefault("县", {})[name] = sum(1 << n for n in range(base, len(bundles)))
+    return directory_files(bundles, where, filters)

@@ -1,0 +1,151 @@
+"""The bundle directory (generator/search/directory.py): its keys are a superset of what the
+search page's exact-match check (templates/static/search.js ``tokens``) can match, the page
+reads them back (CRC-32 buckets, ranges) as Python wrote them, and a build writes a
+directory that stays right after a one-village edit."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_util import AS_OF, ROOT, build  # noqa: E402
+
+from generator.search import directory  # noqa: E402
+from generator.search.searchdocs import spaced_text  # noqa: E402
+
+# what the index-only documents are made of, and what a clerk may type
+ALPHABET = (list("王红梅张伟何低保耕地力护补贴村") + list("abcXYZ0123") + list("０１ＡＢｃ")
+            + [" ", " ", " ", "\u2063", "\u2064", "〔", "〕", "〖", "〗", "·", "，", ".", "-",
+               "*", "（", "）", "\u3000", "_", "Ⅷ", "ß", "İ"])
+
+
+def _node(tmp_path: Path, body: str):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    core = tmp_path / "search.mjs"
+    shutil.copyfile(ROOT / "templates" / "static" / "search.js", core)
+    script = tmp_path / "t.mjs"
+    script.write_text("const s = await import(process.argv[2]);\n" + body, "utf-8")
+    out = subprocess.run([node, str(script), core.as_uri()], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)
+
+
+def test_python_keys_are_a_superset_of_what_search_js_can_match(tmp_path: Path) -> None:
+    """Random fragment texts: every word, pair and triple of neighbouring words that
+    search.js ``tokens`` yields (nothing across its breaks) is a key of the text in Python,
+    and every query's keys (``queryKeys``) that can match a text are among them."""
+    rnd = random.Random(21)
+    texts = ["".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    texts += ["410122 * * * * * * * * 123X 王 红", "〔王 红 梅〕 \u2063 低 保.", "ＬＥＤ 路 灯 2024",
+              "石 河 村 \u2063 · \u2063 2025 年 12 月. 收 入"]
+    got = _node(tmp_path, f"const texts = {json.dumps(texts, ensure_ascii=False)};\n" + r'''
+const out = texts.map((t) => {
+  const keys = new Set();
+  let run = [];
+  const flush = () => {
+    run.forEach((x, i) => {
+      keys.add(x);
+      if (i >= 1) keys.add(run[i - 1] + " " + x);
+      if (i >= 2) keys.add(run[i - 2] + " " + run[i - 1] + " " + x);
+    });
+    run = [];
+  };
+  for (const tok of s.tokens(t)) { if (tok.t === null) flush(); else run.push(tok.t); }
+  flush();
+  return [...keys];
+});
+console.log(JSON.stringify(out));
+''')
+    for text, js_keys in zip(texts, got, strict=True):
+        keys: set[str] = set()
+        directory.text_keys(text, keys)
+        # a token the query side can never produce (several characters, not an ASCII run)
+        # matches nothing; every other one must be a key
+        missing = [k for k in js_keys if k not in keys
+                   and all(len(t) == 1 or re.fullmatch("[a-z0-9]+", t) for t in k.split(" "))]
+        assert not missing, (text, missing)
+
+
+def test_query_keys_and_buckets_agree_with_python(tmp_path: Path) -> None:
+    """The page asks for the keys Python wrote, in the bucket Python put them in."""
+    queries = ["杨玉辉", "低保", "王秀英 低保", "LED路灯", "２０２４年", "阿依努尔·买买提明", "保"]
+    got = _node(tmp_path, f"const qs = {json.dumps(queries, ensure_ascii=False)};\n"
+                "console.log(JSON.stringify(qs.map((q) => s.queryKeys(s.queryWords(q)).flat()"
+                ".map((k) => [k, s.crc32(k)]))));\n")
+    assert [[k for k, _h in ks] for ks in got] == [
+        ["杨 玉 辉"], ["低 保"], ["王 秀 英", "低 保"], ["led 路 灯"], ["2024 年"],
+        ["阿 依 努", "依 努 尔", "努 尔 买", "尔 买 买", "买 买 提", "买 提 明"], ["保"]]
+    for ks in got:
+        for k, h in ks:
+            assert directory.bucket_hash(k) == h, k
+    # each query's keys are keys of a text that holds it
+    for q, ks in zip(queries, got, strict=True):
+        keys: set[str] = set()
+        directory.text_keys(spaced_text(q), keys)  # as the index holds the text
+        assert all(k in keys for k, _h in ks), (q, ks)
+
+
+def test_directory_files_read_back(tmp_path: Path) -> None:
+    files = directory.county_directory(
+        ["a", "a.2", "b"],
+        [{"王 红", "低 保", "\x01村:李楼村"}, {"低 保"}, {"低 保", "\x01村:石河村", "\x01村:李楼村"}])
+    for name, data in files:
+        (tmp_path / name).write_bytes(data)
+    meta, where = directory.read_directory(tmp_path)
+    assert meta["bundles"] == ["a", "a.2", "b"]
+    assert where == {"王 红": [0], "低 保": [0, 1, 2]}
+    assert meta["filters"] == {"村": {"李楼村": "0,2", "石河村": "2"}}
+    assert directory.ranges([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8"
+    assert directory.parse_ranges("0-2,5,7-8") == [0, 1, 2, 5, 7, 8]
+
+
+def _bundles_of(site: Path, county: str, key: str) -> list[str]:
+    meta, where = directory.read_directory(site / county / directory.DIR)
+    return [meta["bundles"][i] for i in where.get(key, [])]
+
+
+def test_the_directory_follows_a_one_village_edit(tmp_path: Path) -> None:
+    """A name added to one village's welfare list is in the directory after an incremental
+    build (its bundle's keys recomputed, the others' from the cache), the directory is the
+    same as a fresh build's, and the city directory (two counties) lists both counties."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--out", str(data),
+                    "--counties", "2", "--townships", "2", "--villages", "2", "--records", "60",
+                    "--as-of", AS_OF], check=True, capture_output=True)
+    build(data, tmp_path / "site")
+    county = sorted(p for p in data.iterdir() if (p / "county.yaml").is_file())[0]
+    village = sorted(county.glob("*/*/village.yaml"))[-1].parent
+    name = "欧阳闻笛"
+    key = " ".join(name[:3])
+    assert _bundles_of(tmp_path / "site", county.name, key) == []
+    welfare = village / "welfare.csv"
+    text = welfare.read_text("utf-8-sig")
+    head = text.splitlines()[0].split(",")
+    row = {"项目": "低保", "姓名": name, "金额": "300.00", "发放日期": "2026-10-05"}
+    welfare.write_text(text.rstrip("\n") + "\n" + ",".join(row.get(h, "") for h in head) + "\n",
+                       "utf-8")
+    build(data, tmp_path / "site")
+    town = village.parent.name
+    assert _bundles_of(tmp_path / "site", county.name, key) == [town]
+    meta, where = directory.read_directory(tmp_path / "site" / directory.DIR)
+    assert [meta["bundles"][i] for i in where[key]] == [f"{county.name}/{town}"]
+    assert len(meta["filters"]["县"]) == 2
+    from generator.cli import main
+
+    assert main(["build", "--data", str(data), "--out", str(tmp_path / "fresh"), "--as-of", AS_OF,
+                 "--jobs", "1", "--quiet", "--no-cache"]) == 0
+    for rel in ("search/dir", f"{county.name}/search/dir"):
+        a, b = tmp_path / "site" / rel, tmp_path / "fresh" / rel
+        names = sorted(p.name for p in a.iterdir())
+        assert names == sorted(p.name for p in b.iterdir())
+        assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names), rel
