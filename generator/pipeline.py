@@ -543,14 +543,15 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int
     if leaks:
         raise DataErrors(leaks)
     _write_directories(opts, staging, loaded)
-    pages += write_city_root(staging, loaded.city, static)
+    pages += write_city_root(staging, loaded.city, static, previous=opts.out)
     _guard_county_files(staging, loaded)
     return pages
 
 
-def write_city_root(site: Path, city: City, static: Static) -> int:
+def write_city_root(site: Path, city: City, static: Static, previous: Path | None = None) -> int:
     """The city portal at the root of ``site`` (home, cross-county search, static files),
     made from the county folders it holds: the last step of a build and of a merge.
+    ``previous``: the site being replaced (its unchanged directory files are linked).
     Returns the number of pages."""
     writer = OutputWriter(site)
     for rel, data in static.contents.items():
@@ -565,7 +566,7 @@ def write_city_root(site: Path, city: City, static: Static) -> int:
     except (OSError, ValueError, KeyError) as e:
         raise ToolError(f"县的搜索目录（<县>/{directory.DIR}/）无法读取：{e}；"
                         "这个县的文件夹不是一次完整构建的结果，请重新构建") from e
-    directory.write_directory(writer, directory.DIR, files)
+    directory.write_directory(writer, directory.DIR, files, previous)
     return len(pages)
 
 
@@ -623,7 +624,7 @@ def _write_directories(opts: Options, staging: Path, loaded: Loaded) -> None:
         names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
         files = directory.county_directory(
             names, [directory.unpack_keys(keys.get((county.slug, n), b"")) for n in names])
-        directory.write_directory(writer, f"{county.slug}/{directory.DIR}", files)
+        directory.write_directory(writer, f"{county.slug}/{directory.DIR}", files, opts.out)
         _primary_bundle(opts, staging, county.slug)
 
 

@@ -121,3 +121,23 @@ def decode_qr(png: Path) -> list[str]:
         raise RuntimeError("需要 zbarimg（apt-get install -y zbar-tools）")
     r = subprocess.run([exe, "--quiet", "--raw", str(png)], capture_output=True, text=True)
     return [line for line in r.stdout.splitlines() if line.strip()]
+
+
+def run_search_js(tmp_path: Path, body: str):
+    """Run ``body`` (JavaScript; ``s`` is templates/static/search.js as a module) in Node and
+    return what it printed, parsed as JSON. Node is one of the test requirements (.ci/run
+    installs it); without it these tests fail rather than skip."""
+    import json
+
+    import pytest
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node 未安装：这些测试用 Node 运行搜索页的脚本（Debian/Ubuntu：apt-get install nodejs）")
+    core = tmp_path / "search.mjs"
+    shutil.copyfile(ROOT / "templates" / "static" / "search.js", core)
+    script = tmp_path / "t.mjs"
+    script.write_text("const s = await import(process.argv[2]);\n" + body, "utf-8")
+    out = subprocess.run([node, str(script), core.as_uri()], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)

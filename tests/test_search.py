@@ -23,6 +23,7 @@ from browser_util import (  # noqa: E402
     ROOT,
     build,
     chromium_or_skip,
+    run_search_js,
     serve,
 )
 from tool_loader import load_tool  # noqa: E402
@@ -313,30 +314,11 @@ def test_every_published_name_and_project_hits_in_node(site) -> None:
 
 
 
-def _node_search_js(tmp_path: Path, body: str):
-    """Run ``body`` (JavaScript; ``s`` is templates/static/search.js) in Node and return
-    what it printed, parsed as JSON."""
-    import json
-    import shutil
-    import subprocess
-
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    core = tmp_path / "search.mjs"
-    shutil.copyfile(ROOT / "templates" / "static" / "search.js", core)
-    script = tmp_path / "t.mjs"
-    script.write_text("const s = await import(process.argv[2]);\n" + body, "utf-8")
-    out = subprocess.run([node, str(script), core.as_uri()], capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out)
-
-
 def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
     """search.js's excerpt helpers: name/title copies (〔…〕) removed, memo copies (〖…〗)
     written back without spaces, also when Pagefind cut them off; a memo that holds the query
     side by side becomes the excerpt, the query marked and escaped."""
-    out = _node_search_js(
+    out = run_search_js(
         tmp_path,
         'console.log(JSON.stringify([\n'
         '  s.cleanExcerpt("欧 阳 秀 英 \\u2063 低 保 \\u2063 〔欧 阳 秀 英〕 \\u2063 李 四"),\n'
@@ -374,7 +356,7 @@ def test_excerpts_read_as_written_in_node(tmp_path: Path) -> None:
 def test_a_memo_holding_the_name_in_order_comes_before_repeated_characters(tmp_path: Path) -> None:
     """吴信宝 asked for: a memo with 吴信信 also has 吴 and 信 side by side (信 twice); the memo
     that holds 吴信宝 in this order comes first, whatever Pagefind's own order."""
-    out = _node_search_js(
+    out = run_search_js(
         tmp_path,
         'const page = (id, url, content, words) => ({ id, words,\n'
         '  data: async () => ({ url, content, meta: { title: id }, sub_results: [] }) });\n'
@@ -415,7 +397,7 @@ def test_exact_match_rules_in_node(tmp_path: Path) -> None:
     ]
     import json
 
-    out = _node_search_js(
+    out = run_search_js(
         tmp_path, f"const cases = {json.dumps(cases, ensure_ascii=False)};\n"
         "console.log(JSON.stringify(cases.map(([t, q]) => s.isExact(t, q))));\n")
     assert out == [want for _t, _q, want in cases], [

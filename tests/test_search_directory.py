@@ -8,15 +8,12 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_util import AS_OF, ROOT, build  # noqa: E402
+from browser_util import AS_OF, ROOT, build, run_search_js  # noqa: E402
 
 from generator.search import directory  # noqa: E402
 from generator.search.searchdocs import spaced_text  # noqa: E402
@@ -27,19 +24,6 @@ ALPHABET = (list("王红梅张伟何低保耕地力护补贴村") + list("abcXYZ
                "*", "（", "）", "\u3000", "_", "Ⅷ", "ß", "İ"])
 
 
-def _node(tmp_path: Path, body: str):
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    core = tmp_path / "search.mjs"
-    shutil.copyfile(ROOT / "templates" / "static" / "search.js", core)
-    script = tmp_path / "t.mjs"
-    script.write_text("const s = await import(process.argv[2]);\n" + body, "utf-8")
-    out = subprocess.run([node, str(script), core.as_uri()], capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out)
-
-
 def test_python_keys_are_a_superset_of_what_search_js_can_match(tmp_path: Path) -> None:
     """Random fragment texts: every word, pair and triple of neighbouring words that
     search.js ``tokens`` yields (nothing across its breaks) is a key of the text in Python,
@@ -48,7 +32,7 @@ def test_python_keys_are_a_superset_of_what_search_js_can_match(tmp_path: Path) 
     texts = ["".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
     texts += ["410122 * * * * * * * * 123X 王 红", "〔王 红 梅〕 \u2063 低 保.", "ＬＥＤ 路 灯 2024",
               "石 河 村 \u2063 · \u2063 2025 年 12 月. 收 入"]
-    got = _node(tmp_path, f"const texts = {json.dumps(texts, ensure_ascii=False)};\n" + r'''
+    got = run_search_js(tmp_path, f"const texts = {json.dumps(texts, ensure_ascii=False)};\n" + r'''
 const out = texts.map((t) => {
   const keys = new Set();
   let run = [];
@@ -79,7 +63,7 @@ console.log(JSON.stringify(out));
 def test_query_keys_and_buckets_agree_with_python(tmp_path: Path) -> None:
     """The page asks for the keys Python wrote, in the bucket Python put them in."""
     queries = ["杨玉辉", "低保", "王秀英 低保", "LED路灯", "２０２４年", "阿依努尔·买买提明", "保"]
-    got = _node(tmp_path, f"const qs = {json.dumps(queries, ensure_ascii=False)};\n"
+    got = run_search_js(tmp_path, f"const qs = {json.dumps(queries, ensure_ascii=False)};\n"
                 "console.log(JSON.stringify(qs.map((q) => s.queryKeys(s.queryWords(q)).flat()"
                 ".map((k) => [k, s.crc32(k)]))));\n")
     assert [[k for k, _h in ks] for ks in got] == [
@@ -149,3 +133,22 @@ def test_the_directory_follows_a_one_village_edit(tmp_path: Path) -> None:
         names = sorted(p.name for p in a.iterdir())
         assert names == sorted(p.name for p in b.iterdir())
         assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names), rel
+
+
+def test_unchanged_directory_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
+    """A rebuild writes the directory's thousands of bucket files; those whose bytes equal
+    the live site's are linked from it, the rest written: the same bytes either way."""
+    from generator.publish.write import OutputWriter
+
+    old = tmp_path / "old"
+    (old / "d").mkdir(parents=True)
+    (old / "d" / "0.txt").write_bytes(b"a\t0\n")
+    (old / "d" / "1.txt").write_bytes(b"b\t0\n")
+    new = tmp_path / "new"
+    new.mkdir()
+    files = [("0.txt", b"a\t0\n"), ("1.txt", b"b\t0-1\n"), ("2.txt", b"c\t1\n")]
+    directory.write_directory(OutputWriter(new), "d", files, previous=old)
+    assert [(n, (new / "d" / n).read_bytes()) for n, _ in files] == files
+    assert (new / "d" / "0.txt").stat().st_ino == (old / "d" / "0.txt").stat().st_ino
+    assert (new / "d" / "1.txt").stat().st_ino != (old / "d" / "1.txt").stat().st_ino
+    assert (old / "d" / "1.txt").read_bytes() == b"b\t0\n"  # the live site is untouched

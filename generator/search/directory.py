@@ -166,9 +166,27 @@ def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -
     return directory_files(bundles, where, filters)
 
 
-def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]]) -> None:
+def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]],
+                    previous: Path | None = None) -> None:
+    """Write the directory's files under ``folder``. A file whose bytes equal the same file
+    of the ``previous`` site (the live one a build replaces) is linked from it: creating a
+    file costs far more than reading one, and an edit changes few of the thousands of
+    buckets. (The leak guard reads every one of them all the same.)"""
     for name, data in files:
-        writer.write(f"{folder}/{name}", data)
+        rel = f"{folder}/{name}"
+        old = previous / rel if previous is not None else None
+        if old is not None and _same_bytes(old, data):
+            writer.link_or_copy(rel, old)
+        else:
+            writer.write(rel, data)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:  # none (first build), or unreadable: write it afresh
+        return False
 
 
 def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
