@@ -566,7 +566,9 @@ def write_city_root(site: Path, city: City, static: Static, previous: Path | Non
     except (OSError, ValueError, KeyError) as e:
         raise ToolError(f"县的搜索目录（<县>/{directory.DIR}/）无法读取：{e}；"
                         "这个县的文件夹不是一次完整构建的结果，请重新构建") from e
-    directory.write_directory(writer, directory.DIR, files, previous)
+    # with one county the city's bucket files are the county's own: linked, not written twice
+    directory.write_directory(writer, directory.DIR, files,
+                              site / cards[0].slug if len(cards) == 1 else previous)
     return len(pages)
 
 

@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 DIR = "search/dir"  # below a county folder, and below the city root
-BUCKET_BYTES = 4096  # the mean size of a bucket file the bucket count aims at
+# the size of a bucket file the bucket count aims at (estimated from the keys; the files come
+# out about half of it): a query fetches a few buckets, a build writes every one
+BUCKET_BYTES = 16384
 FILTER = "\x01"  # a key line of a bundle's key set that is a filter value ("\x01村:李楼村")
 
 _TAG = re.compile(r"<[^>]*>")
