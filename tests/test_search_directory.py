@@ -152,3 +152,18 @@ def test_unchanged_directory_files_are_linked_from_the_previous_site(tmp_path: P
     assert (new / "d" / "0.txt").stat().st_ino == (old / "d" / "0.txt").stat().st_ino
     assert (new / "d" / "1.txt").stat().st_ino != (old / "d" / "1.txt").stat().st_ino
     assert (old / "d" / "1.txt").read_bytes() == b"b\t0\n"  # the live site is untouched
+
+
+def test_digit_keys_on_neighbouring_lines_do_not_read_as_an_id() -> None:
+    """A bucket lists keys one per line; two digit keys and their bundle numbers must not
+    read as one ID number across the lines (the leak guard would stop the build: a clerk
+    county with many amounts and codes hit this)."""
+    from generator.publish.leakguard import scan_bytes
+
+    where = {"11010119900307": 1, "118": 1}  # with "\t0\n" between: 110101199003070118
+    joined = "".join(f"{k}\t0\n" for k in sorted(where)).encode()
+    assert [f.number for f in scan_bytes(joined)] == ["110101199003070118"]  # the old lines
+    bucket = dict(directory.directory_files(["a"], where, {}))["0.txt"]
+    assert bucket == "11010119900307\t,0,\n118\t,0,\n".encode()
+    assert scan_bytes(bucket) == []
+    assert directory.parse_ranges(",0-2,5,") == [0, 1, 2, 5]

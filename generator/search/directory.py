@@ -13,8 +13,10 @@ no exact match, never leave one out.
 Written per county at ``<county>/search/dir/`` and for the city at ``search/dir/``:
 
 ``meta.json``  ``{"format", "bundles": [bundle paths], "buckets": N, "filters": {name: {value: ranges}}}``
-``<i>.txt``    bucket i (CRC-32 of the key's UTF-8, modulo N): one ``key<TAB>ranges`` line
-               per key, sorted; ``ranges`` the bundles' numbers ("0-3,7").
+``<i>.txt``    bucket i (CRC-32 of the key's UTF-8, modulo N): one ``key<TAB>,ranges,`` line
+               per key, sorted; ``ranges`` the bundles' numbers ("0-3,7"). The commas keep the
+               digits of a key, its bundle numbers and the next line's key apart for a reader
+               (and the leak guard), who would otherwise see one long number across the lines.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from generator.publish.write import OutputWriter
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: commas around a bucket line's ranges
 DIR = "search/dir"  # below a county folder, and below the city root
 # the size of a bucket file the bucket count aims at (estimated from the keys; the files come
 # out about half of it): a query fetches a few buckets, a build writes every one
@@ -113,6 +115,8 @@ def ranges(numbers: Sequence[int]) -> str:
 def parse_ranges(text: str) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
+        if not part:  # the commas around a bucket line's ranges
+            continue
         a, _, b = part.partition("-")
         out.extend(range(int(a), int(b or a) + 1))
     return out
@@ -142,7 +146,7 @@ def directory_files(bundles: Sequence[str], where: dict[str, int],
         r = shown.get(mask)
         if r is None:
             r = shown[mask] = _mask_ranges(mask)
-        buckets[crc(k.encode("utf-8")) & (n - 1)].append(f"{k}\t{r}\n")
+        buckets[crc(k.encode("utf-8")) & (n - 1)].append(f"{k}\t,{r},\n")
     meta = {"format": FORMAT, "bundles": list(bundles), "buckets": n,
             "filters": {name: {v: _mask_ranges(m) for v, m in sorted(values.items())}
                         for name, values in sorted(filters.items())}}
