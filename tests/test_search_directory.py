@@ -164,6 +164,6 @@ def test_digit_keys_on_neighbouring_lines_do_not_read_as_an_id() -> None:
     joined = "".join(f"{k}\t0\n" for k in sorted(where)).encode()
     assert [f.number for f in scan_bytes(joined)] == ["110101199003070118"]  # the old lines
     bucket = dict(directory.directory_files(["a"], where, {}))["0.txt"]
-    assert bucket == "11010119900307\t,0,\n118\t,0,\n".encode()
+    assert bucket == b"11010119900307\t,0,\n118\t,0,\n"
     assert scan_bytes(bucket) == []
     assert directory.parse_ranges(",0-2,5,") == [0, 1, 2, 5]
