@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_util import AS_OF, ROOT, build, run_search_js  # noqa: E402
 
@@ -167,3 +169,49 @@ def test_digit_keys_on_neighbouring_lines_do_not_read_as_an_id() -> None:
     assert bucket == b"11010119900307\t,0,\n118\t,0,\n"
     assert scan_bytes(bucket) == []
     assert directory.parse_ranges(",0-2,5,") == [0, 1, 2, 5]
+
+
+def _city_plain(counties: list[tuple[str, str, Path]]) -> list[tuple[str, bytes]]:
+    """The plain rule the city's directory shortcuts: every county's keys joined first."""
+    bundles: list[str] = []
+    where: dict[str, int] = {}
+    filters: dict[str, dict[str, int]] = {}
+    for slug, name, folder in counties:
+        meta, own = directory._read_masks(folder / directory.DIR)
+        base = len(bundles)
+        bundles.extend(f"{slug}/{b}" for b in meta["bundles"])
+        for k, m in own.items():
+            where[k] = where.get(k, 0) | m << base
+        for fname, values in meta["filters"].items():
+            f = filters.setdefault(fname, {})
+            for v, r in values.items():
+                f[v] = f.get(v, 0) | sum(1 << (base + n) for n in directory.parse_ranges(r))
+        filters.setdefault("县", {})[name] = sum(1 << n for n in range(base, len(bundles)))
+    return directory.directory_files(bundles, where, filters)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_city_directory_equals_joining_every_key_first(tmp_path: Path, monkeypatch, seed: int) -> None:
+    """The city's directory is joined one bucket group at a time (memory at 16 counties); it
+    must give the files that joining all the counties' keys at once gives, also when the
+    counties have different bucket counts."""
+    monkeypatch.setattr(directory, "BUCKET_BYTES", 48)
+    rnd = random.Random(seed)
+    counties = []
+    for c in range(rnd.randint(2, 4)):
+        nb = rnd.randint(1, 5)
+        keys = {"".join(rnd.choice("王红梅张伟0123456789ab") for _ in range(rnd.randint(1, 4)))
+                for _ in range(rnd.choice((3, 30, 200)))}
+        where = {k: rnd.randint(1, (1 << nb) - 1) for k in keys}
+        filters = {"村": {f"村{c}-{i}": 1 << rnd.randrange(nb) for i in range(rnd.randint(1, 3))}}
+        folder = tmp_path / f"c{c}"
+        (folder / directory.DIR).mkdir(parents=True)
+        for name, data in directory.directory_files([f"t{i}" for i in range(nb)], where, filters):
+            (folder / directory.DIR / name).write_bytes(data)
+        counties.append((f"c{c}", f"县{c}", folder))
+    got = directory.city_directory(counties)
+    assert got == _city_plain(counties)
+    counts = {json.loads((f / directory.DIR / "meta.json").read_bytes())["buckets"]
+              for _s, _n, f in counties}
+    if seed == 0:  # the case the group filter is for: counties of different bucket counts
+        assert len(counts) > 1

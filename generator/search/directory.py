@@ -127,32 +127,48 @@ def _mask_ranges(mask: int) -> str:
     return ranges([i for i in range(mask.bit_length()) if mask >> i & 1])
 
 
-def directory_files(bundles: Sequence[str], where: dict[str, int],
-                    filters: dict[str, dict[str, int]]) -> list[tuple[str, bytes]]:
-    """The directory's files (names relative to its folder): ``where`` maps each key to its
-    bundles (a bit mask: bit i for bundle i), ``filters`` each filter name and value to theirs.
-    (One pass over the keys: a county has hundreds of thousands, and few distinct masks.)"""
-    shown: dict[int, str] = {}
-    total = 0
-    for k in where:
-        total += len(k) * 3 + 4  # about the UTF-8 line; only the bucket count depends on it
+def _key_bytes(where: Iterable[str]) -> int:
+    """About the UTF-8 size of the keys' lines: all the bucket count depends on."""
+    return sum(len(k) * 3 + 4 for k in where)
+
+
+def _bucket_count(total: int) -> int:
     n = 1
     while n * BUCKET_BYTES < total:
         n *= 2
-    buckets: list[list[str]] = [[] for _ in range(n)]
+    return n
+
+
+def directory_files(bundles: Sequence[str], where: dict[str, int],
+                    filters: dict[str, dict[str, int]]) -> list[tuple[str, bytes]]:
+    """The directory's files (names relative to its folder): ``where`` maps each key to its
+    bundles (a bit mask: bit i for bundle i), ``filters`` each filter name and value to theirs."""
+    n = _bucket_count(_key_bytes(where))
+    lines = _bucket_lines(where, n, {})
+    return [_meta_file(bundles, n, filters)] + [
+        (f"{i}.txt", "".join(lines.get(i, ())).encode("utf-8")) for i in range(n)]
+
+
+def _bucket_lines(where: dict[str, int], n: int, shown: dict[int, str]) -> dict[int, list[str]]:
+    """Each bucket's lines (of ``n`` buckets), keys sorted. (One pass over the keys: a county
+    has hundreds of thousands, and few distinct masks, whose ranges ``shown`` keeps.)"""
+    out: dict[int, list[str]] = {}
     crc = zlib.crc32
     for k in sorted(where):
         mask = where[k]
         r = shown.get(mask)
         if r is None:
             r = shown[mask] = _mask_ranges(mask)
-        buckets[crc(k.encode("utf-8")) & (n - 1)].append(f"{k}\t,{r},\n")
+        out.setdefault(crc(k.encode("utf-8")) & (n - 1), []).append(f"{k}\t,{r},\n")
+    return out
+
+
+def _meta_file(bundles: Sequence[str], n: int, filters: dict[str, dict[str, int]]
+               ) -> tuple[str, bytes]:
     meta = {"format": FORMAT, "bundles": list(bundles), "buckets": n,
             "filters": {name: {v: _mask_ranges(m) for v, m in sorted(values.items())}
                         for name, values in sorted(filters.items())}}
-    out = [("meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode())]
-    out.extend((f"{i}.txt", "".join(b).encode("utf-8")) for i, b in enumerate(buckets))
-    return out
+    return "meta.json", (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
 def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -> list[tuple[str, bytes]]:
@@ -231,18 +247,46 @@ def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str,
                    for i in range(int(meta["buckets"])))
         return out
     bundles: list[str] = []
-    where: dict[str, int] = {}
     filters: dict[str, dict[str, int]] = {}
+    parts: list[tuple[Path, int, int]] = []  # (directory folder, its bucket count, first bundle)
     for slug, name, folder in counties:
-        meta, own = _read_masks(folder / DIR)
+        meta = json.loads((folder / DIR / "meta.json").read_bytes())
         base = len(bundles)
+        parts.append((folder / DIR, int(meta["buckets"]), base))
         bundles.extend(f"{slug}/{b}" for b in meta["bundles"])
-        get = where.get
-        for k, m in own.items():
-            where[k] = get(k, 0) | m << base
         for fname, values in meta["filters"].items():
             f = filters.setdefault(fname, {})
             for v, r in values.items():
                 f[v] = f.get(v, 0) | sum(1 << (base + n) for n in parse_ranges(r))
         filters.setdefault("县", {})[name] = sum(1 << n for n in range(base, len(bundles)))
-    return directory_files(bundles, where, filters)
+    # The keys are joined one group at a time, not all at once (16 counties hold millions of
+    # keys): group i holds the keys whose CRC-32 ends in i (i < m, the counties' largest
+    # bucket count), read from each county's bucket i mod its bucket count. The city's
+    # bucket count comes out at least m (it has at least each county's keys), so each city
+    # bucket lies within one group. Same files as joining every key first
+    # (tests/test_search_directory.py).
+    m = max(n for _f, n, _b in parts)
+
+    def group(i: int) -> dict[str, int]:
+        where: dict[str, int] = {}
+        get = where.get
+        seen: dict[tuple[str, int], int] = {}
+        for folder, n, base in parts:
+            for line in (folder / f"{i & (n - 1)}.txt").read_text("utf-8").splitlines():
+                k, _, r = line.rpartition("\t")
+                if n < m and zlib.crc32(k.encode("utf-8")) & (m - 1) != i:
+                    continue
+                mask = seen.get((r, base))
+                if mask is None:
+                    mask = seen[(r, base)] = sum(1 << n for n in parse_ranges(r)) << base
+                where[k] = get(k, 0) | mask
+        return where
+
+    n_city = max(m, _bucket_count(sum(_key_bytes(group(i)) for i in range(m))))
+    shown: dict[int, str] = {}
+    files: dict[int, bytes] = {}
+    for i in range(m):
+        lines = _bucket_lines(group(i), n_city, shown)
+        for j in range(i, n_city, m):  # the city buckets of this group
+            files[j] = "".join(lines.get(j, ())).encode("utf-8")
+    return [_meta_file(bundles, n_city, filters)] + [(f"{j}.txt", files[j]) for j in range(n_city)]
