@@ -234,6 +234,35 @@ _start = operator.methodcaller("start")
 WORK = [0]
 
 
+def _run_number(digits: str, groups: list[str], i: int, j: int, card_grouping: bool,
+                start: int, end: int, x_end: int | None, secret: frozenset[str] | None
+                ) -> tuple[Found | None, Found | None]:
+    """What the run of whole digit groups ``groups[i..j]`` (16–19 ``digits``, text
+    ``start``–``end``; ``x_end``: where the chain's final X ends, if it has one) is:
+    (an ID, None), (None, a card), or (None, None) — the rule both chain readers apply.
+    ``card_grouping``: at most six groups whose inner groups have 3 or more digits."""
+    total = len(digits)
+    # an ID written in groups has a real birth date and province (dates and amounts
+    # side by side sometimes make 18 digits with a valid check digit)
+    if total in (17, 18):
+        plausible = i == j or _birth_date_ok(digits)
+        if total == 17 and j == len(groups) - 1 and x_end is not None and plausible \
+                and id_check_digit(digits) == "X":
+            return Found(KIND_ID, digits + "X", start, x_end), None
+        if total == 18 and plausible and id_check_ok(digits):
+            return Found(KIND_ID, digits, start, end), None
+        if secret:
+            full = digits if total == 18 else digits + id_check_digit(digits)
+            if id_hash(full) in secret:
+                return Found(KIND_ID, full, start, end), None
+    # one unbroken run of 16–19 digits is a card (or an account: masked either way);
+    # one put together from groups must pass Luhn and look like a card's grouping
+    if i == j or (digits[0] in "345689" and card_grouping and luhn_ok(digits)
+                  and not _is_date(groups[i:j + 1])):
+        return None, Found(KIND_CARD, digits, start, end)
+    return None, None
+
+
 def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
                    ) -> Iterator[Found]:
     """IDs and cards among the digit groups of one chain (digits joined by separators):
@@ -293,27 +322,13 @@ def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
             j += 1
         while j < n and cum[j + 1] - cum[i] <= 19:
             work += 1
-            total = cum[j + 1] - cum[i]
-            digits = digits_all[cum[i]:cum[j + 1]]
-            start, end = base + span(i)[0], base + span(j)[1]
-            if total in (17, 18):
-                plausible = i == j or _birth_date_ok(digits)
-                if total == 17 and j == n - 1 and x_end is not None and plausible \
-                        and id_check_digit(digits) == "X":
-                    hit = Found(KIND_ID, digits + "X", start, x_end)
-                    break
-                if total == 18 and plausible and id_check_ok(digits):
-                    hit = Found(KIND_ID, digits, start, end)
-                    break
-                if secret:
-                    full = digits if total == 18 else digits + id_check_digit(digits)
-                    if id_hash(full) in secret:
-                        hit = Found(KIND_ID, full, start, end)
-                        break
-            if i == j or (digits[0] in "345689" and j - i < 6
-                          and all(ln >= 3 for ln in lens[i + 1:j])
-                          and luhn_ok(digits) and not _is_date(groups[i:j + 1])):
-                card = Found(KIND_CARD, digits, start, end)
+            hit, maybe_card = _run_number(
+                digits_all[cum[i]:cum[j + 1]], groups, i, j,
+                j - i < 6 and all(ln >= 3 for ln in lens[i + 1:j]),
+                base + span(i)[0], base + span(j)[1], x_end, secret)
+            if hit is not None:
+                break
+            card = maybe_card or card
             j += 1
         if hit is None:
             hit = card
@@ -353,30 +368,12 @@ def _chain_numbers_plain(norm: str, m: re.Match[str], secret: frozenset[str] | N
             j0 += 1
         j = j0
         while j < n and cum[j + 1] - cum[i] <= 19:
-            total = cum[j + 1] - cum[i]
-            digits = digits_all[cum[i]:cum[j + 1]]
-            start, end = base + spans[i][0], base + spans[j][1]
-            # an ID written in groups has a real birth date and province (dates and amounts
-            # side by side sometimes make 18 digits with a valid check digit)
-            if total in (17, 18):
-                plausible = i == j or _birth_date_ok(digits)
-                if total == 17 and j == n - 1 and x_end is not None and plausible \
-                        and id_check_digit(digits) == "X":
-                    hit = Found(KIND_ID, digits + "X", start, x_end)
-                    break
-                if total == 18 and plausible and id_check_ok(digits):
-                    hit = Found(KIND_ID, digits, start, end)
-                    break
-                if secret:
-                    full = digits if total == 18 else digits + id_check_digit(digits)
-                    if id_hash(full) in secret:
-                        hit = Found(KIND_ID, full, start, end)
-                        break
-            # one unbroken run of 16–19 digits is a card (or an account: masked either way);
-            # one put together from groups must pass Luhn and look like a card's grouping
-            if i == j or (digits[0] in "345689" and j - i < 6 and next_short[i + 1] >= j
-                          and luhn_ok(digits) and not _is_date(groups[i:j + 1])):
-                card = Found(KIND_CARD, digits, start, end)
+            hit, maybe_card = _run_number(
+                digits_all[cum[i]:cum[j + 1]], groups, i, j, j - i < 6 and next_short[i + 1] >= j,
+                base + spans[i][0], base + spans[j][1], x_end, secret)
+            if hit is not None:
+                break
+            card = maybe_card or card
             j += 1
         if hit is None:
             hit = card
