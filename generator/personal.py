@@ -478,32 +478,11 @@ def _source_map(text: str, markdown: bool
             continue
         c = text[i]
         if markdown:
-            if c in _MD_MARKS or c == "[" or c == "!" and text.startswith("[", i + 1):
-                i += 1
+            after = _after_markup(text, i, out, starts, ends)
+            if after is not None:
+                i = after
                 m = special.search(text, i)
                 continue
-            if c == "]":  # a link's text stays, its address is not shown
-                t = _LINK_TARGET.match(text, i + 1)
-                i = t.end() if t is not None else i + 1
-                m = special.search(text, i)
-                continue
-            if c == "<":
-                t = _ANY_TAG.match(text, i)
-                if t is not None:
-                    i = t.end()
-                    m = special.search(text, i)
-                    continue
-            if c == "&":
-                t = _ENTITY.match(text, i)
-                if t is not None:
-                    dec = html.unescape(t.group(0))
-                    for d in normalise(dec):
-                        out.append(d)
-                        starts.append(i)
-                        ends.append(t.end())
-                    i = t.end()
-                    m = special.search(text, i)
-                    continue
         d = normalise(c)
         if d:
             out.append(d)
@@ -512,6 +491,32 @@ def _source_map(text: str, markdown: bool
         i += 1
         m = special.search(text, i)
     return "".join(out), starts, ends
+
+
+def _after_markup(text: str, i: int, out: list[str], starts: list[int], ends: list[int]
+                  ) -> int | None:
+    """Where the reader's text goes on when Markdown/HTML markup starts at ``text[i]``
+    (emphasis and link marks, a link's address, a tag: not shown; an entity: its characters
+    appended with its source span), or None when ``text[i]`` is shown as it is. The rule
+    both ``_source_map`` and its plain form apply."""
+    c = text[i]
+    if c in _MD_MARKS or c == "[" or c == "!" and text.startswith("[", i + 1):
+        return i + 1
+    if c == "]":  # a link's text stays, its address is not shown
+        t = _LINK_TARGET.match(text, i + 1)
+        return t.end() if t is not None else i + 1
+    if c == "<":
+        t = _ANY_TAG.match(text, i)
+        return t.end() if t is not None else None
+    if c == "&":
+        t = _ENTITY.match(text, i)
+        if t is not None:
+            for d in normalise(html.unescape(t.group(0))):
+                out.append(d)
+                starts.append(i)
+                ends.append(t.end())
+            return t.end()
+    return None
 
 
 def _source_map_plain(text: str, markdown: bool) -> tuple[str, list[int], list[int]]:
@@ -523,28 +528,10 @@ def _source_map_plain(text: str, markdown: bool) -> tuple[str, list[int], list[i
     while i < n:
         c = text[i]
         if markdown:
-            if c in _MD_MARKS or c == "[" or c == "!" and text.startswith("[", i + 1):
-                i += 1
+            after = _after_markup(text, i, out, starts, ends)
+            if after is not None:
+                i = after
                 continue
-            if c == "]":  # a link's text stays, its address is not shown
-                m = _LINK_TARGET.match(text, i + 1)
-                i = m.end() if m is not None else i + 1
-                continue
-            if c == "<":
-                m = _ANY_TAG.match(text, i)
-                if m is not None:
-                    i = m.end()
-                    continue
-            if c == "&":
-                m = _ENTITY.match(text, i)
-                if m is not None:
-                    dec = html.unescape(m.group(0))
-                    for d in normalise(dec):
-                        out.append(d)
-                        starts.append(i)
-                        ends.append(m.end())
-                    i = m.end()
-                    continue
         d = normalise(c)
         if d:
             out.append(d)
