@@ -263,6 +263,31 @@ def _run_number(digits: str, groups: list[str], i: int, j: int, card_grouping: b
     return None, None
 
 
+def _number_at(i: int, groups: list[str], cum: list[int], digits_all: str,
+               at: list[int], x_end: int | None, secret: frozenset[str] | None
+               ) -> tuple[Found | None, int]:
+    """The number that starts at group ``i`` of a chain — the first ID made of whole groups
+    from it, else the longest card (``_run_number``) — and how many runs were tried.
+    ``cum``: digits before each group; ``at``: where each group starts in the text."""
+    n = len(groups)
+    j = i
+    while j < n and cum[j + 1] - cum[i] < 16:
+        j += 1
+    card: Found | None = None
+    tried = 0
+    while j < n and cum[j + 1] - cum[i] <= 19:
+        tried += 1
+        hit, maybe_card = _run_number(
+            digits_all[cum[i]:cum[j + 1]], groups, i, j,
+            j - i < 6 and all(len(g) >= 3 for g in groups[i + 1:j]),
+            at[i], at[j] + len(groups[j]), x_end, secret)
+        if hit is not None:
+            return hit, tried
+        card = maybe_card or card
+        j += 1
+    return card, tried
+
+
 def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
                    ) -> Iterator[Found]:
     """IDs and cards among the digit groups of one chain (digits joined by separators):
@@ -305,33 +330,16 @@ def _chain_numbers(norm: str, m: re.Match[str], secret: frozenset[str] | None
         found.update(map(partial(bisect_left, at_text), card_at))
         starts = sorted(found)
 
-    def span(k: int) -> tuple[int, int]:
-        return at_text[k], at_text[k] + lens[k]
-
+    at = list(map(base.__add__, at_text))  # where each group starts in ``norm``
     x_end = base + len(text) if text[-1] in "Xx" else None
     done_to = -1  # text offset the last number ended at: groups before it are taken
     work = 0
     for i in starts:
         work += 1
-        if base + span(i)[0] < done_to:
+        if at[i] < done_to:
             continue
-        hit: Found | None = None
-        card: Found | None = None
-        j = i
-        while j < n and cum[j + 1] - cum[i] < 16:
-            j += 1
-        while j < n and cum[j + 1] - cum[i] <= 19:
-            work += 1
-            hit, maybe_card = _run_number(
-                digits_all[cum[i]:cum[j + 1]], groups, i, j,
-                j - i < 6 and all(ln >= 3 for ln in lens[i + 1:j]),
-                base + span(i)[0], base + span(j)[1], x_end, secret)
-            if hit is not None:
-                break
-            card = maybe_card or card
-            j += 1
-        if hit is None:
-            hit = card
+        hit, tried = _number_at(i, groups, cum, digits_all, at, x_end, secret)
+        work += tried
         if hit is not None and not _in_token(norm, hit.start, hit.end):
             yield hit
             done_to = hit.end
@@ -346,40 +354,21 @@ def _chain_numbers_plain(norm: str, m: re.Match[str], secret: frozenset[str] | N
     (tests/test_privacy_rounds.py compares the two)."""
     text = m.group(0)
     base = m.start()
-    spans = [g.span() for g in _GROUP.finditer(text)]
-    groups = [text[a:b] for a, b in spans]
+    found = list(_GROUP.finditer(text))
+    groups = [g.group(0) for g in found]
+    at = [base + g.start() for g in found]
     n = len(groups)
     digits_all = "".join(groups)
     cum = [0]
     for g in groups:
         cum.append(cum[-1] + len(g))
-    # next_short[k]: the first group at or after k with fewer than 3 digits (cards' inner groups)
-    next_short = [n] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        next_short[k] = k if len(groups[k]) < 3 else next_short[k + 1]
     x_end = base + len(text) if text[-1] in "Xx" else None
     i = 0
-    j0 = 0
     while i < n:
-        hit: Found | None = None
-        card: Found | None = None
-        j0 = max(j0, i)
-        while j0 < n and cum[j0 + 1] - cum[i] < 16:
-            j0 += 1
-        j = j0
-        while j < n and cum[j + 1] - cum[i] <= 19:
-            hit, maybe_card = _run_number(
-                digits_all[cum[i]:cum[j + 1]], groups, i, j, j - i < 6 and next_short[i + 1] >= j,
-                base + spans[i][0], base + spans[j][1], x_end, secret)
-            if hit is not None:
-                break
-            card = maybe_card or card
-            j += 1
-        if hit is None:
-            hit = card
+        hit, _tried = _number_at(i, groups, cum, digits_all, at, x_end, secret)
         if hit is not None and not _in_token(norm, hit.start, hit.end):
             yield hit
-            while i < n and base + spans[i][0] < hit.end:
+            while i < n and at[i] < hit.end:
                 i += 1
             continue
         i += 1
