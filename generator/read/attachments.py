@@ -150,14 +150,10 @@ def _office_problems(data: bytes) -> list[str]:
 
 
 def _text_problems(data: bytes) -> list[str]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    decoded = decode_text(data)
+    if decoded is None:
         return ["文本文件的编码无法识别，请用 UTF-8 或 GB18030（GBK）保存"]
+    text = decoded[0]
     if "\x00" in text:
         return ["不是文本文件（可能是二进制文件改了扩展名）"]
     out = []
@@ -246,7 +242,9 @@ class Withdrawn:
     found: tuple[tuple[int, str, str], ...] = ()
 
 
-def _decode_text(data: bytes) -> tuple[str, str] | None:
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """A clerk's text file as (text, encoding): UTF-8 (a byte-order mark allowed), else
+    GB18030 (GBK); None when it is neither."""
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc), enc
@@ -271,7 +269,7 @@ def withdraw_names(path: Path, pattern: re.Pattern[str], mask: Callable[[str], s
     suffix = path.suffix.lower()
     found: list[tuple[int, str, str]] = []
     if suffix in TEXT_TYPES:
-        decoded = _decode_text(data)
+        decoded = decode_text(data)
         if decoded is None:
             return Withdrawn(data)
         text, enc = decoded

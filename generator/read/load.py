@@ -261,15 +261,11 @@ def read_text(path: Path, rel: str, col: Collector) -> str | None:
     if b"\x00" in data:
         col.error(rel, 1, "文件", "不是文本文件（可能是二进制文件改了扩展名）")
         return None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    decoded = attachments.decode_text(data)
+    if decoded is None:
         col.error(rel, 1, "文件", "无法识别的文件编码，请用 UTF-8 或 GB18030（GBK）保存")
         return None
+    text = decoded[0]
     if not text.strip():
         col.error(rel, 1, "文件", "文件是空的")
         return None
