@@ -56,6 +56,9 @@ class DataErrors(Exception):
         super().__init__(f"{sum(not p.warning for p in problems)} 处数据错误")
         self.problems = problems
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the build's
+        return (DataErrors, (self.problems,))
+
 
 class UsageError(Exception):
     """Wrong command-line usage (exit 2)."""

@@ -61,6 +61,8 @@ from generator.site import opendata
 from generator.site.render import Renderer, Static, build_static, make_env
 from generator.site.theme import Theme, theme_fault, theme_problems
 from generator.workers import WorkerPool
+from generator.workers import done as wait_done
+from generator.workers import wait as worker_wait
 
 log = logging.getLogger(__name__)
 
@@ -303,9 +305,11 @@ class Loaded:
     counties: list[tuple[CountySource, County | None]]
     outcomes: list[VillageOutcome]
     problems: list[Problem]
-    # search bundles started as soon as a township's villages were done: (county, future)
-    # (county, bundle, future of (leaks, the bundle's directory keys))
-    index_jobs: list[tuple[str, str, Future[tuple[list[Problem], bytes]]]] = field(default_factory=list)
+    # search bundles started as soon as a township's villages were done: (county, bundle,
+    # future of the bundle's directory keys, future of its leaks); the keys are known
+    # before Pagefind has indexed the bundle
+    index_jobs: list[tuple[str, str, Future[bytes], Future[list[Problem]]]] = field(
+        default_factory=list)
     # county pages and county-wide files, started as soon as a county's villages were done
     county_jobs: dict[str, Future[int]] = field(default_factory=dict)
     city: City = field(default_factory=City)
@@ -353,7 +357,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     if staging is not None and cache is not None and opts.use_cache:
         tasks = _stale_townships_first(tasks)
     outcomes: list[VillageOutcome] = []
-    jobs: list[tuple[str, str, Future[tuple[list[Problem], bytes]]]] = []
+    jobs: list[tuple[str, str, Future[bytes], Future[list[Problem]]]] = []
     # a township's search bundle is built (in a thread: Pagefind is a subprocess) as soon
     # as its last village is done, while the other villages are still being processed
     models = {cs.slug: c for cs, c in counties if c is not None}
@@ -373,8 +377,11 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         if c is None or finisher is None or static is None or \
                 any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors (or finishes later)
-        county_jobs[county_slug] = finisher.submit(
-            _finish_county, opts, staging, themes[county_slug], c, outs)  # type: ignore[arg-type]
+        # in a worker process when there are workers (they are idle once the last
+        # villages are done, and this is the longest part of a county's tail)
+        args = (_portable(opts), staging, themes[county_slug], c, outs)
+        county_jobs[county_slug] = workers.submit(_finish_county_in_worker, *args) if workers \
+            is not None else finisher.submit(_finish_county, *args)
 
     def start(county_slug: str, town_slug: str) -> None:
         c = models.get(county_slug)
@@ -383,8 +390,9 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         if c is None or town is None or any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors: no index needed
         for name, part in search_shards(town.slug, outs):
-            jobs.append((county_slug, name, pool.submit(  # type: ignore[union-attr]
-                _index_shard, opts, staging, c, name, part, services, prints[county_slug])))
+            keys: Future[bytes] = Future()
+            jobs.append((county_slug, name, keys, pool.submit(  # type: ignore[union-attr]
+                _index_shard, opts, staging, c, name, part, keys, services, prints[county_slug])))
 
     if indexing:
         for key, n in left.items():
@@ -469,7 +477,7 @@ def _build_locked(opts: Options, started: float) -> Report:
             problems = sorted(dict.fromkeys(loaded.problems), key=lambda p: (p.path, p.line))
             if any(not p.warning for p in problems):
                 raise DataErrors(problems)
-            pages = _finish(opts, staging, loaded, static)
+            pages = _finish(opts, staging, loaded, static, workers)
         finally:
             finisher.shutdown(wait=True, cancel_futures=True)
             pool.shutdown(wait=True, cancel_futures=True)
@@ -531,20 +539,56 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
         staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
 
 
-def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static) -> int:
+def _portable(opts: Options) -> Options:
+    """``opts`` as a worker process receives them (the progress callback stays here)."""
+    return dataclasses.replace(opts, progress=None)
+
+
+def _finish_county_in_worker(opts: Options, staging: Path, theme: Theme, county: County,
+                             outs: list[VillageOutcome]) -> int:
+    compat.crash_point(f"county:{county.slug}")  # test hook: a worker killed in a county's tail
+    return _finish_county(opts, staging, theme, county, outs)
+
+
+def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
+            workers: WorkerPool | None = None) -> int:
     """Wait for the county pages and search bundles started in ``_run`` (and their leak
-    scans); the site root and its static files; leak guard over county-level files.
-    Returns the number of pages."""
-    pages = 0
-    for cs, county in loaded.counties:
-        if county is not None:  # every county with a model was started in _run
-            pages += loaded.county_jobs[cs.slug].result()
-    leaks = [p for _county, _name, job in loaded.index_jobs for p in job.result()[0]]
+    scans); each county's bundle directory, then the leak guard over the county's files
+    not scanned before (in the workers, two counties' tails side by side); the site root
+    and its static files, and the guard over them. Returns the number of pages."""
+    def submit(fn: Callable[..., object], *args: object) -> Future:
+        return workers.submit(fn, *args) if workers is not None else wait_done(fn, *args)
+
+    live = [county for _cs, county in loaded.counties if county is not None]
+    keys: dict[str, dict[str, Future[bytes]]] = {}
+    for c, name, job, _leaks in loaded.index_jobs:
+        keys.setdefault(c, {})[name] = job
+    directories: dict[str, Future] = {}
+    for county in live:  # the bundles in township order (``search_shards``), with their keys
+        found = keys.get(county.slug, {})
+        directories[county.slug] = submit(
+            _county_directory, _portable(opts), staging, county.slug,
+            [(name, found[name].result()) for name in _bundle_names(county, loaded.outcomes)])
+    leaks = [p for _c, _name, _keys, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
-    _write_directories(opts, staging, loaded)
+    pages = 0
+    guards: list[Future[list[leakguard.Leak]]] = []
+    for county in live:  # every county with a model was started in _run
+        pages += worker_wait(loaded.county_jobs[county.slug], WORKER_DIED)
+        worker_wait(directories[county.slug], WORKER_DIED)
+        outs = [o for o in loaded.outcomes if o.source.county == county.slug]
+        guards.append(submit(
+            guard.guard_staging, staging, personal.Secrets.union(*(o.secret_hashes for o in outs)),
+            {rel for o in outs for rel in o.written}, _scanned_folders(county, loaded.outcomes),
+            county.slug))
     pages += write_city_root(staging, loaded.city, static, previous=opts.out)
-    _guard_county_files(staging, loaded)
+    found_leaks = [leak for g in guards for leak in worker_wait(g, WORKER_DIED)]
+    # the rest: the site root (the city portal) and anything beside the county folders
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
+    found_leaks += guard.guard_staging(staging, hashes, set(), {c.slug for c in live})
+    if found_leaks:
+        raise DataErrors(_leak_problems(found_leaks))
     return pages
 
 
@@ -573,13 +617,25 @@ def write_city_root(site: Path, city: City, static: Static, previous: Path | Non
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
-                 mine: list[VillageOutcome], services: ServicePool | None = None,
-                 fingerprint: str = "") -> tuple[list[Problem], bytes]:
+                 mine: list[VillageOutcome], keys_out: Future[bytes],
+                 services: ServicePool | None = None, fingerprint: str = "") -> list[Problem]:
     """One Pagefind bundle (pagefind/<name>/, see ``search_shards``), built from its villages'
     index-only search documents (generator.search.searchdocs) and cached by the county's
-    fingerprint and their content, so an edit re-indexes only its bundle. A bundle built
+    fingerprint and their content, so an edit re-indexes only its bundle. Its directory keys
+    (the union of its villages') go to ``keys_out`` before Pagefind starts. A bundle built
     afresh is leak-scanned here (a cached one was scanned when it was built); returns the
     leaks found."""
+    try:
+        return _index_bundle(opts, staging, county, name, mine, keys_out, services, fingerprint)
+    except BaseException as e:
+        if not keys_out.done():  # it failed before the keys were known
+            keys_out.set_exception(e)
+        raise
+
+
+def _index_bundle(opts: Options, staging: Path, county: County, name: str,
+                  mine: list[VillageOutcome], keys_out: Future[bytes],
+                  services: ServicePool | None, fingerprint: str) -> list[Problem]:
     cache = cache_dir(opts.out)
     target = staging / county.slug / "pagefind" / name
     entry = vcache.bundle_entry(cache, county.slug, name,
@@ -587,7 +643,8 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     if opts.use_cache:
         cached = vcache.restore_bundle(entry, target)
         if cached is not None:
-            return [], cached
+            keys_out.set_result(cached)
+            return []
     village_docs = []
     keys: set[str] = set()
     for o in mine:
@@ -597,6 +654,8 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
         except (OSError, pickle.PickleError, EOFError) as e:
             raise ToolError(f"缓存中的搜索文档无法读取（{cache / o.search_file}）：{e}；"
                             "请加 --no-cache 重新构建") from e
+    packed = directory.pack_keys(keys)
+    keys_out.set_result(packed)
     docs = bundle_documents(county.slug, name, village_docs)
     shutil.rmtree(target, ignore_errors=True)
     index_documents(docs, target, services)
@@ -604,30 +663,29 @@ def _index_shard(opts: Options, staging: Path, county: County, name: str,
     files = [p for p in target.rglob("*") if p.is_file()]
     leaks = leakguard.scan_tree(staging, files, hashes)
     if leaks:
-        return _leak_problems(leaks), b""
-    packed = directory.pack_keys(keys)
+        return _leak_problems(leaks)
     vcache.store_bundle(target, entry, packed)
-    return [], packed
+    return []
 
 
 PRIMARY = "primary.0"  # an empty bundle: the search page's Pagefind instances start from it
 
 
-def _write_directories(opts: Options, staging: Path, loaded: Loaded) -> None:
-    """Each county's bundle directory (generator.search.directory) from its bundles' keys,
+def _bundle_names(county: County, outcomes: Sequence[VillageOutcome]) -> list[str]:
+    outs = [o for o in outcomes if o.source.county == county.slug]
+    return [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
+
+
+def _county_directory(opts: Options, staging: Path, county_slug: str,
+                      bundles: list[tuple[str, bytes]]) -> None:
+    """A county's bundle directory (generator.search.directory) from its bundles' keys,
     and its empty primary bundle (``<county>/pagefind/primary.0/``: the search page loads
     Pagefind's program and WebAssembly from one place whichever bundles a query needs)."""
-    keys: dict[tuple[str, str], bytes] = {(c, n): job.result()[1] for c, n, job in loaded.index_jobs}
-    writer = OutputWriter(staging)
-    for _cs, county in loaded.counties:
-        if county is None:
-            continue
-        outs = [o for o in loaded.outcomes if o.source.county == county.slug]
-        names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
-        files = directory.county_directory(
-            names, [directory.unpack_keys(keys.get((county.slug, n), b"")) for n in names])
-        directory.write_directory(writer, f"{county.slug}/{directory.DIR}", files, opts.out)
-        _primary_bundle(opts, staging, county.slug)
+    files = directory.county_directory([name for name, _ in bundles],
+                                       [directory.unpack_keys(keys) for _, keys in bundles])
+    directory.write_directory(OutputWriter(staging), f"{county_slug}/{directory.DIR}", files,
+                              opts.out)
+    _primary_bundle(opts, staging, county_slug)
 
 
 def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
@@ -644,20 +702,12 @@ def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
     vcache.store_bundle(target, entry)
 
 
-def _guard_county_files(staging: Path, loaded: Loaded) -> None:
-    """Leak guard over every staged file not scanned before (generator.publish.guard)."""
-    hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
-    scanned = {rel for o in loaded.outcomes for rel in o.written}
-    bundles = {f"{county.slug}/pagefind/{name}" for _cs, county in loaded.counties
-               if county is not None for t in county.townships
-               for name, _ in search_shards(t.slug, [o for o in loaded.outcomes
-                                                      if o.source.county == county.slug])}
-    # the change log's files were scanned by generator.publish.changelog (its hex hashes and
-    # salts are the log's own, and blanked before that scan)
-    bundles |= {f"{county.slug}/ledger" for _cs, county in loaded.counties if county is not None}
-    leaks = guard.guard_staging(staging, hashes, scanned, bundles)
-    if leaks:
-        raise DataErrors(_leak_problems(leaks))
+def _scanned_folders(county: County, outcomes: Sequence[VillageOutcome]) -> set[str]:
+    """The folders of a county the last guard pass skips: its search bundles (scanned when
+    each was built) and its change log's files (scanned by generator.publish.changelog: its
+    hex hashes and salts are the log's own, and blanked before that scan)."""
+    return {f"{county.slug}/pagefind/{name}" for name in _bundle_names(county, outcomes)} | {
+        f"{county.slug}/ledger"}
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:

@@ -85,5 +85,35 @@ class WorkerPool:
             for f in futures:
                 f.cancel()
 
+    def submit(self, fn: Callable[..., R], *args: object) -> Future[R]:
+        """``fn(*args)`` in a worker, after the tasks handed out before it; take its result
+        with ``wait`` (which reports a broken pool, whether the worker died before or after)."""
+        try:
+            return self.executor.submit(fn, *args)
+        except BrokenProcessPool as e:
+            future: Future[R] = Future()
+            future.set_exception(e)
+            return future
+
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def wait(future: Future[R], stopped: str) -> R:
+    """The result of a task handed to ``WorkerPool.submit`` (or any future): when a worker
+    died, ToolError as in ``WorkerPool.map``."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise ToolError(f"{DIED}，{stopped}") from None
+
+
+def done(fn: Callable[..., R], *args: object) -> Future[R]:
+    """``fn(*args)`` run now, as a finished future: what ``WorkerPool.submit`` is without
+    workers (``--jobs 1``)."""
+    future: Future[R] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as e:  # re-raised by ``wait``, where a worker's would be
+        future.set_exception(e)
+    return future

@@ -192,15 +192,19 @@ def test_workers_fork_only_while_single_threaded(monkeypatch: pytest.MonkeyPatch
     assert compat.worker_context().get_start_method() == "spawn"
 
 
-@pytest.mark.parametrize("portable", ["", "spawn"])
-def test_a_killed_worker_fails_the_build_with_exit_3(tmp_path: Path, portable: str) -> None:
+@pytest.mark.parametrize(("portable", "where"), [("", "village"), ("spawn", "village"),
+                                                 ("", "county")])
+def test_a_killed_worker_fails_the_build_with_exit_3(tmp_path: Path, portable: str,
+                                                     where: str) -> None:
     data = synth(tmp_path / "data", 5, villages=3)
     out = tmp_path / "work" / "site"
     assert run(data, out, "--jobs", "2").returncode == 0
     before = tree_bytes(out)
-    victim = sorted(p.name for p in data.glob("*/*/*") if p.is_dir())[2]
+    # a village's worker, or the one finishing the county (change log, county pages)
+    victim = sorted(p.name for p in data.glob("*/*/*") if p.is_dir())[2] if where == "village" \
+        else next(p.name for p in data.iterdir() if p.is_dir())
     r = run(data, out, "--jobs", "2", "--no-cache",
-            **{compat.CRASH_ENV: f"village:{victim}", compat.ENV: portable})
+            **{compat.CRASH_ENV: f"{where}:{victim}", compat.ENV: portable})
     assert r.returncode == 3, r.stderr
     assert "工作进程意外退出" in r.stderr and "Traceback" not in r.stderr
     assert tree_bytes(out) == before

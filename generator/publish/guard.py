@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def guard_staging(staging: Path, hashes: frozenset[str], scanned: Set[str],
-                  bundles: Set[str]) -> list[leakguard.Leak]:
+                  bundles: Set[str], under: str = "") -> list[leakguard.Leak]:
     """Leaks in the staged files not in ``scanned`` (paths relative to ``staging``) and not
-    under a search bundle folder in ``bundles``."""
-    files = leakguard.walk(staging, set(scanned), set(bundles))
+    under a folder in ``bundles`` (search bundles, folders guarded already); ``under``: only
+    below that folder (a county's, guarded in a worker once the county is complete)."""
+    files = leakguard.walk(staging, set(scanned), set(bundles), under)
     return leakguard.scan_tree(staging, files, hashes)

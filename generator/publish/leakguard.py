@@ -168,13 +168,14 @@ def scan_tree(root: Path, files: Iterable[Path], secret_hashes: frozenset[str] =
     return leaks(items, secret_hashes, sources)
 
 
-def walk(root: Path, skip: set[str], skip_dirs: set[str] = frozenset()) -> list[Path]:  # type: ignore[assignment]
+def walk(root: Path, skip: set[str], skip_dirs: set[str] = frozenset(),  # type: ignore[assignment]
+         under: str = "") -> list[Path]:
     """Every file below ``root`` (no links followed) except those whose path relative to
     ``root`` is in ``skip`` or below a folder in ``skip_dirs`` — the guard's list of what
     was not scanned before, so that a new kind of output is covered without anyone adding
-    it here."""
+    it here. ``under``: only the files below that folder of ``root``."""
     out: list[Path] = []
-    stack = [("", str(root))]
+    stack = [(f"{under}/", str(root / under))] if under else [("", str(root))]
     while stack:
         rel, path = stack.pop()
         with os.scandir(path) as it:
