@@ -405,7 +405,7 @@ def _merge(args: argparse.Namespace) -> int:
 
     # city.yaml is read from --data as build does; without --data, from villages/ when present
     data = args.data if args.data.is_dir() or args.data != Path("villages") else None
-    report = merge_sites(args.shards, args.out, data)
+    report = merge_sites(args.shards, args.out, data, jobs=args.jobs)
     print_problems(report.warnings, quiet=args.quiet)
     print(f"合并完成：{report.counties} 个县，{report.villages} 个村，{report.records:,} 条记录，"
           f"用时 {report.seconds:.1f} 秒。网站在 {args.out}/", file=sys.stderr)

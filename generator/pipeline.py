@@ -582,7 +582,8 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
             guard.guard_staging, staging, personal.Secrets.union(*(o.secret_hashes for o in outs)),
             {rel for o in outs for rel in o.written}, _scanned_folders(county, loaded.outcomes),
             county.slug))
-    pages += write_city_root(staging, loaded.city, static, previous=opts.out)
+    pages += write_city_root(staging, loaded.city, static, previous=opts.out, workers=workers,
+                             jobs=opts.jobs)
     found_leaks = [leak for g in guards for leak in worker_wait(g, WORKER_DIED)]
     # the rest: the site root (the city portal) and anything beside the county folders
     hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
@@ -592,10 +593,12 @@ def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
     return pages
 
 
-def write_city_root(site: Path, city: City, static: Static, previous: Path | None = None) -> int:
+def write_city_root(site: Path, city: City, static: Static, previous: Path | None = None,
+                    workers: WorkerPool | None = None, jobs: int = 1) -> int:
     """The city portal at the root of ``site`` (home, cross-county search, static files),
     made from the county folders it holds: the last step of a build and of a merge.
-    ``previous``: the site being replaced (its unchanged directory files are linked).
+    ``previous``: the site being replaced (its unchanged directory files are linked);
+    ``workers``: join the city's search directory in them, ``jobs`` parts side by side.
     Returns the number of pages."""
     writer = OutputWriter(site)
     for rel, data in static.contents.items():
@@ -606,7 +609,8 @@ def write_city_root(site: Path, city: City, static: Static, previous: Path | Non
         writer.write(path, data)
     # the city search's bundle directory: the counties' own, joined (no bundle is re-read)
     try:
-        files = directory.city_directory([(c.slug, c.name, site / c.slug) for c in cards])
+        files = directory.city_directory([(c.slug, c.name, site / c.slug) for c in cards],
+                                         _in_workers(workers), jobs if workers else 1)
     except (OSError, ValueError, KeyError) as e:
         raise ToolError(f"县的搜索目录（<县>/{directory.DIR}/）无法读取：{e}；"
                         "这个县的文件夹不是一次完整构建的结果，请重新构建") from e
@@ -614,6 +618,17 @@ def write_city_root(site: Path, city: City, static: Static, previous: Path | Non
     directory.write_directory(writer, directory.DIR, files,
                               site / cards[0].slug if len(cards) == 1 else previous)
     return len(pages)
+
+
+def _in_workers(workers: WorkerPool | None) -> directory.Mapper:
+    """A ``directory.Mapper`` that runs each part in a worker (serial without workers)."""
+    if workers is None:
+        return directory.serial
+
+    def run(fn: Callable[..., object], args: list[tuple]) -> list:
+        futures = [workers.submit(fn, *a) for a in args]
+        return [worker_wait(f, WORKER_DIED) for f in futures]
+    return run
 
 
 def _index_shard(opts: Options, staging: Path, county: County, name: str,
@@ -786,7 +801,7 @@ def _shard_cards(shard: Path) -> list[tuple[Path, city_site.CountyCard]]:
 
 
 def merge_sites(shards: Sequence[Path], out: Path, data: Path | None,
-                lock_wait: float | None = None) -> MergeReport:
+                lock_wait: float | None = None, jobs: int = 1) -> MergeReport:
     """Join county folders built separately into one site at ``out``: the county folders
     (hard links, or copies where links are impossible), the city home and the city search
     from their summaries. Nothing of a county is rendered again; the result is the same
@@ -828,7 +843,12 @@ def merge_sites(shards: Sequence[Path], out: Path, data: Path | None,
         try:
             for slug, (folder, _card) in sorted(found.items()):
                 vcache.link_tree(folder, staging / slug)
-            write_city_root(staging, city, build_static())
+            workers = WorkerPool(jobs) if jobs > 1 and len(found) > 1 else None
+            try:
+                write_city_root(staging, city, build_static(), workers=workers, jobs=jobs)
+            finally:
+                if workers is not None:
+                    workers.close()
             swap_in(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

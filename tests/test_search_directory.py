@@ -211,6 +211,8 @@ def test_city_directory_equals_joining_every_key_first(tmp_path: Path, monkeypat
         counties.append((f"c{c}", f"县{c}", folder))
     got = directory.city_directory(counties)
     assert got == _city_plain(counties)
+    # joined in runs of groups side by side (worker processes in a build), the same files
+    assert directory.city_directory(counties, parts_per_run=rnd.randint(2, 5)) == got
     counts = {json.loads((f / directory.DIR / "meta.json").read_bytes())["buckets"]
               for _s, _n, f in counties}
     if seed == 0:  # the case the group filter is for: counties of different bucket counts

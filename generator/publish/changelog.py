@@ -3,8 +3,8 @@ changes (generator.ledger.log), write the ledger files, and render what resident
 each village's 更新记录 page, the county's recent changes (+ Atom), 公开情况 (timeliness) —
 and put the fingerprint of each village's last changing checkpoint on its poster.
 
-Runs once per county in the main process after its villages are done: the log's head
-depends on every village, so nothing here can be rendered in a village worker.
+Runs once per county (in a worker process, or a thread with ``--jobs 1``) after its villages
+are done: the log's head depends on every village, so nothing here can be rendered with one.
 """
 
 from __future__ import annotations

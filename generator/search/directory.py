@@ -26,7 +26,7 @@ import json
 import logging
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from generator.publish.write import OutputWriter
@@ -232,10 +232,20 @@ def _read_masks(folder: Path) -> tuple[dict, dict[str, int]]:
     return meta, where
 
 
-def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str, bytes]]:
+# (function, argument tuples) → the results in order: how ``city_directory`` runs its parts
+Mapper = Callable[[Callable[..., object], list[tuple]], list]
+
+
+def serial(fn: Callable[..., object], args: list[tuple]) -> list:
+    return [fn(*a) for a in args]
+
+
+def city_directory(counties: Sequence[tuple[str, str, Path]], mapper: Mapper = serial,
+                   parts_per_run: int = 1) -> list[tuple[str, bytes]]:
     """The city's directory from its counties' ((slug, name, county folder)): bundle
     "<county>/<bundle>", the counties' keys and filters, and a 县 filter. With one county its
-    bucket files are the county's own (the same keys and bundle numbers)."""
+    bucket files are the county's own (the same keys and bundle numbers). ``mapper`` runs
+    the joining of bucket groups (e.g. in worker processes), ``parts_per_run`` runs at a time."""
     if len(counties) == 1:
         slug, name, folder = counties[0]
         meta = json.loads((folder / DIR / "meta.json").read_bytes())
@@ -264,29 +274,47 @@ def city_directory(counties: Sequence[tuple[str, str, Path]]) -> list[tuple[str,
     # bucket count), read from each county's bucket i mod its bucket count. The city's
     # bucket count comes out at least m (it has at least each county's keys), so each city
     # bucket lies within one group. Same files as joining every key first
-    # (tests/test_search_directory.py).
+    # (tests/test_search_directory.py). The groups are independent: ``mapper`` may join
+    # them side by side, in runs of consecutive groups.
     m = max(n for _f, n, _b in parts)
+    step = -(-m // max(1, parts_per_run))
+    runs = [range(a, min(a + step, m)) for a in range(0, m, step)]
+    sizes = [b for part in mapper(_group_sizes, [(parts, m, r) for r in runs]) for b in part]
+    n_city = max(m, _bucket_count(sum(sizes)))
+    files: dict[int, bytes] = {}
+    for part in mapper(_group_files, [(parts, m, n_city, r) for r in runs]):
+        files.update(part)
+    return [_meta_file(bundles, n_city, filters)] + [(f"{j}.txt", files[j]) for j in range(n_city)]
 
-    def group(i: int) -> dict[str, int]:
-        where: dict[str, int] = {}
-        get = where.get
-        seen: dict[tuple[str, int], int] = {}
-        for folder, n, base in parts:
-            for line in (folder / f"{i & (n - 1)}.txt").read_text("utf-8").splitlines():
-                k, _, r = line.rpartition("\t")
-                if n < m and zlib.crc32(k.encode("utf-8")) & (m - 1) != i:
-                    continue
-                mask = seen.get((r, base))
-                if mask is None:
-                    mask = seen[(r, base)] = sum(1 << n for n in parse_ranges(r)) << base
-                where[k] = get(k, 0) | mask
-        return where
 
-    n_city = max(m, _bucket_count(sum(_key_bytes(group(i)) for i in range(m))))
+def _group(parts: Sequence[tuple[Path, int, int]], m: int, i: int) -> dict[str, int]:
+    """The city's keys of bucket group ``i`` (see ``city_directory``), with their bundles."""
+    where: dict[str, int] = {}
+    get = where.get
+    seen: dict[tuple[str, int], int] = {}
+    for folder, n, base in parts:
+        for line in (folder / f"{i & (n - 1)}.txt").read_text("utf-8").splitlines():
+            k, _, r = line.rpartition("\t")
+            if n < m and zlib.crc32(k.encode("utf-8")) & (m - 1) != i:
+                continue
+            mask = seen.get((r, base))
+            if mask is None:
+                mask = seen[(r, base)] = sum(1 << n for n in parse_ranges(r)) << base
+            where[k] = get(k, 0) | mask
+    return where
+
+
+def _group_sizes(parts: Sequence[tuple[Path, int, int]], m: int, groups: range) -> list[int]:
+    return [_key_bytes(_group(parts, m, i)) for i in groups]
+
+
+def _group_files(parts: Sequence[tuple[Path, int, int]], m: int, n_city: int,
+                 groups: range) -> dict[int, bytes]:
+    """The city's bucket files of ``groups`` (of ``m``): group i holds buckets i, i + m …"""
     shown: dict[int, str] = {}
     files: dict[int, bytes] = {}
-    for i in range(m):
-        lines = _bucket_lines(group(i), n_city, shown)
-        for j in range(i, n_city, m):  # the city buckets of this group
+    for i in groups:
+        lines = _bucket_lines(_group(parts, m, i), n_city, shown)
+        for j in range(i, n_city, m):
             files[j] = "".join(lines.get(j, ())).encode("utf-8")
-    return [_meta_file(bundles, n_city, filters)] + [(f"{j}.txt", files[j]) for j in range(n_city)]
+    return files
