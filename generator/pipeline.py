@@ -278,6 +278,8 @@ def _in_worker(task: VillageTask) -> VillageOutcome:
     return process_village(task)
 
 
+AHEAD = 8  # villages handed to the workers and not yet taken, per worker
+
 # "a worker died, " + what it means for the build
 WORKER_DIED = ("构建已停止，网站没有更新。请关闭其他占用内存的程序后重试，或加 --jobs 1 "
                "减少同时处理的村数")
@@ -290,7 +292,11 @@ def _map(tasks: list[VillageTask], jobs: int,
             yield process_village(t)
         return
     if workers is not None:
-        yield from workers.map(_in_worker, tasks, WORKER_DIED)
+        # villages are handed out a few at a time, so that a county's tail (handed to the
+        # same workers when its last village is done) runs before the next counties'
+        # villages rather than after all of them: with 16 counties, their tails (and the
+        # memory they hold) no longer pile up at the end of the build
+        yield from workers.map(_in_worker, tasks, WORKER_DIED, ahead=AHEAD * jobs)
         return
     pool = WorkerPool(min(jobs, len(tasks)))
     try:
@@ -310,8 +316,8 @@ class Loaded:
     # before Pagefind has indexed the bundle
     index_jobs: list[tuple[str, str, Future[bytes], Future[list[Problem]]]] = field(
         default_factory=list)
-    # county pages and county-wide files, started as soon as a county's villages were done
-    county_jobs: dict[str, Future[int]] = field(default_factory=dict)
+    # each county's tail (``_county_tail``), started as soon as its villages were done
+    county_jobs: dict[str, Future[tuple[int, list[leakguard.Leak]]]] = field(default_factory=dict)
     city: City = field(default_factory=City)
 
 
@@ -369,7 +375,7 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
     indexing = pool is not None and staging is not None
     county_left = {cs.slug: sum(len(ts.villages) for ts in cs.townships) for cs, _c in counties}
     county_outs: dict[str, list[VillageOutcome]] = {}
-    county_jobs: dict[str, Future[int]] = {}
+    county_jobs: dict[str, Future[tuple[int, list[leakguard.Leak]]]] = {}
 
     def finish(county_slug: str) -> None:
         c = models.get(county_slug)
@@ -377,11 +383,9 @@ def _run(opts: Options, staging: Path | None, pool: ThreadPoolExecutor | None = 
         if c is None or finisher is None or static is None or \
                 any(not p.warning for o in outs for p in o.problems):
             return  # the build will fail on these errors (or finishes later)
-        # in a worker process when there are workers (they are idle once the last
-        # villages are done, and this is the longest part of a county's tail)
-        args = (_portable(opts), staging, themes[county_slug], c, outs)
-        county_jobs[county_slug] = workers.submit(_finish_county_in_worker, *args) if workers \
-            is not None else finisher.submit(_finish_county, *args)
+        keys = {name: k for slug, name, k, _leaks in jobs if slug == county_slug}
+        county_jobs[county_slug] = finisher.submit(
+            _county_tail, _portable(opts), staging, themes[county_slug], c, outs, keys, workers)
 
     def start(county_slug: str, town_slug: str) -> None:
         c = models.get(county_slug)
@@ -550,46 +554,54 @@ def _finish_county_in_worker(opts: Options, staging: Path, theme: Theme, county:
     return _finish_county(opts, staging, theme, county, outs)
 
 
-def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
-            workers: WorkerPool | None = None) -> int:
-    """Wait for the county pages and search bundles started in ``_run`` (and their leak
-    scans); each county's bundle directory, then the leak guard over the county's files
-    not scanned before (in the workers, two counties' tails side by side); the site root
-    and its static files, and the guard over them. Returns the number of pages."""
+def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
+                 outs: list[VillageOutcome], keys: dict[str, Future[bytes]],
+                 workers: WorkerPool | None) -> tuple[int, list[leakguard.Leak]]:
+    """What a county needs once its villages are done, run from a thread of the main process
+    (``finisher``) while other counties' villages go on: its change log and pages
+    (``_finish_county``) and its bundle directory (from the bundles' keys, known before
+    Pagefind has indexed them) side by side in the workers, then the leak guard over the
+    county's files not scanned before. Without workers (``--jobs 1``) each step runs here.
+    Returns (the county's pages, the leaks found)."""
     def submit(fn: Callable[..., object], *args: object) -> Future:
         return workers.submit(fn, *args) if workers is not None else wait_done(fn, *args)
 
-    live = [county for _cs, county in loaded.counties if county is not None]
-    keys: dict[str, dict[str, Future[bytes]]] = {}
-    for c, name, job, _leaks in loaded.index_jobs:
-        keys.setdefault(c, {})[name] = job
-    directories: dict[str, Future] = {}
-    for county in live:  # the bundles in township order (``search_shards``), with their keys
-        found = keys.get(county.slug, {})
-        directories[county.slug] = submit(
-            _county_directory, _portable(opts), staging, county.slug,
-            [(name, found[name].result()) for name in _bundle_names(county, loaded.outcomes)])
+    finished = submit(_finish_county_in_worker if workers is not None else _finish_county,
+                      opts, staging, theme, county, outs)
+    names = _bundle_names(county, outs)
+    directory_done = submit(_county_directory, opts, staging, county.slug,
+                            [(name, keys[name].result() if name in keys else b"")
+                             for name in names])
+    pages = worker_wait(finished, WORKER_DIED)
+    worker_wait(directory_done, WORKER_DIED)
+    leaks = worker_wait(submit(
+        guard.guard_staging, staging, personal.Secrets.union(*(o.secret_hashes for o in outs)),
+        {rel for o in outs for rel in o.written}, _scanned_folders(county, outs), county.slug),
+        WORKER_DIED)
+    return pages, leaks
+
+
+def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
+            workers: WorkerPool | None = None) -> int:
+    """Wait for the search bundles and county tails started in ``_run`` (and their leak
+    scans); then the site root (the city portal) and its static files, and the leak guard
+    over everything beside the county folders. Returns the number of pages."""
     leaks = [p for _c, _name, _keys, job in loaded.index_jobs for p in job.result()]
     if leaks:
         raise DataErrors(leaks)
+    live = [county for _cs, county in loaded.counties if county is not None]
     pages = 0
-    guards: list[Future[list[leakguard.Leak]]] = []
+    found: list[leakguard.Leak] = []
     for county in live:  # every county with a model was started in _run
-        pages += worker_wait(loaded.county_jobs[county.slug], WORKER_DIED)
-        worker_wait(directories[county.slug], WORKER_DIED)
-        outs = [o for o in loaded.outcomes if o.source.county == county.slug]
-        guards.append(submit(
-            guard.guard_staging, staging, personal.Secrets.union(*(o.secret_hashes for o in outs)),
-            {rel for o in outs for rel in o.written}, _scanned_folders(county, loaded.outcomes),
-            county.slug))
+        n, county_leaks = loaded.county_jobs[county.slug].result()
+        pages += n
+        found += county_leaks
     pages += write_city_root(staging, loaded.city, static, previous=opts.out, workers=workers,
                              jobs=opts.jobs)
-    found_leaks = [leak for g in guards for leak in worker_wait(g, WORKER_DIED)]
-    # the rest: the site root (the city portal) and anything beside the county folders
     hashes = personal.Secrets.union(*(o.secret_hashes for o in loaded.outcomes))
-    found_leaks += guard.guard_staging(staging, hashes, set(), {c.slug for c in live})
-    if found_leaks:
-        raise DataErrors(_leak_problems(found_leaks))
+    found += guard.guard_staging(staging, hashes, set(), {c.slug for c in live})
+    if found:
+        raise DataErrors(_leak_problems(found))
     return pages
 
 
