@@ -308,7 +308,8 @@ def test_village_cpu_reports_every_stage(tiny: Path) -> None:
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert "2 个村" in lines[0]
-    for stage in ("load", "pages", "downloads", "leak guard", "search documents", "total"):
+    for stage in ("load", "pages", "downloads", "leak guard", "search documents", "search keys",
+                  "change log", "total"):
         assert any(line.split()[0:len(stage.split())] == stage.split() for line in lines[1:]), stage
 
 
