@@ -123,6 +123,23 @@ def test_github_actions_matrix_run_locally_equals_one_build(tmp_path: Path) -> N
         assert name in home
 
 
+def test_county_tails_in_workers_equal_the_tails_in_one_process(tmp_path: Path) -> None:
+    """With workers, each county's tail (change log, county pages, search directory, leak
+    guard) and the city's search directory run in worker processes, interleaved with the
+    other counties' villages; with ``--jobs 1`` all of it runs in the build's own process.
+    Same site, byte for byte."""
+    data = tmp_path / "data"  # two counties of two townships (two search bundles each)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--out", str(data),
+                    "--counties", "2", "--townships", "2", "--villages", "2", "--records", "200"],
+                   check=True, capture_output=True)
+    for jobs in ("1", "2"):
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--data", str(data),
+                        "--out", str(tmp_path / f"site-{jobs}"), "--as-of", AS_OF, "--jobs", jobs,
+                        "--quiet"], env=_env(), check=True, capture_output=True)
+    assert_same_tree(tmp_path / "site-2", tmp_path / "site-1")
+    assert (tmp_path / "site-2" / "search" / "dir" / "meta.json").is_file()
+
+
 def test_gitlab_matrix_lists_the_repository_counties_and_its_script_runs(tmp_path: Path) -> None:
     """docs/ci/gitlab-ci.yml: its COUNTY list is the demo data's counties; the county job's
     and the merge job's script lines run as written (separate folders, artifacts kept at
