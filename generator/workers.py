@@ -67,7 +67,7 @@ class WorkerPool:
         the iterator early cancels what has not started."""
         rest = iter(items)
         first = rest if ahead is None else itertools.islice(rest, max(1, ahead))
-        futures = deque(self.executor.submit(fn, t) for t in first)
+        futures = deque(self.submit(fn, t) for t in first)
         return self._results(futures, fn, rest, stopped)
 
     def _results(self, futures: deque[Future[R]], fn: Callable[[T], R], rest: Iterator[T],
@@ -76,18 +76,16 @@ class WorkerPool:
             while futures:
                 future = futures.popleft()
                 for t in itertools.islice(rest, 1):  # keep ``ahead`` in the workers' hands
-                    futures.append(self.executor.submit(fn, t))
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    raise ToolError(f"{DIED}，{stopped}") from None
+                    futures.append(self.submit(fn, t))
+                yield wait(future, stopped)
         finally:
             for f in futures:
                 f.cancel()
 
     def submit(self, fn: Callable[..., R], *args: object) -> Future[R]:
         """``fn(*args)`` in a worker, after the tasks handed out before it; take its result
-        with ``wait`` (which reports a broken pool, whether the worker died before or after)."""
+        with ``wait``, which reports a broken pool whether the worker died before this call
+        (the executor refuses it: a failed future) or after."""
         try:
             return self.executor.submit(fn, *args)
         except BrokenProcessPool as e:
