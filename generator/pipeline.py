@@ -563,22 +563,28 @@ def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
     Pagefind has indexed them) side by side in the workers, then the leak guard over the
     county's files not scanned before. Without workers (``--jobs 1``) each step runs here.
     Returns (the county's pages, the leaks found)."""
-    def submit(fn: Callable[..., object], *args: object) -> Future:
-        return workers.submit(fn, *args) if workers is not None else wait_done(fn, *args)
-
-    finished = submit(_finish_county_in_worker if workers is not None else _finish_county,
-                      opts, staging, theme, county, outs)
-    names = _bundle_names(county, outs)
-    directory_done = submit(_county_directory, opts, staging, county.slug,
-                            [(name, keys[name].result() if name in keys else b"")
-                             for name in names])
+    finished = _submit(workers, _finish_county_in_worker if workers is not None
+                       else _finish_county, opts, staging, theme, county, outs)
+    names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
+    directory_done = _submit(workers, _county_directory, opts, staging, county.slug,
+                             [(name, keys[name].result()) for name in names])
     pages = worker_wait(finished, WORKER_DIED)
     worker_wait(directory_done, WORKER_DIED)
-    leaks = worker_wait(submit(
-        guard.guard_staging, staging, personal.Secrets.union(*(o.secret_hashes for o in outs)),
-        {rel for o in outs for rel in o.written}, _scanned_folders(county, outs), county.slug),
-        WORKER_DIED)
+    # skipped: the search bundles (scanned when each was built) and the change log's files
+    # (scanned by generator.publish.changelog: its hex hashes and salts are the log's own,
+    # and blanked before that scan)
+    skip = {f"{county.slug}/pagefind/{name}" for name in names} | {f"{county.slug}/ledger"}
+    leaks = worker_wait(_submit(
+        workers, guard.guard_staging, staging,
+        personal.Secrets.union(*(o.secret_hashes for o in outs)),
+        {rel for o in outs for rel in o.written}, skip, county.slug), WORKER_DIED)
     return pages, leaks
+
+
+def _submit(workers: WorkerPool | None, fn: Callable[..., object], *args: object) -> Future:
+    """``fn(*args)`` in a worker, or here and now without workers (``--jobs 1``); take the
+    result with ``worker_wait``."""
+    return workers.submit(fn, *args) if workers is not None else wait_done(fn, *args)
 
 
 def _finish(opts: Options, staging: Path, loaded: Loaded, static: Static,
@@ -633,12 +639,9 @@ def write_city_root(site: Path, city: City, static: Static, previous: Path | Non
 
 
 def _in_workers(workers: WorkerPool | None) -> directory.Mapper:
-    """A ``directory.Mapper`` that runs each part in a worker (serial without workers)."""
-    if workers is None:
-        return directory.serial
-
+    """A ``directory.Mapper`` that runs each part in a worker (here without workers)."""
     def run(fn: Callable[..., object], args: list[tuple]) -> list:
-        futures = [workers.submit(fn, *a) for a in args]
+        futures = [_submit(workers, fn, *a) for a in args]
         return [worker_wait(f, WORKER_DIED) for f in futures]
     return run
 
@@ -698,11 +701,6 @@ def _index_bundle(opts: Options, staging: Path, county: County, name: str,
 PRIMARY = "primary.0"  # an empty bundle: the search page's Pagefind instances start from it
 
 
-def _bundle_names(county: County, outcomes: Sequence[VillageOutcome]) -> list[str]:
-    outs = [o for o in outcomes if o.source.county == county.slug]
-    return [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
-
-
 def _county_directory(opts: Options, staging: Path, county_slug: str,
                       bundles: list[tuple[str, bytes]]) -> None:
     """A county's bundle directory (generator.search.directory) from its bundles' keys,
@@ -727,14 +725,6 @@ def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
     index_documents([("primary/index.html", f'<!doctype html><html lang="{INDEX_LANG}"><body>'
                       '<main data-pagefind-body><p>_</p></main></body></html>'.encode())], target)
     vcache.store_bundle(target, entry)
-
-
-def _scanned_folders(county: County, outcomes: Sequence[VillageOutcome]) -> set[str]:
-    """The folders of a county the last guard pass skips: its search bundles (scanned when
-    each was built) and its change log's files (scanned by generator.publish.changelog: its
-    hex hashes and salts are the log's own, and blanked before that scan)."""
-    return {f"{county.slug}/pagefind/{name}" for name in _bundle_names(county, outcomes)} | {
-        f"{county.slug}/ledger"}
 
 
 def _leak_problems(leaks: list[leakguard.Leak]) -> list[Problem]:
