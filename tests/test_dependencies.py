@@ -50,8 +50,9 @@ def _imports(paths: list[Path]) -> dict[str, set[str]]:
 def _distributions(imports: dict[str, set[str]]) -> dict[str, set[str]]:
     """Installed distribution (normalised name) → files importing it; stdlib and the
     project's own modules left out."""
-    # the project's own modules: the package, and the tests' modules and helpers
-    local = {"generator", "tests"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
+    # the project's own modules: the package, and the tests' and tools' modules and helpers
+    local = {"generator", "tests"} | {p.stem for d in ("tests", "tools")
+                                      for p in (ROOT / d).glob("*.py")}
     by_module = metadata.packages_distributions()
     out: dict[str, set[str]] = {}
     for module, files in imports.items():

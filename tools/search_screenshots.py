@@ -12,53 +12,40 @@ Needs playwright and Chromium.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import logging
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
+
+from localsite import SEARCH_DONE, serve
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = (("search-name-phone.png", "冯建国"), ("search-dibao-phone.png", "低保"),
          ("search-not-found-phone.png", "张伟"))
-DONE = ("() => { const s = document.getElementById('search-status').textContent;"
-        " return s && !s.startsWith('正在'); }")
 
 
 def shoot(site: Path, county: str, out: Path, chromium: str = "/usr/bin/chromium") -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{srv.server_address[1]}/"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            for name, q in SHOTS:
-                page = browser.new_page(viewport={"width": 375, "height": 812})
-                page.goto(f"{base}{county}/search/?q={quote(q)}")
-                page.wait_for_function(DONE, timeout=60000)
-                page.wait_for_load_state("networkidle")
-                top = page.locator("#search-status").bounding_box()
-                y = int(top["y"]) - 8 if top else 0
-                page.screenshot(path=str(out / name), full_page=True,
-                                clip={"x": 0, "y": y, "width": 375, "height": 812})
-                written.append(out / name)
-                page.close()
-            browser.close()
-    finally:
-        srv.shutdown()
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for name, q in SHOTS:
+            page = browser.new_page(viewport={"width": 375, "height": 812})
+            page.goto(f"{base}{county}/search/?q={quote(q)}")
+            page.wait_for_function(SEARCH_DONE, timeout=60000)
+            page.wait_for_load_state("networkidle")
+            top = page.locator("#search-status").bounding_box()
+            y = int(top["y"]) - 8 if top else 0
+            page.screenshot(path=str(out / name), full_page=True,
+                            clip={"x": 0, "y": y, "width": 375, "height": 812})
+            written.append(out / name)
+            page.close()
+        browser.close()
     return written
 
 

@@ -15,22 +15,19 @@ and fragment files are gzip files themselves. Needs playwright and Chromium.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import logging
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from localsite import SEARCH_DONE, serve
 
 log = logging.getLogger(__name__)
 
 # Chromium DevTools' "Slow 3G" preset
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1000 / 8 * 0.8,
            "uploadThroughput": 500 * 1000 / 8 * 0.8}
-DONE = ("() => { const s = document.getElementById('search-status').textContent;"
-        " return s && !s.startsWith('正在'); }")
 
 
 def measure(site: Path, county: str, queries: Sequence[str], chromium: str = "/usr/bin/chromium",
@@ -40,53 +37,37 @@ def measure(site: Path, county: str, queries: Sequence[str], chromium: str = "/u
 
     served: list[int] = []  # body bytes of every response (the page's and its workers')
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-            data = source.read()
-            served.append(len(data))
-            outputfile.write(data)
-
-    srv = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{srv.server_address[1]}/"
     out = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 375, "height": 800})
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
-            if throttle:
-                cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    with serve(site, served) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+        if throttle:
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
 
-            def step(name: str, action) -> None:
-                served.clear()
-                t0 = time.perf_counter()
-                action()
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(500)
-                out.append((name, len(served), sum(served), time.perf_counter() - t0))
+        def step(name: str, action) -> None:
+            served.clear()
+            t0 = time.perf_counter()
+            action()
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            out.append((name, len(served), sum(served), time.perf_counter() - t0))
 
-            def open_page() -> None:
-                page.goto(f"{base}{county}/search/" if county else f"{base}search/")
-                page.wait_for_selector("#filters:not([hidden])", timeout=120000)
+        def open_page() -> None:
+            page.goto(f"{base}{county}/search/" if county else f"{base}search/")
+            page.wait_for_selector("#filters:not([hidden])", timeout=120000)
 
-            step("打开搜索页", open_page)
-            for k, q in enumerate(queries, 1):
-                def ask(q: str = q) -> None:
-                    page.evaluate("document.getElementById('search-status').textContent = ''")
-                    page.fill("#q", q)
-                    page.click("#search-form button[type=submit]")
-                    page.wait_for_function(DONE, timeout=120000)
-                step(f"第 {k} 次搜索“{q}”", ask)
-            browser.close()
-    finally:
-        srv.shutdown()
+        step("打开搜索页", open_page)
+        for k, q in enumerate(queries, 1):
+            def ask(q: str = q) -> None:
+                page.evaluate("document.getElementById('search-status').textContent = ''")
+                page.fill("#q", q)
+                page.click("#search-form button[type=submit]")
+                page.wait_for_function(SEARCH_DONE, timeout=120000)
+            step(f"第 {k} 次搜索“{q}”", ask)
+        browser.close()
     return out
 
 
