@@ -205,3 +205,31 @@ def test_csv_lines_without_quotes_split_as_the_csv_module_splits_them(text: str)
         if any(c.strip() for c in record):
             plain.append((start, [c.strip() for c in record]))
     assert fast == plain
+
+
+# few values, so that rows repeat; texts, and .xlsx values that equal each other in Python
+_CELL = st.one_of(st.sampled_from(["", "张三", "1", "1.0", "2025-03-05", 1, 1.0, True,
+                                   dt.date(2025, 3, 5), dt.datetime(2025, 3, 5)]),
+                  st.text(max_size=2))
+
+
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), max_size=30), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_duplicate_rows_by_hash_agree_with_comparing_the_rows(cells: list[tuple], serial: bool
+                                                               ) -> None:
+    """``DuplicateRows`` keeps a hash per row: it warns exactly where comparing the rows
+    themselves (a cell's type counts: an .xlsx number 1 is not the text "1", nor 1.0) does."""
+    header = (("序号",) if serial else ()) + ("项目", "姓名", "金额")
+    rows = tuple(Row(n, ((str(n),) if serial else ()) + c, header) for n, c in enumerate(cells, 2))
+    col = V.Collector()
+    V.warn_duplicate_rows(Table("w.csv", header, 1, rows), col)
+    first: dict[tuple, int] = {}
+    expected = []
+    for r in rows:
+        same = tuple((type(x), repr(x)) for x in r.values[1 if serial else 0:])
+        line = first.setdefault(same, r.line)
+        if line != r.line:
+            expected.append((r.line, line))
+    shown = [(p.line, int(p.message.split()[1])) for p in col.problems if p.message.startswith("与第")]
+    assert shown == expected[:V.MAX_DUPLICATE_WARNINGS]
+    assert len(col.problems) == min(len(expected), V.MAX_DUPLICATE_WARNINGS + 1)

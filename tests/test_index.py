@@ -167,3 +167,30 @@ def test_doc_url_strips_only_a_whole_index_file_name() -> None:
         == "/zhen/cun/affairs/notices/price-index.html"
     assert index.doc_url("zhen/cun/affairs/notices/index.html.html") \
         == "/zhen/cun/affairs/notices/index.html.html"
+
+
+class _Pipe:
+    """A Pagefind standard output that hands out the given chunks, one per read."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = list(chunks)
+
+    def read1(self, _n: int) -> bytes:
+        return self.chunks.pop(0) if self.chunks else b""
+
+
+@given(st.lists(st.binary(max_size=40), min_size=1, max_size=6), st.data())
+@settings(max_examples=200, deadline=None)
+def test_answers_are_read_whole_however_the_pipe_cuts_them(payloads: list[bytes], data) -> None:
+    import base64
+    import json
+    import types
+    msgs = [json.dumps({"payload": {"n": i, "x": p.hex()}}).encode() for i, p in enumerate(payloads)]
+    stream = b"".join(base64.b64encode(m) + b"," for m in msgs)
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(stream) - 1)), max_size=20)))
+    chunks = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True)]
+    service = index._Service.__new__(index._Service)
+    service.buf = b""
+    service.proc = types.SimpleNamespace(stdout=_Pipe([c for c in chunks if c]))
+    got = [service.read() for _ in msgs]
+    assert got == [{"n": i, "x": p.hex()} for i, p in enumerate(payloads)]

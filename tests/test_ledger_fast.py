@@ -4,7 +4,8 @@
 and the bytes the leak guard reads in one pass, with hand-written JSON and the HMAC key
 pads hashed once; the plain rules are ``encode_state``, ``_entry``, ``records.new_salt``,
 ``content_hash``, ``public_id``, ``records.digest`` and the guard's reading of a ledger file
-(``blank_hex``, i.e. ``HEX_TOKEN.sub``). Random records (any text, hex-looking text, duplicates' ``#2`` keys, empty
+(``blank_hex``, i.e. ``HEX_TOKEN.sub``); ``records._texts`` formats a column the way
+``records._text`` formats each of its cells. Random records (any text, hex-looking text, duplicates' ``#2`` keys, empty
 values) must come out byte for byte the same both ways.
 """
 
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from generator.ledger import log as L
 from generator.ledger import records as R
+from generator.read import schema as S
 
 PROP = settings(max_examples=300, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -93,3 +95,28 @@ def test_prepare_on_a_village_equals_the_plain_rules(tmp_path) -> None:
     secret = R.seed(vs.path)
     assert recs
     assert L.prepare(v, vs.path, "t/v", as_of, 180) == plain(recs, secret, "t/v", "2026-11-28")
+
+
+# what a loaded record's attributes hold: text, money, dates, counts, lists, nothing (a
+# money or date field holds its kind, text, or nothing)
+BLANK = st.one_of(st.none(), st.just(""), st.text(max_size=6))
+MONEY = st.decimals(min_value=-10**12, max_value=10**12, places=2, allow_nan=False)
+VALUES = {S.MONEY: st.one_of(BLANK, MONEY), S.DATE: st.one_of(BLANK, st.dates())}
+VALUE = st.one_of(BLANK, st.just(()), MONEY, st.decimals(min_value=0, max_value=10**6, places=0),
+                  st.integers(0, 10**9), st.dates(),
+                  st.lists(st.text(max_size=4), max_size=3).map(tuple))
+
+
+@PROP
+@given(st.sampled_from(sorted({f.kind for spec in S.ALL_SPECS for f in spec.fields})), st.data())
+def test_a_column_is_formatted_as_each_of_its_cells(kind, data) -> None:
+    column = data.draw(st.lists(VALUES.get(kind, VALUE), max_size=8))
+    try:
+        expected: object = [x if x.__class__ is str else R._text(kind, x) for x in column]
+    except Exception as e:  # noqa: BLE001 — a value the kind never holds fails both ways
+        expected = type(e)
+    try:
+        got: object = R._texts(kind, column)
+    except Exception as e:  # noqa: BLE001
+        got = type(e)
+    assert got == expected

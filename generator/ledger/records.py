@@ -157,6 +157,17 @@ def _text(kind: str, value: object) -> str:
     return str(value)
 
 
+def _texts(kind: str, column: list[object]) -> list[str]:
+    """``_text`` of each value of a column (its kind looked at once; text is left as it is)."""
+    if kind == S.MONEY:
+        yuan = views.yuan
+        return [x if x.__class__ is str else "" if x is None else yuan(x) for x in column]  # type: ignore[misc]
+    if kind == S.DATE:
+        return [x if x.__class__ is str else "" if x is None else x.isoformat()  # type: ignore[union-attr]
+                for x in column]
+    return [x if x.__class__ is str else _text(kind, x) for x in column]  # type: ignore[misc]
+
+
 def _fields(spec: S.FileSpec, row: object) -> tuple[tuple[str, str], ...]:
     return tuple((f.label, _text(f.kind, getattr(row, f.attr, None))) for f in spec.fields)
 
@@ -168,13 +179,13 @@ def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> lis
     def table(module: str, rows: Iterable[object], key_of, title_of, link_of,
               month_of=None, paid_of=None) -> None:
         """The table's records; true duplicates of a key get ``#2``, ``#3`` … in file order."""
-        spec = _SPECS[module]
-        kinds = [f.kind for f in spec.fields]
-        getter = attrgetter(*[f.attr for f in spec.fields])
+        rows = list(rows)
+        if not rows:
+            return
+        columns = [_texts(f.kind, list(map(attrgetter(f.attr), rows)))
+                   for f in _SPECS[module].fields]
         seen: dict[str, int] = {}
-        for r in rows:
-            texts = tuple([x if x.__class__ is str else _text(k, x)
-                           for x, k in zip(getter(r), kinds, strict=True)])
+        for r, texts in zip(rows, zip(*columns, strict=True), strict=True):
             key = key_of(r)
             n = seen[key] = seen.get(key, 0) + 1
             out.append(Record(module, key if n == 1 else f"{key}#{n}", title_of(r), link_of(r),

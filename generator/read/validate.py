@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import itertools
 import logging
 import os
@@ -843,25 +842,27 @@ def warn_duplicate_rows(table: Any, col: Collector) -> None:
 
 
 class DuplicateRows:
-    """``warn_duplicate_rows`` over rows that come in chunks, keeping 16 bytes per row (an
-    8-byte digest of its cells and its line) instead of the row: the digests are sorted once
-    at the end, and only the rows whose digest comes twice are looked at again."""
+    """``warn_duplicate_rows`` over rows that come in chunks, keeping 16 bytes per row (a
+    64-bit hash of its cells and its line) instead of the row: the hashes are sorted once at
+    the end, and the rows whose hash comes twice are reported. The hash is
+    Python's own (SipHash of the text, randomised per process): it is compared only within
+    this one pass, and two different rows share one with a chance of 2⁻⁶⁴."""
 
     def __init__(self, path: str, header: tuple[str, ...]) -> None:
         self.path = path
         self.skip = 1 if header[:1] == (SERIAL,) else 0  # rows differ only by their 序号
-        self.digests = array("Q")
+        self.digests = array("q")
         self.lines = array("Q")
 
     def feed(self, rows: Iterable[Any]) -> None:
         skip, digests, lines = self.skip, self.digests, self.lines
+        text = {str}
         for row in rows:
             values = row.values[skip:]
-            if all(type(v) is str for v in values):
-                key = "\x1f".join(values).encode("utf-8", "surrogatepass")
+            if text.issuperset(map(type, values)):
+                digests.append(hash(values))
             else:  # an .xlsx row: numbers and dates are not their text
-                key = b"\x00" + repr(values).encode("utf-8", "surrogatepass")
-            digests.append(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little"))
+                digests.append(hash(("\0", repr(values))))
             lines.append(row.line)
 
     def finish(self, col: Collector) -> None:

@@ -85,7 +85,8 @@ def search_keys(docs: Iterable[tuple[str, bytes]]) -> set[str]:
 
 
 def pack_keys(keys: Iterable[str]) -> bytes:
-    return "\n".join(sorted(keys)).encode("utf-8")
+    """Keys as cached, in no particular order: the directory sorts them (``_bucket_lines``)."""
+    return "\n".join(keys).encode("utf-8")
 
 
 def unpack_keys(data: bytes) -> list[str]:

@@ -51,7 +51,7 @@ class _Service:
         except OSError as e:
             self.stderr.close()
             raise ToolError(f"无法运行 Pagefind（{exe}）：{e}") from e
-        self.buf = b""
+        self.buf = b""  # what was read after the last answer
         self.next_id = 0
         self.timed_out = False
 
@@ -62,12 +62,16 @@ class _Service:
 
     def read(self) -> dict:
         assert self.proc.stdout is not None
-        while b"," not in self.buf:
+        # an answer holding the township's index runs to megabytes and arrives in pipe-sized
+        # chunks: each chunk is searched once and they are joined once
+        chunks = [self.buf]
+        chunk = self.buf
+        while b"," not in chunk:
             chunk = self.proc.stdout.read1(1 << 20)
             if not chunk:
                 raise self.failed()
-            self.buf += chunk
-        msg, _, self.buf = self.buf.partition(b",")
+            chunks.append(chunk)
+        msg, _, self.buf = b"".join(chunks).partition(b",")
         payload = json.loads(base64.b64decode(msg))["payload"]
         if payload.get("type") == "Error":
             raise ToolError(f"Pagefind 建立搜索索引失败：{payload.get('message', '')[:2000]}")
