@@ -844,9 +844,9 @@ def warn_duplicate_rows(table: Any, col: Collector) -> None:
 class DuplicateRows:
     """``warn_duplicate_rows`` over rows that come in chunks, keeping 16 bytes per row (a
     64-bit hash of its cells and its line) instead of the row: the hashes are sorted once at
-    the end, and the rows whose hash comes twice are reported. The hash is
-    Python's own (SipHash of the text, randomised per process): it is compared only within
-    this one pass, and two different rows share one with a chance of 2⁻⁶⁴."""
+    the end, and the rows whose hash comes twice are reported. The hash is Python's own
+    (SipHash of the text, randomised per process): it is compared only within this one
+    pass, and two different rows share one with a chance of 2⁻⁶⁴."""
 
     def __init__(self, path: str, header: tuple[str, ...]) -> None:
         self.path = path
