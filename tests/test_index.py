@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
+import types
 from pathlib import Path
 
 import pytest
@@ -132,9 +136,6 @@ def test_copies_split_as_the_query_is(text: str) -> None:
 
 def _fragment_urls(site: Path) -> list[str]:
     """The page URLs the built search bundles link their results to."""
-    import gzip
-    import json
-
     urls = []
     for frag in site.rglob("*.pf_fragment"):
         data = gzip.decompress(frag.read_bytes())
@@ -182,9 +183,6 @@ class _Pipe:
 @given(st.lists(st.binary(max_size=40), min_size=1, max_size=6), st.data())
 @settings(max_examples=200, deadline=None)
 def test_answers_are_read_whole_however_the_pipe_cuts_them(payloads: list[bytes], data) -> None:
-    import base64
-    import json
-    import types
     msgs = [json.dumps({"payload": {"n": i, "x": p.hex()}}).encode() for i, p in enumerate(payloads)]
     stream = b"".join(base64.b64encode(m) + b"," for m in msgs)
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(stream) - 1)), max_size=20)))
