@@ -507,7 +507,7 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
                    outs: list[VillageOutcome]) -> int:
     """One county's own pages (home, townships, search, info), its static files and its
     county-wide files; called once all its villages are in ``staging``. Returns its pages."""
-    writer = OutputWriter(staging)
+    writer = OutputWriter(staging, previous=opts.out)  # unchanged files linked from the live site
     summaries: dict[str, dict[str, VillageTotals]] = {}
     names: dict[str, dict[str, str]] = {}
     for o in outs:
@@ -574,11 +574,14 @@ def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
     # (scanned by generator.publish.changelog: its hex hashes and salts are the log's own,
     # and blanked before that scan)
     skip = {f"{county.slug}/pagefind/{name}" for name in names} | {f"{county.slug}/ledger"}
-    leaks = worker_wait(_submit(
-        workers, guard.guard_staging, staging,
-        personal.Secrets.union(*(o.secret_hashes for o in outs)),
-        {rel for o in outs for rel in o.written}, skip, county.slug), WORKER_DIED)
-    return pages, leaks
+    files = worker_wait(_submit(workers, guard.unscanned, staging,
+                                {rel for o in outs for rel in o.written}, skip, county.slug),
+                        WORKER_DIED)
+    # scanned side by side: after a one-village edit this is on the way to the new site
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in outs))
+    scans = [_submit(workers, leakguard.scan_tree, staging, run, hashes)
+             for run in guard.runs(files, opts.jobs)]
+    return pages, [leak for scan in scans for leak in worker_wait(scan, WORKER_DIED)]
 
 
 def _submit(workers: WorkerPool | None, fn: Callable[..., object], *args: object) -> Future:
@@ -708,8 +711,8 @@ def _county_directory(opts: Options, staging: Path, county_slug: str,
     Pagefind's program and WebAssembly from one place whichever bundles a query needs)."""
     files = directory.county_directory([name for name, _ in bundles],
                                        [directory.unpack_keys(keys) for _, keys in bundles])
-    directory.write_directory(OutputWriter(staging), f"{county_slug}/{directory.DIR}", files,
-                              opts.out)
+    directory.write_directory(OutputWriter(staging, previous=opts.out),
+                              f"{county_slug}/{directory.DIR}", files)
     _primary_bundle(opts, staging, county_slug)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,3 +138,58 @@ def test_failed_index_keeps_previous_site(tmp_path: Path) -> None:
     assert "Pagefind" in proc.stderr and "Traceback" not in proc.stderr
     assert tree_hashes(out) == before
     assert [p.name for p in out.parent.iterdir() if ".staging-" in p.name] == []
+
+
+def test_writer_links_what_the_previous_site_already_holds(tmp_path: Path) -> None:
+    """``OutputWriter(previous=…)``: a file whose bytes equal the live site's is a hard link
+    to it, any other is written; a symbolic link there is never followed; the live site is
+    never written through."""
+    from generator.publish.write import OutputWriter
+
+    old = tmp_path / "old"
+    (old / "a").mkdir(parents=True)
+    (old / "a" / "same.html").write_bytes(b"<p>1</p>")
+    (old / "a" / "changed.html").write_bytes(b"<p>1</p>")
+    (tmp_path / "outside.html").write_bytes(b"<p>1</p>")
+    os.symlink(tmp_path / "outside.html", old / "a" / "link.html")
+    new = tmp_path / "new"
+    new.mkdir()
+    w = OutputWriter(new, previous=old)
+    for name in ("same.html", "link.html", "new.html"):
+        w.write(f"a/{name}", b"<p>1</p>")
+    w.write("a/changed.html", b"<p>2</p>")
+    assert (new / "a" / "same.html").stat().st_ino == (old / "a" / "same.html").stat().st_ino
+    for name in ("link.html", "changed.html", "new.html"):
+        p = new / "a" / name
+        assert not p.is_symlink() and p.stat().st_nlink == 1, name
+    assert (new / "a" / "link.html").read_bytes() == b"<p>1</p>"
+    assert (new / "a" / "changed.html").read_bytes() == b"<p>2</p>"
+    assert (old / "a" / "changed.html").read_bytes() == b"<p>1</p>"
+    assert OutputWriter(new / "x", previous=tmp_path / "none").previous is None
+
+
+def test_an_edit_links_the_county_files_that_did_not_change(tmp_path: Path) -> None:
+    """After a one-village edit the other villages' change pages and posters, and the
+    change log's files that did not change, are the live site's own files (hard links, no
+    new file), the edited village's are new; the site equals a fresh build's."""
+    data = synth(tmp_path / "data", 3)
+    out = tmp_path / "site"
+    build = [sys.executable, str(ROOT / "build.py"), "build", "--data", str(data), "--as-of", AS_OF,
+             "--quiet"]
+    subprocess.run([*build, "--out", str(out)], check=True, capture_output=True, timeout=300)
+    villages = sorted(p.parent.relative_to(data) for p in data.glob("*/*/*/village.yaml"))
+    edited, kept = villages[0], villages[-1]
+    files = [f"{v}/{page}/index.html" for v in (edited, kept) for page in ("changes", "poster")]
+    before = {rel: (out / rel).stat().st_ino for rel in files}
+    shutil.copytree(out, tmp_path / "before")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--edit-village",
+                    str(data / edited)], check=True, capture_output=True, timeout=60)
+    subprocess.run([*build, "--out", str(out)], check=True, capture_output=True, timeout=300)
+    after = {rel: (out / rel).stat().st_ino for rel in files}
+    for page in ("changes", "poster"):
+        assert after[f"{kept}/{page}/index.html"] == before[f"{kept}/{page}/index.html"], page
+        assert after[f"{edited}/{page}/index.html"] != before[f"{edited}/{page}/index.html"], page
+    fresh = tmp_path / "fresh"
+    subprocess.run([*build, "--out", str(fresh), "--no-cache", "--previous", str(tmp_path / "before")],
+                   check=True, capture_output=True, timeout=300)
+    assert tree_hashes(out) == tree_hashes(fresh)

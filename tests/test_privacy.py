@@ -598,6 +598,35 @@ def test_guard_walks_every_file_except_those_already_scanned(tmp_path: Path) -> 
     assert got == ["a/new/y.json", "a/pagefind/pagefind-entry.json"]
 
 
+def test_guard_runs_scanned_side_by_side_find_what_one_scan_finds(tmp_path: Path) -> None:
+    """A county's last guard pass is cut into runs (``guard.runs``) scanned in the workers:
+    every file in exactly one run, in order, and the leaks the same as one pass."""
+    import random
+
+    from generator.publish import guard
+
+    rnd = random.Random(7)
+    card = "卡号 6222 0210 0111 6222"
+    for i in range(40):
+        text = "x" * rnd.choice((0, 10, 5000, 200_000)) + (card if i % 9 == 4 else "")
+        (tmp_path / "c" / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "c" / f"d{i % 3}" / f"f{i:02d}.csv").write_text(text, encoding="utf-8")
+    files = guard.unscanned(tmp_path, set(), set(), "c")
+    whole = guard.guard_staging(tmp_path, frozenset(), set(), set(), "c")
+    assert len(whole) == 4
+    for n in (1, 2, 3, 8, 100):
+        runs = guard.runs(files, n)
+        assert [p for run in runs for p in run] == files
+        assert 1 <= len(runs) <= n and all(runs)
+        assert [leak for run in runs for leak in leakguard.scan_tree(tmp_path, run)] == whole
+    halves = guard.runs(files, 2)
+    assert len(halves) == 2
+    sizes = [sum(p.stat().st_size for p in run) for run in halves]
+    biggest = max(p.stat().st_size for p in files)
+    assert abs(sizes[0] - sizes[1]) <= 2 * biggest  # cut at the file that passes the half
+    assert guard.runs([], 2) == []
+
+
 @pytest.mark.parametrize("rel", ["qinghe-xian/county.yaml", "qinghe-xian/dongguan-zhen/township.yaml",
                                  f"{VILLAGE}/village.yaml"])
 def test_data_file_linked_from_outside_is_refused(cli, minimal_data: Path, rel: str) -> None:

@@ -217,3 +217,25 @@ def test_city_directory_equals_joining_every_key_first(tmp_path: Path, monkeypat
               for _s, _n, f in counties}
     if seed == 0:  # the case the group filter is for: counties of different bucket counts
         assert len(counts) > 1
+
+
+def _bucket_lines_plain(where: dict[str, int], n: int) -> dict[int, list[str]]:
+    """The rule ``directory._bucket_lines`` shortcuts: every key in sorted order, its line
+    appended to bucket CRC-32 mod n."""
+    out: dict[int, list[str]] = {}
+    for k in sorted(where):
+        bucket = directory.bucket_hash(k) % n
+        out.setdefault(bucket, []).append(f"{k}\t,{directory._mask_ranges(where[k])},\n")
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bucket_lines_equal_the_plain_rule(seed: int) -> None:
+    rnd = random.Random(seed)
+    shown: dict[int, str] = {}  # shared across calls, as the city's bucket groups share it
+    for _ in range(3):
+        keys = {"".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 5)))
+                for _ in range(rnd.choice((1, 10, 300)))}
+        where = {k: rnd.randint(1, (1 << rnd.randint(1, 12)) - 1) for k in keys}
+        n = 1 << rnd.randint(0, 6)
+        assert directory._bucket_lines(where, n, shown) == _bucket_lines_plain(where, n)

@@ -31,7 +31,7 @@ from generator.model import views
 from generator.model.records import County
 from generator.publish import leakguard
 from generator.publish.cache import cache_dir
-from generator.publish.write import OutputWriter, write_bytes
+from generator.publish.write import OutputWriter
 from generator.site import city, opendata
 from generator.site.render import LEDGER_MARK
 
@@ -156,7 +156,7 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
         raise DataErrors(_leak_problems(leaks))
     for path, data in files + pages:
         writer.write(path, data)
-    _patch_posters(staging, county, result)
+    _patch_posters(staging, writer, county, result)
     log.debug("change log of %s: %d entries appended, %d pages, %.2f CPU-s in its thread",
               county.slug, result.appended, len(pages), time.thread_time() - started)
     return Published(result.checkpoint, sum(p.endswith(".html") for p, _ in pages),
@@ -328,12 +328,13 @@ def _rate(ok: int, judged: int) -> str:
     return f"{ok * 100 / judged:.0f}%（{ok}/{judged}）" if judged else "—"
 
 
-def _patch_posters(staging: Path, county: County, result: L.Result) -> None:
+def _patch_posters(staging: Path, writer: OutputWriter, county: County, result: L.Result) -> None:
     """Each village's poster gets the fingerprint of its last changing checkpoint (the
     worker rendered ``LEDGER_MARK``). The staged file may be a hard link into the build
     cache: it is replaced, never written through."""
     for name in result.index:
-        path = staging / county.slug / name / "poster" / "index.html"
+        rel = f"{county.slug}/{name}/poster/index.html"
+        path = staging / rel
         try:
             data = path.read_bytes()
         except OSError:
@@ -342,4 +343,4 @@ def _patch_posters(staging: Path, county: County, result: L.Result) -> None:
                            fingerprint_text(result.changed.get(name)).encode())
         if new != data:
             os.unlink(path)
-            write_bytes(path, new)
+            writer.write(rel, new)

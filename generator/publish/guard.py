@@ -10,7 +10,8 @@ without anyone listing it here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Set
+import os
+from collections.abc import Sequence, Set
 from pathlib import Path
 
 from generator.publish import leakguard
@@ -23,5 +24,29 @@ def guard_staging(staging: Path, hashes: frozenset[str], scanned: Set[str],
     """Leaks in the staged files not in ``scanned`` (paths relative to ``staging``) and not
     under a folder in ``bundles`` (search bundles, folders guarded already); ``under``: only
     below that folder (a county's, guarded in a worker once the county is complete)."""
-    files = leakguard.walk(staging, set(scanned), set(bundles), under)
-    return leakguard.scan_tree(staging, files, hashes)
+    return leakguard.scan_tree(staging, unscanned(staging, scanned, bundles, under), hashes)
+
+
+def unscanned(staging: Path, scanned: Set[str], bundles: Set[str], under: str = "") -> list[Path]:
+    """The files ``guard_staging`` scans, in path order."""
+    return leakguard.walk(staging, set(scanned), set(bundles), under)
+
+
+def runs(files: Sequence[Path], n: int) -> list[list[Path]]:
+    """``files`` cut into at most ``n`` runs of consecutive files of about equal size, to be
+    scanned side by side (a county's are mostly its ten county-wide CSVs): their leaks,
+    joined in run order, come in the order of ``files``."""
+    sizes = [os.stat(p, follow_symlinks=False).st_size for p in files]
+    total = sum(sizes)
+    out: list[list[Path]] = []
+    run: list[Path] = []
+    done = 0
+    for path, size in zip(files, sizes, strict=True):
+        run.append(path)
+        done += size
+        if done * n >= total * (len(out) + 1) and len(out) < n - 1:
+            out.append(run)
+            run = []
+    if run:
+        out.append(run)
+    return out

@@ -16,6 +16,7 @@ import ctypes.util
 import logging
 import os
 import shutil
+import stat
 import sys
 import time
 from pathlib import Path
@@ -44,10 +45,19 @@ def write_bytes(path: Path | str, data: bytes) -> None:
 
 
 class OutputWriter:
-    """Writes files under one root; refuses escaping paths and two writes to one file."""
+    """Writes files under one root; refuses escaping paths and two writes to one file.
 
-    def __init__(self, root: Path):
+    ``previous``: the site this build replaces. A file whose bytes equal the same file there
+    is hard-linked from it instead of written: after a small edit most of a county's own
+    files (change pages, posters, histories, the county pages, the directory's buckets) come
+    out as they were, and on some file systems creating a file costs far more than reading
+    one (ext4 without a journal skips, one by one, the inodes freed in the last minutes — and
+    each build frees the old site's). The old site is only ever unlinked, never written
+    through, so the new one keeps these files."""
+
+    def __init__(self, root: Path, previous: Path | None = None):
         self.root = root.resolve()
+        self.previous = previous.resolve() if previous is not None and previous.is_dir() else None
         self.written: set[str] = set()
         self._dirs: set[str] = set()
 
@@ -68,22 +78,46 @@ class OutputWriter:
             self._dirs.add(parent)
         return self.root / rel
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes, like: Path | None = None) -> None:
+        """Write ``data`` at ``rel``, or link the file ``like`` (by default ``rel`` in the
+        previous site) when it holds the same bytes."""
         p = self.target(rel)
+        if like is None and self.previous is not None:
+            like = self.previous / rel
         try:
-            write_bytes(p, data)
+            if like is not None and same_bytes(like, data):
+                _link_or_copy(like, p)
+            else:
+                write_bytes(p, data)
         except OSError as e:
             raise ToolError(f"写入 {p} 失败：{e.strerror}（磁盘满了？）") from e
 
     def link_or_copy(self, rel: str, src: Path | str) -> None:
         p = self.target(rel)
         try:
-            try:
-                os.link(src, p)
-            except OSError:
-                shutil.copyfile(src, p)
+            _link_or_copy(src, p)
         except OSError as e:
             raise ToolError(f"写入 {p} 失败：{e.strerror}（磁盘满了？）") from e
+
+
+def _link_or_copy(src: Path | str, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link to one) holding exactly ``data``;
+    False when there is none or it cannot be read."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def staging_dir(out: Path) -> Path:

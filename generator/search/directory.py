@@ -151,17 +151,25 @@ def directory_files(bundles: Sequence[str], where: dict[str, int],
 
 
 def _bucket_lines(where: dict[str, int], n: int, shown: dict[int, str]) -> dict[int, list[str]]:
-    """Each bucket's lines (of ``n`` buckets), keys sorted. (One pass over the keys: a county
-    has hundreds of thousands, and few distinct masks, whose ranges ``shown`` keeps.)"""
-    out: dict[int, list[str]] = {}
+    """Each bucket's lines (of ``n`` buckets), keys sorted: the lines of ``sorted(where)``, each
+    in bucket CRC-32 mod ``n``. A county has hundreds of thousands of keys and few distinct
+    masks (whose ranges ``shown`` keeps): the keys are put in their buckets first and each
+    bucket is sorted on its own, which is the same order (tests/test_search_directory.py)
+    and a third less time than sorting them all and formatting line by line."""
     crc = zlib.crc32
-    for k in sorted(where):
-        mask = where[k]
+    last = n - 1
+    buckets: dict[int, list[str]] = {}
+    for k in where:
+        buckets.setdefault(crc(k.encode("utf-8")) & last, []).append(k)
+    tails: dict[int, str] = {}
+    for mask in set(where.values()):
         r = shown.get(mask)
         if r is None:
             r = shown[mask] = _mask_ranges(mask)
-        out.setdefault(crc(k.encode("utf-8")) & (n - 1), []).append(f"{k}\t,{r},\n")
-    return out
+        tails[mask] = f"\t,{r},\n"
+    for keys in buckets.values():
+        keys.sort()
+    return {i: [k + tails[where[k]] for k in keys] for i, keys in buckets.items()}
 
 
 def _meta_file(bundles: Sequence[str], n: int, filters: dict[str, dict[str, int]]
@@ -192,24 +200,12 @@ def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -
 def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]],
                     previous: Path | None = None) -> None:
     """Write the directory's files under ``folder``. A file whose bytes equal the same file
-    of the ``previous`` site (the live one a build replaces) is linked from it: creating a
-    file costs far more than reading one, and an edit changes few of the thousands of
-    buckets. (The leak guard reads every one of them all the same.)"""
+    below ``previous`` (by default the writer's previous site) is linked from it
+    (``OutputWriter.write``): an edit changes few of the thousands of buckets. (The leak
+    guard reads every one of them all the same.)"""
     for name, data in files:
         rel = f"{folder}/{name}"
-        old = previous / rel if previous is not None else None
-        if old is not None and _same_bytes(old, data):
-            writer.link_or_copy(rel, old)
-        else:
-            writer.write(rel, data)
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(len(data) + 1) == data
-    except OSError:  # none (first build), or unreadable: write it afresh
-        return False
+        writer.write(rel, data, previous / rel if previous is not None else None)
 
 
 def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
