@@ -518,8 +518,7 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
     static = build_static(theme)  # the county's own static files (its theme's)
     renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
     # --- change log: append this build's changes, its pages, the posters' fingerprints
-    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, staging, writer,
-                               renderer, outs)
+    ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, writer, renderer, outs)
     try:
         county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
     except Exception as e:

@@ -112,8 +112,8 @@ def fingerprint_text(cp: L.Checkpoint | None) -> str:
     return cp.fingerprint if cp else "尚无"
 
 
-def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
-            writer: OutputWriter, renderer: PageRenderer, outs: Sequence[VillageResult]
+def publish(out: Path, previous: str | None, new_ledger: bool, writer: OutputWriter,
+            renderer: PageRenderer, outs: Sequence[VillageResult]
             ) -> Published:
     started = time.thread_time()
     county = renderer.county
@@ -156,7 +156,7 @@ def publish(out: Path, previous: str | None, new_ledger: bool, staging: Path,
         raise DataErrors(_leak_problems(leaks))
     for path, data in files + pages:
         writer.write(path, data)
-    _patch_posters(staging, writer, county, result)
+    _patch_posters(writer, county, result)
     log.debug("change log of %s: %d entries appended, %d pages, %.2f CPU-s in its thread",
               county.slug, result.appended, len(pages), time.thread_time() - started)
     return Published(result.checkpoint, sum(p.endswith(".html") for p, _ in pages),
@@ -328,13 +328,13 @@ def _rate(ok: int, judged: int) -> str:
     return f"{ok * 100 / judged:.0f}%（{ok}/{judged}）" if judged else "—"
 
 
-def _patch_posters(staging: Path, writer: OutputWriter, county: County, result: L.Result) -> None:
+def _patch_posters(writer: OutputWriter, county: County, result: L.Result) -> None:
     """Each village's poster gets the fingerprint of its last changing checkpoint (the
     worker rendered ``LEDGER_MARK``). The staged file may be a hard link into the build
     cache: it is replaced, never written through."""
     for name in result.index:
         rel = f"{county.slug}/{name}/poster/index.html"
-        path = staging / rel
+        path = writer.root / rel
         try:
             data = path.read_bytes()
         except OSError:
