@@ -708,17 +708,32 @@ def _county_directory(opts: Options, staging: Path, county_slug: str,
     """A county's bundle directory (generator.search.directory) from its bundles' keys,
     and its empty primary bundle (``<county>/pagefind/primary.0/``: the search page loads
     Pagefind's program and WebAssembly from one place whichever bundles a query needs)."""
-    files = directory.county_directory([name for name, _ in bundles],
-                                       [directory.unpack_keys(keys) for _, keys in bundles])
-    directory.write_directory(OutputWriter(staging, previous=opts.out),
-                              f"{county_slug}/{directory.DIR}", files)
-    _primary_bundle(opts, staging, county_slug)
+    names, packed = [name for name, _ in bundles], [keys for _, keys in bundles]
+    folder = f"{county_slug}/{directory.DIR}"
+    fingerprint = build_fingerprint()
+    entry = vcache.directory_entry(cache_dir(opts.out), county_slug)
+    old = vcache.load_directory(entry, fingerprint) if opts.use_cache else None
+    # after an edit only the buckets of the keys that came or went are made again
+    update = directory.update_county(old, entry / "files", names, packed) if old else None
+    writer = OutputWriter(staging, previous=opts.out)
+    if update is None:
+        files, snapshot = directory.build_county(names, packed)
+        directory.write_directory(writer, folder, files)
+    else:
+        changed, snapshot = update
+        for name, data in changed:
+            if data is None:
+                writer.link_or_copy(f"{folder}/{name}", entry / "files" / name)
+            else:
+                writer.write(f"{folder}/{name}", data)
+    vcache.store_directory(entry, fingerprint, snapshot, staging / folder)
+    _primary_bundle(opts, staging, county_slug, fingerprint)
 
 
-def _primary_bundle(opts: Options, staging: Path, county_slug: str) -> None:
+def _primary_bundle(opts: Options, staging: Path, county_slug: str, fingerprint: str) -> None:
     cache = cache_dir(opts.out)
     target = staging / county_slug / "pagefind" / PRIMARY
-    entry = vcache.bundle_entry(cache, county_slug, PRIMARY, vcache.bundle_key(build_fingerprint(), []))
+    entry = vcache.bundle_entry(cache, county_slug, PRIMARY, vcache.bundle_key(fingerprint, []))
     if opts.use_cache and vcache.restore_bundle(entry, target) is not None:
         return
     shutil.rmtree(target, ignore_errors=True)

@@ -120,7 +120,14 @@ def test_the_directory_follows_a_one_village_edit(tmp_path: Path) -> None:
     row = {"项目": "低保", "姓名": name, "金额": "300.00", "发放日期": "2026-10-05"}
     welfare.write_text(text.rstrip("\n") + "\n" + ",".join(row.get(h, "") for h in head) + "\n",
                        "utf-8")
-    build(data, tmp_path / "site")
+    # the directory follows the edit without being made whole again (only the buckets of the
+    # keys that came or went are: generator.search.directory.update_county)
+    whole = directory.build_county
+    try:
+        directory.build_county = _refused  # type: ignore[assignment]
+        build(data, tmp_path / "site")
+    finally:
+        directory.build_county = whole  # type: ignore[assignment]
     town = village.parent.name
     assert _bundles_of(tmp_path / "site", county.name, key) == [town]
     meta, where = directory.read_directory(tmp_path / "site" / directory.DIR)
@@ -135,6 +142,67 @@ def test_the_directory_follows_a_one_village_edit(tmp_path: Path) -> None:
         names = sorted(p.name for p in a.iterdir())
         assert names == sorted(p.name for p in b.iterdir())
         assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names), rel
+
+
+def _refused(*_args: object) -> None:
+    raise AssertionError("the directory was made whole, not updated")
+
+
+WORDS = [*"王红梅张伟低保耕地", "0", "12", "2024", "路 灯", "a", "b c", ""] + [
+    f"{directory.FILTER}村:{v}" for v in ("李楼村", "石河村", "南村")]
+
+
+def _random_keys(rnd: random.Random, n: int) -> set[str]:
+    return {rnd.choice(WORDS) + rnd.choice(WORDS) * rnd.randint(0, 2) for _ in range(n)}
+
+
+def _packed(rnd: random.Random, keys: set[str]) -> bytes:
+    order = sorted(keys)
+    rnd.shuffle(order)  # a rebuilt bundle's keys come in set order, not sorted
+    return directory.pack_keys(order)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_an_updated_directory_equals_one_made_whole(tmp_path: Path, monkeypatch, seed: int) -> None:
+    """After an edit the county directory is updated from the last one (only the buckets of
+    keys that came or went are made again); it must be the directory ``build_county`` makes
+    of the same keys, file for file, through several edits in a row — or, when the bucket
+    count or the bundles change, decline (and the build makes it whole)."""
+    monkeypatch.setattr(directory, "BUCKET_BYTES", 256)
+    rnd = random.Random(seed)
+    bundles = [f"town-{i}" for i in range(rnd.randint(1, 6))]
+    keysets = [_random_keys(rnd, rnd.choice((5, 40, 120))) for _ in bundles]
+    files, snap = directory.build_county(bundles, [_packed(rnd, k) for k in keysets])
+    folder = tmp_path / "dir"
+    updated = reused = 0
+    for _ in range(5):
+        folder.mkdir(exist_ok=True)
+        for f in folder.iterdir():
+            f.unlink()
+        for name, data in files:
+            (folder / name).write_bytes(data)
+        for i in rnd.sample(range(len(bundles)), rnd.randint(1, len(bundles))):
+            keys = keysets[i]
+            gone = set(rnd.sample(sorted(keys), rnd.randint(0, min(3, len(keys)))))
+            keysets[i] = (keys - gone) | _random_keys(rnd, rnd.randint(0, 4))
+        packed = [_packed(rnd, k) for k in keysets]
+        files, whole = directory.build_county(bundles, packed)
+        got = directory.update_county(snap, folder, bundles, packed)
+        if got is None:
+            assert whole.buckets != snap.buckets
+        else:
+            got_files, got_snap = got
+            assert [(name, (folder / name).read_bytes() if data is None else data)
+                    for name, data in got_files] == files
+            assert got_snap == whole
+            updated += 1
+            reused += sum(data is None for _name, data in got_files)
+        snap = whole
+    assert updated > 0
+    if seed == 0:  # the point of it: most bucket files are the last directory's
+        assert reused > 0
+    # other bundles (a township added or renamed): made whole
+    assert directory.update_county(snap, folder, [*bundles, "town-new"], [*packed, b""]) is None
 
 
 def test_unchanged_directory_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:

@@ -10,6 +10,10 @@ libraries or Pagefind never reuse an entry; see ``generator.publish.fingerprint`
     shares of the county-wide CSVs, ``meta.pickle`` (outcome, manifest).
 ``search/<county>/<bundle>/<key>/``
     one Pagefind bundle, as written into ``<county>/pagefind/<bundle>/``.
+``directory/<county>/``
+    the county's bundle directory as last written (``files/``) and ``snapshot.pickle``
+    (fingerprint, ``search.directory.Snapshot``): the next build rewrites only the buckets
+    whose keys changed.
 
 Only the newest entry of each village and bundle is kept. Paths inside entries are relative to
 the cache folder, so the project, the output and its cache can be moved together.
@@ -30,6 +34,7 @@ from typing import Any
 from generator.model.records import County, Township
 from generator.publish.write import OutputWriter, write_bytes
 from generator.read.load import VillageSource
+from generator.search.directory import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,7 @@ COUNTY_PARTS = "county.pickle"  # in a village's entry: opendata.county_parts, {
 LEDGER_RECORDS = "ledger.pickle"  # in a village's entry: its published records and seed
 META = "meta.pickle"  # in a village's entry: (outcome, manifest)
 BUNDLE_DONE = "pagefind-entry.json"  # a search bundle's entry is complete when this exists
+SNAPSHOT = "snapshot.pickle"  # in a county's directory entry: (fingerprint, Snapshot)
 
 
 def cache_dir(out: Path) -> Path:
@@ -241,3 +247,29 @@ def link_tree(src: Path, dst: Path) -> None:
                         os.link(e.path, t)
                     except OSError:
                         shutil.copyfile(e.path, t)
+
+
+# ----------------------------------------------------------------------------- bundle directories
+def directory_entry(cache: Path, county: str) -> Path:
+    return cache / "directory" / county
+
+
+def load_directory(entry: Path, fingerprint: str) -> Snapshot | None:
+    """The snapshot of the county's directory as the last build with this fingerprint wrote
+    it (its files in ``entry / "files"``); None when there is none or it is unreadable."""
+    try:
+        made_by, snapshot = pickle.loads((entry / SNAPSHOT).read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return snapshot if made_by == fingerprint and isinstance(snapshot, Snapshot) else None
+
+
+def store_directory(entry: Path, fingerprint: str, snapshot: Snapshot, written: Path) -> None:
+    """Keep the directory just written to ``written`` (linked) and its snapshot, in place of
+    the entry's older one."""
+    tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    link_tree(written, tmp / "files")
+    write_bytes(tmp / SNAPSHOT, pickle.dumps((fingerprint, snapshot), protocol=4))
+    shutil.rmtree(entry, ignore_errors=True)
+    os.rename(tmp, entry)

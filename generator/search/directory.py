@@ -27,6 +27,7 @@ import logging
 import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.publish.write import OutputWriter
@@ -144,7 +145,11 @@ def directory_files(bundles: Sequence[str], where: dict[str, int],
                     filters: dict[str, dict[str, int]]) -> list[tuple[str, bytes]]:
     """The directory's files (names relative to its folder): ``where`` maps each key to its
     bundles (a bit mask: bit i for bundle i), ``filters`` each filter name and value to theirs."""
-    n = _bucket_count(_key_bytes(where))
+    return _files(bundles, where, filters, _bucket_count(_key_bytes(where)))
+
+
+def _files(bundles: Sequence[str], where: dict[str, int], filters: dict[str, dict[str, int]],
+           n: int) -> list[tuple[str, bytes]]:
     lines = _bucket_lines(where, n, {})
     return [_meta_file(bundles, n, filters)] + [
         (f"{i}.txt", "".join(lines.get(i, ())).encode("utf-8")) for i in range(n)]
@@ -182,6 +187,12 @@ def _meta_file(bundles: Sequence[str], n: int, filters: dict[str, dict[str, int]
 
 def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -> list[tuple[str, bytes]]:
     """A county's directory from each bundle's keys (``search_keys`` of its villages)."""
+    where, filters = _county_keys(keysets)
+    return directory_files(bundles, where, filters)
+
+
+def _county_keys(keysets: Sequence[Iterable[str]]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """(key → its bundles' mask, filter name → value → mask) of a county's bundles."""
     where: dict[str, int] = {}
     filters: dict[str, dict[str, int]] = {}
     get = where.get
@@ -192,9 +203,119 @@ def county_directory(bundles: Sequence[str], keysets: Sequence[Iterable[str]]) -
     for k in [k for k in where if k.startswith(FILTER) or not k]:
         mask = where.pop(k)
         if k:
-            name, _, value = k[1:].partition(":")
-            filters.setdefault(name, {})[value] = mask
-    return directory_files(bundles, where, filters)
+            _set_filter(filters, k, mask)
+    return where, filters
+
+
+def _set_filter(filters: dict[str, dict[str, int]], key: str, mask: int) -> None:
+    """Record filter key ``key`` ("\x01name:value") as held by the bundles of ``mask`` (none: 0)."""
+    name, _, value = key[1:].partition(":")
+    if mask:
+        filters.setdefault(name, {})[value] = mask
+    elif name in filters:
+        filters[name].pop(value, None)
+        if not filters[name]:
+            del filters[name]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A county directory as the build cache keeps it beside its files, so that the next
+    build can rewrite only the buckets whose keys changed (``update_county``)."""
+
+    bundles: tuple[str, ...]
+    keys: tuple[bytes, ...]  # each bundle's keys (``pack_keys``)
+    buckets: int
+    size: int  # ``_key_bytes`` of its keys: what the bucket count follows
+    filters: dict[str, dict[str, int]]
+
+
+def build_county(bundles: Sequence[str], packed: Sequence[bytes]
+                 ) -> tuple[list[tuple[str, bytes]], Snapshot]:
+    """``county_directory`` of the bundles' packed keys, and its snapshot."""
+    where, filters = _county_keys([unpack_keys(p) for p in packed])
+    size = _key_bytes(where)
+    n = _bucket_count(size)
+    return _files(bundles, where, filters, n), Snapshot(tuple(bundles), tuple(packed), n, size, filters)
+
+
+def update_county(old: Snapshot, folder: Path, bundles: Sequence[str], packed: Sequence[bytes]
+                  ) -> tuple[list[tuple[str, bytes | None]], Snapshot] | None:
+    """The directory of ``build_county(bundles, packed)`` made from ``old`` (whose files are in
+    ``folder``) by changing only what the changed bundles' keys touch: the files, None for
+    each that is the same as in ``folder``, and the new snapshot. None when it cannot be
+    (other bundles, another bucket count, a file of ``folder`` unreadable): build it whole.
+    tests/test_search_directory.py checks it against ``build_county``."""
+    if tuple(bundles) != old.bundles:
+        return None
+    n = old.buckets
+    # key → (bundles it left, bundles it joined)
+    moved: dict[str, list[int]] = {}
+    for i, (before, now) in enumerate(zip(old.keys, packed, strict=True)):
+        if before == now:
+            continue
+        a, b = set(unpack_keys(before)), set(unpack_keys(now))
+        bit = 1 << i
+        for k in a - b:
+            moved.setdefault(k, [0, 0])[0] |= bit
+        for k in b - a:
+            moved.setdefault(k, [0, 0])[1] |= bit
+    filters = {name: dict(values) for name, values in old.filters.items()}
+    touched: dict[int, list[str]] = {}
+    last = n - 1
+    for k in moved:
+        if k.startswith(FILTER):
+            gone, came = moved[k]
+            _set_filter(filters, k, (_filter_mask(old.filters, k) & ~gone) | came)
+        elif k:
+            touched.setdefault(zlib.crc32(k.encode("utf-8")) & last, []).append(k)
+    size = old.size
+    rewritten: dict[int, dict[str, int]] = {}
+    try:
+        for b, keys in touched.items():
+            where = _read_bucket(folder / f"{b}.txt")
+            for k in keys:
+                gone, came = moved[k]
+                before = where.get(k, 0)
+                mask = (before & ~gone) | came
+                if mask:
+                    where[k] = mask
+                else:
+                    where.pop(k, None)
+                if bool(before) != bool(mask):
+                    size += (len(k) * 3 + 4) * (1 if mask else -1)
+            rewritten[b] = where
+        if not all((folder / f"{i}.txt").is_file() for i in range(n) if i not in rewritten):
+            return None
+    except (OSError, ValueError):
+        return None
+    if _bucket_count(size) != n:
+        return None
+    shown: dict[int, str] = {}
+    files: list[tuple[str, bytes | None]] = [_meta_file(bundles, n, filters)]
+    for i in range(n):
+        where = rewritten.get(i)
+        files.append((f"{i}.txt", None if where is None else
+                      "".join(_bucket_lines(where, n, shown).get(i, ())).encode("utf-8")))
+    return files, Snapshot(old.bundles, tuple(packed), n, size, filters)
+
+
+def _filter_mask(filters: dict[str, dict[str, int]], key: str) -> int:
+    name, _, value = key[1:].partition(":")
+    return filters.get(name, {}).get(value, 0)
+
+
+def _read_bucket(path: Path) -> dict[str, int]:
+    """A bucket file's keys and their bundles' masks."""
+    where: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for line in path.read_text("utf-8").splitlines():
+        k, _, r = line.rpartition("\t")
+        m = seen.get(r)
+        if m is None:
+            m = seen[r] = sum(1 << n for n in parse_ranges(r))
+        where[k] = m
+    return where
 
 
 def write_directory(writer: OutputWriter, folder: str, files: Sequence[tuple[str, bytes]],
@@ -218,14 +339,8 @@ def read_directory(folder: Path) -> tuple[dict, dict[str, list[int]]]:
 def _read_masks(folder: Path) -> tuple[dict, dict[str, int]]:
     meta = json.loads((folder / "meta.json").read_bytes())
     where: dict[str, int] = {}
-    seen: dict[str, int] = {}
     for i in range(int(meta["buckets"])):
-        for line in (folder / f"{i}.txt").read_text("utf-8").splitlines():
-            k, _, r = line.rpartition("\t")
-            m = seen.get(r)
-            if m is None:
-                m = seen[r] = sum(1 << n for n in parse_ranges(r))
-            where[k] = m
+        where.update(_read_bucket(folder / f"{i}.txt"))
     return meta, where
 
 
