@@ -287,7 +287,6 @@ WORKER_DIED = ("构建已停止，网站没有更新。请关闭其他占用内�
 
 def _map(tasks: list[VillageTask], jobs: int,
          workers: WorkerPool | None = None) -> Iterator[VillageOutcome]:
-    """Each task's outcome, in any order."""
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield process_village(t)
@@ -296,10 +295,8 @@ def _map(tasks: list[VillageTask], jobs: int,
         # villages are handed out a few at a time, so that a county's tail (handed to the
         # same workers when its last village is done) runs before the next counties'
         # villages rather than after all of them: with 16 counties, their tails (and the
-        # memory they hold) no longer pile up at the end of the build. Their outcomes come
-        # as they are done: nothing made of them depends on their order
-        # (tests/test_workers.py)
-        yield from workers.as_done(_in_worker, tasks, WORKER_DIED, ahead=AHEAD * jobs)
+        # memory they hold) no longer pile up at the end of the build
+        yield from workers.map(_in_worker, tasks, WORKER_DIED, ahead=AHEAD * jobs)
         return
     pool = WorkerPool(min(jobs, len(tasks)))
     try:

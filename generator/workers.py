@@ -12,8 +12,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
-from concurrent.futures import wait as futures_wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -81,23 +80,6 @@ class WorkerPool:
                 yield wait(future, stopped)
         finally:
             for f in futures:
-                f.cancel()
-
-    def as_done(self, fn: Callable[[T], R], items: Iterable[T], stopped: str,
-                ahead: int) -> Iterator[R]:
-        """``map`` with ``ahead``, the results as they are done rather than in the order of
-        ``items``: a slow item (the one village an edit changed) does not keep the workers
-        waiting for it while the caller waits for its result."""
-        rest = iter(items)
-        pending = {self.submit(fn, t) for t in itertools.islice(rest, max(1, ahead))}
-        try:
-            while pending:
-                finished, pending = futures_wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    pending.update(self.submit(fn, t) for t in itertools.islice(rest, 1))
-                    yield wait(future, stopped)
-        finally:
-            for f in pending:
                 f.cancel()
 
     def submit(self, fn: Callable[..., R], *args: object) -> Future[R]:
