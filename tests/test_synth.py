@@ -313,6 +313,25 @@ def test_village_cpu_reports_every_stage(tiny: Path) -> None:
         assert any(line.split()[0:len(stage.split())] == stage.split() for line in lines[1:]), stage
 
 
+def test_timeline_shows_each_step_of_a_build(tiny: Path, tmp_path: Path) -> None:
+    """tools/timeline.py (when each step of a build starts and ends) builds the data and
+    prints its steps in time order, the county tail's among them."""
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "timeline.py"), "build", "--data", str(tiny),
+                          "--out", str(tmp_path / "site"), "--as-of", "2026-11-28", "--quiet",
+                          "--jobs", "1"],  # every step in this process, whatever the start method
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    times = [float(line.split()[0]) for line in lines]
+    assert times == sorted(times)
+    steps = {" ".join(line.split()[2:4]) for line in lines}
+    for step in ("> _county_tail", "< _county_tail", "> publish", "> _county_directory",
+                 "> process_village", "> swap_in"):
+        assert step in steps, step
+    assert lines[-1].split()[2] == "end"
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
 def test_clerk_style_generator_writes_data_the_checker_accepts(tmp_path: Path) -> None:
     """tools/synth_clerk.py (written from DATA-FORMAT.md alone: GB18030, BOM, CRLF, .xlsx,
     every money/date/month style) is valid data: ``check`` passes with no warning, and the
