@@ -205,6 +205,31 @@ def test_an_updated_directory_equals_one_made_whole(tmp_path: Path, monkeypatch,
     assert directory.update_county(snap, folder, [*bundles, "town-new"], [*packed, b""]) is None
 
 
+def test_a_directory_snapshot_that_cannot_be_kept_is_not_kept(tmp_path: Path, monkeypatch) -> None:
+    """Keeping the directory in the cache is a shortcut for the next build: when the entry
+    cannot be renamed into place (a file held open on Windows, a full disk) the build goes on,
+    no half-written entry stays, and the next build makes the directory whole."""
+    from generator.publish import cache
+
+    written = tmp_path / "site" / "dir"
+    written.mkdir(parents=True)
+    files, snap = directory.build_county(["a"], [directory.pack_keys(["王 红", "低 保"])])
+    for name, data in files:
+        (written / name).write_bytes(data)
+    entry = cache.directory_entry(tmp_path / "cache", "c")
+    cache.store_directory(entry, "fp", snap, written)
+    assert cache.load_directory(entry, "fp") == snap
+    assert cache.load_directory(entry, "other code") is None
+
+    def refused(*_args: object) -> None:
+        raise PermissionError(13, "in use")
+
+    monkeypatch.setattr(cache.os, "rename", refused)
+    cache.store_directory(entry, "fp", snap, written)  # no exception
+    assert cache.load_directory(entry, "fp") is None
+    assert sorted(p.name for p in entry.parent.iterdir()) == []
+
+
 def test_unchanged_directory_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
     """A rebuild writes the directory's thousands of bucket files; those whose bytes equal
     the live site's are linked from it, the rest written: the same bytes either way."""

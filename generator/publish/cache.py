@@ -266,10 +266,17 @@ def load_directory(entry: Path, fingerprint: str) -> Snapshot | None:
 
 def store_directory(entry: Path, fingerprint: str, snapshot: Snapshot, written: Path) -> None:
     """Keep the directory just written to ``written`` (linked) and its snapshot, in place of
-    the entry's older one."""
+    the entry's older one. Only a shortcut for the next build: when it cannot be kept (a full
+    disk, a file held open on Windows) there is none, and the next build makes the directory
+    whole."""
     tmp = entry.with_name(entry.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    link_tree(written, tmp / "files")
-    write_bytes(tmp / SNAPSHOT, pickle.dumps((fingerprint, snapshot), protocol=4))
-    shutil.rmtree(entry, ignore_errors=True)
-    os.rename(tmp, entry)
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        link_tree(written, tmp / "files")
+        write_bytes(tmp / SNAPSHOT, pickle.dumps((fingerprint, snapshot), protocol=4))
+        shutil.rmtree(entry, ignore_errors=True)
+        os.rename(tmp, entry)
+    except OSError as e:
+        log.debug("county directory not kept in the cache (%s): %s", entry, e)
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(entry, ignore_errors=True)
