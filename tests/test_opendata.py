@@ -194,6 +194,9 @@ def test_welfare_summary_counts_withdrawn_rows(sites: dict[str, Path]) -> None:
     assert oct_total == Decimal("1334.50")
     page = (site / VILLAGE / "welfare" / "index.html").read_text("utf-8")
     assert f"{oct_total:,.2f}" in page and "500.00" in page
+    # the month's row names each program with its people, as the summary CSV counts them
+    october = [f"{r['项目']} {r['人数']}人" for r in rows if r["月份"] == "2026-10"]
+    assert len(october) > 1 and f'<td class="nw">{"、".join(october)}</td>' in page
 
 
 def test_finance_and_assets_csv_match_page(sites: dict[str, Path]) -> None:

@@ -300,6 +300,11 @@ class WelfareMonth:
     def label(self) -> str:
         return month_label(self.month)
 
+    @property
+    def programs_text(self) -> str:
+        """The month's programs as the welfare page lists them: "低保 3人、五保 1人"."""
+        return "、".join(f"{p.program} {p.people}人" for p in self.programs)
+
 
 def withdrawal_cutoff(as_of: dt.date, privacy_days: int | None) -> dt.date | None:
     """Welfare rows paid before this date are withdrawn (个人信息公示天数); None: never."""
