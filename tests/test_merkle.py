@@ -5,6 +5,7 @@ naive recursive implementation of the RFC's definitions."""
 from __future__ import annotations
 
 import hashlib
+import random
 
 import pytest
 
@@ -165,3 +166,23 @@ def test_compact_range_round_trip():
         assert again.root() == ROOTS[i + 1]
     with pytest.raises(ValueError):
         merkle.CompactRange(3, [ROOTS[1]])
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_extend_equals_appending_one_leaf_at_a_time(seed):
+    """``CompactRange.extend`` hashes whole perfect subtrees of the leaves it is given; from
+    any size and in any batches, the nodes must be those of appending leaf by leaf."""
+    rnd = random.Random(seed)
+    start = rnd.choice((0, 1, 3, 4, 7, 64, 1023, rnd.randrange(2000)))
+    one, bulk = merkle.CompactRange(), merkle.CompactRange()
+    for i in range(start):
+        one.append(merkle.leaf_hash(b"%d" % i))
+    bulk = merkle.CompactRange(one.size, one.hashes)
+    for _ in range(rnd.randint(1, 4)):
+        batch = [merkle.leaf_hash(rnd.randbytes(rnd.randint(0, 9)))
+                 for _ in range(rnd.choice((0, 1, 2, 5, 16, 100, rnd.randrange(3000))))]
+        for leaf in batch:
+            one.append(leaf)
+        bulk.extend(batch)
+        assert (bulk.size, bulk.hashes) == (one.size, one.hashes)
+    assert bulk.root() == one.root()

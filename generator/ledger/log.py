@@ -491,7 +491,7 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
     # append
     tree = merkle.CompactRange(prev.tree.size, prev.tree.hashes) if prev else merkle.CompactRange()
     start = tree.size
-    tree.extend(merkle.leaf_hash(e) for e in all_entries)
+    tree.extend([merkle.leaf_hash(e) for e in all_entries])
     if all_entries:
         cp: Checkpoint | None = Checkpoint(tree.size, tree.root().hex(), today)
     else:

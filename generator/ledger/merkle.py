@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +48,30 @@ class CompactRange:
 
     def append(self, leaf: bytes) -> None:
         """Append one leaf hash."""
+        self._push(1, leaf)
+
+    def _push(self, n: int, h: bytes) -> None:
+        """Append the root ``h`` of a perfect subtree of ``n`` leaves (``size`` a multiple of n)."""
         nodes = self._nodes
-        n, h = 1, leaf
+        self.size += n
         while nodes and nodes[-1][0] == n:
-            left = nodes.pop()[1]
-            h = node_hash(left, h)
+            h = node_hash(nodes.pop()[1], h)
             n *= 2
         nodes.append((n, h))
-        self.size += 1
 
-    def extend(self, leaves: Iterable[bytes]) -> None:
-        for leaf in leaves:
-            self.append(leaf)
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """``append`` each leaf hash. A first build appends a county's every record (hundreds
+        of thousands), so the perfect subtrees that lie within ``leaves`` are hashed a level at
+        a time and pushed whole: the same nodes (tests/test_merkle.py checks it against
+        ``append``) for a third of the Python calls."""
+        i, end = 0, len(leaves)
+        while i < end:
+            k = (end - i).bit_length() - 1  # the largest subtree the leaves left can fill …
+            if self.size:  # … that starts where the tree ends
+                k = min(k, (self.size & -self.size).bit_length() - 1)
+            n = 1 << k
+            self._push(n, _perfect_root(leaves[i:i + n]))
+            i += n
 
     def root(self) -> bytes:
         if not self._nodes:
@@ -68,6 +80,14 @@ class CompactRange:
         for _n, left in reversed(self._nodes[:-1]):
             h = node_hash(left, h)
         return h
+
+
+def _perfect_root(level: Sequence[bytes]) -> bytes:
+    """The root of a perfect subtree (``len(level)`` a power of two) over leaf hashes."""
+    sha256 = hashlib.sha256
+    while len(level) > 1:
+        level = [sha256(b"\x01" + level[j] + level[j + 1]).digest() for j in range(0, len(level), 2)]
+    return level[0]
 
 
 def root(leaves: Sequence[bytes]) -> bytes:
