@@ -3,8 +3,8 @@
 ``ledger.log.prepare_records`` writes a village's state file, its "add" entries, its digest
 and the bytes the leak guard reads in one pass, with hand-written JSON and the HMAC key
 pads hashed once; the plain rules are ``encode_state``, ``_entry``, ``records.new_salt``,
-``content_hash``, ``public_id``, ``records.digest`` and the guard's reading of a ledger file
-(``blank_hex``, i.e. ``HEX_TOKEN.sub``); ``records._texts`` formats a column the way
+``content_hash``, ``public_id``, ``records.digest``, ``merkle.leaf_hash`` of each entry and
+the guard's reading of a ledger file (``blank_hex``, i.e. ``HEX_TOKEN.sub``); ``records._texts`` formats a column the way
 ``records._text`` formats each of its cells. Random records (any text, hex-looking text, duplicates' ``#2`` keys, empty
 values) must come out byte for byte the same both ways.
 """
@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.ledger import log as L
+from generator.ledger import merkle
 from generator.ledger import records as R
 from generator.read import schema as S
 
@@ -57,8 +58,10 @@ def plain(recs: list[R.Record], secret: bytes, name: str, today: str) -> L.Prepa
         L._entry(today, name, r.module, R.public_id(r.module, r.key, s), "add",
                  R.content_hash(s, b)) for r, s, b in zip(recs, salts, blobs, strict=True))
     scan = L.HEX_TOKEN.sub(b"-", gzip.decompress(state))
-    return L.Prepared(R.digest(secret, recs, blobs), state, entries, len(recs),
-                      [(r.module, r.month) for r in recs if r.month], scan)
+    months = sorted({(r.module, r.month) for r in recs if r.month and r.module in L.MONTH_MODULES})
+    leaves = b"".join(merkle.leaf_hash(e) for e in entries.split(b"\n")) if recs else b""
+    return L.Prepared(R.digest(secret, recs, blobs), state, entries, len(recs), months, scan,
+                      leaves)
 
 
 @PROP

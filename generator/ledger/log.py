@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 LEDGER = "ledger"
 CHUNK = 1024
 RECENT_DAYS = 90
+# the modules whose months the timeliness report dates (a month's ledger, its balances)
+MONTH_MODULES = ("finance", "balances")
 ITEMS_PER_BUILD = 300  # items kept per build and village (the rest are counted)
 
 
@@ -130,10 +132,13 @@ class Prepared:
     state: bytes  # gzip of the state file with every record first published at as_of
     entries: bytes  # their "add" entries, one per line
     count: int  # records
-    months: list[tuple[str, str]]  # (module, month) of the finance and balances records
+    months: list[tuple[str, str]]  # the (module, month) pairs of finance and balances records, sorted
     # the state file with its salts blanked, as the leak guard reads a ledger file
     # (publish.changelog._scan); not cached
     scan: bytes = b""
+    # the Merkle leaf hash of each entry, 32 bytes each, in order: hashed here, in the
+    # worker, rather than in the county's tail, where a first build appends every record
+    leaves: bytes = b""
 
 
 def _state_row(r: Record, salt: str, first: str) -> list:
@@ -193,7 +198,7 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
     salts: list[str] = []
     entries: list[str] = []
     keyed: list[str] = []  # what the digest hashes
-    months: list[tuple[str, str]] = []
+    months: set[tuple[str, str]] = set()
     for r in records:
         m, k = r.module, r.key
         values = "[" + ",".join(map(enc, r.values)) + "]"  # Record.canonical, as text
@@ -207,8 +212,8 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
         tails.append(f'{first}{enc(r.title)},{enc(r.link)},{enc(r.paid)},{enc(r.month)},{values}]')
         salts.append(raw.hex())
         keyed.append(f"{m}\0{k}\0{r.title}\0{r.link}\0{r.paid}\0{r.month}\0{values}\0")
-        if r.month:
-            months.append((m, r.month))
+        if r.month and m in MONTH_MODULES:
+            months.add((m, r.month))
     modules = sorted({r.module for r in records})
     head = ('{"labels":{' + ",".join(f'"{m}":[{",".join(map(enc, LABELS[m]))}]' for m in modules)
             + '},"records":[')
@@ -218,8 +223,10 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
     scan = (head + ",".join([h + "-" + t for h, t in zip(heads, tails, strict=True)]) + tail).encode()
     dig = hmac.new(secret, b"records\0", hashlib.sha256)
     dig.update("".join(keyed).encode())
+    lines = "\n".join(entries).encode()
+    leaves = b"".join([sha256(b"\x00" + e).digest() for e in lines.split(b"\n")]) if entries else b""
     return Prepared(dig.hexdigest(), gzip.compress(state, compresslevel=3, mtime=0),
-                    "\n".join(entries).encode(), len(records), months, blank_hex(scan))
+                    lines, len(records), sorted(months), blank_hex(scan), leaves)
 
 
 @dataclass
@@ -407,7 +414,7 @@ def _months(prev: dict[str, dict], seen: list[tuple[str, str, str]]) -> dict[str
     builds (a month's rows deleted later were still published then)."""
     months = {m: dict(v) for m, v in prev.items()}
     for module, month, first in seen:
-        if module in ("finance", "balances"):
+        if module in MONTH_MODULES:
             slot = months.setdefault(month, {})
             if module not in slot or first < slot[module]:
                 slot[module] = first
@@ -448,6 +455,7 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
             writes.append((rel, data))
     pending: list[tuple[str, int, list[dict], list[dict], dict]] = []  # village, entries, items, history, index row
     all_entries: list[bytes] = []
+    leaves: list[bytes] = []  # their Merkle leaf hashes
     present = set()
     for vi in villages:
         name = f"{vi.town}/{vi.slug}"
@@ -463,6 +471,7 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
         pre = vi.load()
         if row is None:  # new to the log: every record is added (made in the worker)
             entries = pre.entries.split(b"\n") if pre.entries else []
+            leaves += [pre.leaves[i:i + 32] for i in range(0, len(pre.leaves), 32)]
             items = [] if initial else [_add_item(r) for r in decode_state(pre.state)]
             seen = [(m, month, today) for m, month in pre.months]
             sink(state_path(vi.town, vi.slug), pre.state, True)  # scanned in the worker
@@ -473,6 +482,7 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
             history = _prune_history(hist if isinstance(hist, list) else [], cutoff)
             d = diff_village(old_records, decode_state(pre.state), as_of, cutoff, stale_days)
             entries = [_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries]
+            leaves += map(merkle.leaf_hash, entries)
             items, seen = d.items, d.months
             sink(state_path(vi.town, vi.slug), encode_state(name, d.records), False)
         months = _months(row.get("months", {}) if row else {}, seen)
@@ -487,11 +497,13 @@ def update(county: str, villages: list[VillageInput], as_of: dt.date, prev: Prev
         town, _, slug = name.partition("/")
         d = diff_village(_state(prev.source, town, slug), [], as_of, cutoff, stale_days)  # type: ignore[union-attr]
         pending.append((name, len(d.entries), d.items, [], {"name": row.get("name", slug), "gone": True}))
-        all_entries.extend(_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries)
+        gone = [_entry(today, name, module, pid, op, h) for module, pid, op, h in d.entries]
+        all_entries += gone
+        leaves += map(merkle.leaf_hash, gone)
     # append
     tree = merkle.CompactRange(prev.tree.size, prev.tree.hashes) if prev else merkle.CompactRange()
     start = tree.size
-    tree.extend([merkle.leaf_hash(e) for e in all_entries])
+    tree.extend(leaves)
     if all_entries:
         cp: Checkpoint | None = Checkpoint(tree.size, tree.root().hex(), today)
     else:
