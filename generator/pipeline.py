@@ -503,24 +503,36 @@ def _build_locked(opts: Options, started: float) -> Report:
     )
 
 
-def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
-                   outs: list[VillageOutcome]) -> int:
-    """One county's own pages (home, townships, search, info), its static files and its
-    county-wide files; called once all its villages are in ``staging``. Returns its pages."""
-    writer = OutputWriter(staging, previous=opts.out)  # unchanged files linked from the live site
-    summaries: dict[str, dict[str, VillageTotals]] = {}
+def _village_names(outs: Sequence[VillageOutcome]) -> dict[str, dict[str, str]]:
+    """township slug → village slug → 村 name, of the villages built."""
     names: dict[str, dict[str, str]] = {}
     for o in outs:
         if o.totals is not None and o.name is not None:
-            summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
             names.setdefault(o.source.township, {})[o.source.slug] = o.name
+    return names
+
+
+def _county_renderer(opts: Options, theme: Theme, county: County) -> Renderer:
+    return Renderer(county, opts.as_of, build_static(theme), env=make_env(theme), theme=theme)
+
+
+def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
+                   outs: list[VillageOutcome]) -> int:
+    """One county's own pages (home, townships, search, info, change log), its static files
+    and what the city portal reads; called once all its villages are in ``staging``.
+    Returns its pages."""
+    writer = OutputWriter(staging, previous=opts.out)  # unchanged files linked from the live site
+    summaries: dict[str, dict[str, VillageTotals]] = {}
+    for o in outs:
+        if o.totals is not None and o.name is not None:
+            summaries.setdefault(o.source.township, {})[o.source.slug] = o.totals
     shards = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
-    static = build_static(theme)  # the county's own static files (its theme's)
-    renderer = Renderer(county, opts.as_of, static, env=make_env(theme), theme=theme)
+    renderer = _county_renderer(opts, theme, county)
     # --- change log: append this build's changes, its pages, the posters' fingerprints
     ledger = changelog.publish(opts.out, opts.previous, opts.new_ledger, writer, renderer, outs)
     try:
-        county_pages = list(renderer.county_pages(summaries, names, shards, ledger.checkpoint))
+        county_pages = list(renderer.county_pages(summaries, _village_names(outs), shards,
+                                                  ledger.checkpoint))
     except Exception as e:
         fault = theme_fault(e, theme.folder, f"{county.slug}/theme")
         if fault is None:
@@ -528,18 +540,14 @@ def _finish_county(opts: Options, staging: Path, theme: Theme, county: County,
         raise DataErrors([fault]) from e
     for path, data in county_pages:
         writer.write(path, data)
-    for rel, data in static.contents.items():
+    for rel, data in renderer.static.contents.items():
         writer.write(f"{county.slug}/{rel}", data)
     # what the city portal reads (site/city.py): the same whether this county is built with
     # the others or alone and merged (build.py merge)
     writer.write(f"{county.slug}/{city_site.SUMMARY}", city_site.county_summary(
         county, opts.as_of, [o.totals for o in outs if o.totals is not None and o.name],
         shards))
-    cache = cache_dir(opts.out)
-    parts = {(o.source.township, o.source.slug): cache / o.county_parts
-             for o in outs if o.county_parts}
-    return len(county_pages) + ledger.pages + opendata.write_county_files(
-        staging, writer, renderer, names, [e for o in outs for e in o.feed], parts)
+    return len(county_pages) + ledger.pages
 
 
 def _portable(opts: Options) -> Options:
@@ -553,34 +561,55 @@ def _finish_county_in_worker(opts: Options, staging: Path, theme: Theme, county:
     return _finish_county(opts, staging, theme, county, outs)
 
 
+def _county_tables(opts: Options, staging: Path, county: County,
+                   names: dict[str, dict[str, str]], parts: dict[tuple[str, str], Path],
+                   hashes: frozenset[str]) -> tuple[list[opendata.CountyFile], list[leakguard.Leak]]:
+    """The county-wide CSVs (tens of MB), joined from the villages' shares and leak-scanned
+    in a worker beside the change log: (the files, the leaks in them)."""
+    files = opendata.write_county_tables(staging, OutputWriter(staging), county, names, parts)
+    paths = [staging / county.slug / f.path for f in files]
+    return files, leakguard.scan_tree(staging, paths, hashes)
+
+
 def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
                  outs: list[VillageOutcome], keys: dict[str, Future[bytes]],
                  workers: WorkerPool | None) -> tuple[int, list[leakguard.Leak]]:
     """What a county needs once its villages are done, run from a thread of the main process
     (``finisher``) while other counties' villages go on: its change log and pages
-    (``_finish_county``) and its bundle directory (from the bundles' keys, known before
-    Pagefind has indexed them) side by side in the workers, then the leak guard over the
-    county's files not scanned before. Without workers (``--jobs 1``) each step runs here.
-    Returns (the county's pages, the leaks found)."""
+    (``_finish_county``), its bundle directory (from the bundles' keys, known before
+    Pagefind has indexed them) and its county-wide CSVs (``_county_tables``, scanned where
+    they are written) side by side in the workers; then the 数据下载 page, feed and sitemap
+    here, and the leak guard over the county's files not scanned before. Without workers
+    (``--jobs 1``) each step runs here. Returns (the county's pages, the leaks found)."""
     finished = _submit(workers, _finish_county_in_worker if workers is not None
                        else _finish_county, opts, staging, theme, county, outs)
     names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     directory_done = _submit(workers, _county_directory, opts, staging, county.slug,
                              [(name, keys[name].result()) for name in names])
+    hashes = personal.Secrets.union(*(o.secret_hashes for o in outs))
+    village_names = _village_names(outs)
+    cache = cache_dir(opts.out)
+    parts = {(o.source.township, o.source.slug): cache / o.county_parts
+             for o in outs if o.county_parts}
+    tables = _submit(workers, _county_tables, opts, staging, county, village_names, parts, hashes)
     pages = worker_wait(finished, WORKER_DIED)
     worker_wait(directory_done, WORKER_DIED)
-    # skipped: the search bundles (scanned when each was built) and the change log's files
+    files, leaks = worker_wait(tables, WORKER_DIED)
+    # every other page of the county is in staging now (the sitemap lists them)
+    pages += opendata.write_county_index(staging, OutputWriter(staging, previous=opts.out),
+                                         _county_renderer(opts, theme, county), files,
+                                         [e for o in outs for e in o.feed])
+    # skipped: the search bundles (scanned when each was built), the change log's files
     # (scanned by generator.publish.changelog: its hex hashes and salts are the log's own,
-    # and blanked before that scan)
+    # and blanked before that scan) and the county-wide CSVs (scanned where they were written)
     skip = {f"{county.slug}/pagefind/{name}" for name in names} | {f"{county.slug}/ledger"}
-    files = worker_wait(_submit(workers, guard.unscanned, staging,
-                                {rel for o in outs for rel in o.written}, skip, county.slug),
-                        WORKER_DIED)
+    scanned = {rel for o in outs for rel in o.written} | {f"{county.slug}/{f.path}" for f in files}
+    files_left = worker_wait(_submit(workers, guard.unscanned, staging, scanned, skip, county.slug),
+                             WORKER_DIED)
     # scanned side by side: after a one-village edit this is on the way to the new site
-    hashes = personal.Secrets.union(*(o.secret_hashes for o in outs))
     scans = [_submit(workers, leakguard.scan_tree, staging, run, hashes)
-             for run in guard.runs(files, opts.jobs)]
-    return pages, [leak for scan in scans for leak in worker_wait(scan, WORKER_DIED)]
+             for run in guard.runs(files_left, opts.jobs)]
+    return pages, leaks + [leak for scan in scans for leak in worker_wait(scan, WORKER_DIED)]
 
 
 def _submit(workers: WorkerPool | None, fn: Callable[..., object], *args: object) -> Future:

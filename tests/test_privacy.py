@@ -567,7 +567,7 @@ def test_guard_scans_outputs_nobody_listed(cli, tmp_path: Path, monkeypatch) -> 
     from generator import pipeline
     from generator.site import opendata
 
-    real = opendata.write_county_files
+    real = opendata.write_county_index
 
     def with_extra(staging, writer, *args, **kw):
         n = real(staging, writer, *args, **kw)
@@ -575,14 +575,39 @@ def test_guard_scans_outputs_nobody_listed(cli, tmp_path: Path, monkeypatch) -> 
                      '{"备注": "卡号 6222 0210 0111 6222"}'.encode())
         return n
 
-    monkeypatch.setattr(opendata, "write_county_files", with_extra)
-    monkeypatch.setattr(pipeline.opendata, "write_county_files", with_extra)
+    monkeypatch.setattr(opendata, "write_county_index", with_extra)
+    monkeypatch.setattr(pipeline.opendata, "write_county_index", with_extra)
     data = write_privacy_tree(tmp_path)
     out = tmp_path / "site"
     run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1")
     assert run.code == 1, run.err
     assert ("qinghe-xian/later-stage/entries.json:1: 银行卡号: 输出文件中出现完整银行卡号 "
             "6222********6222，已停止发布") in run.lines
+    assert not out.exists()
+
+
+def test_county_csvs_are_scanned_where_they_are_joined(cli, tmp_path: Path, monkeypatch) -> None:
+    """The county-wide CSVs are scanned in the step that joins them (beside the change log),
+    and the last walk over the county skips them: a number that only the joined file holds
+    still stops the build, with the file named."""
+    from generator.site import opendata
+
+    real = opendata.write_county_tables
+
+    def joined_badly(staging, writer, county, *args, **kw):
+        files = real(staging, writer, county, *args, **kw)
+        with open(staging / county.slug / files[0].path, "ab") as f:
+            f.write("某乡,某村,备注 6222 0210 0111 6222\n".encode())
+        return files
+
+    monkeypatch.setattr(opendata, "write_county_tables", joined_badly)
+    data = write_privacy_tree(tmp_path)
+    out = tmp_path / "site"
+    run = cli("build", "--data", data, "--out", out, "--as-of", AS_OF, "--jobs", "1")
+    assert run.code == 1, run.err
+    name = opendata.county_file_name(opendata.TABLES[0])
+    assert (f"qinghe-xian/{name}:1: 银行卡号: 输出文件中出现完整银行卡号 6222********6222，已停止发布"
+            in run.lines), run.lines
     assert not out.exists()
 
 

@@ -59,10 +59,11 @@ def main(argv: list[str]) -> int:
         setattr(module, attr, timed)
 
     for module, attrs in ((pipeline, ("_county_tail", "_finish_county_in_worker", "_county_directory",
-                                      "_finish", "write_city_root", "_index_shard", "swap_in")),
+                                      "_finish", "write_city_root", "_index_shard", "swap_in",
+                                      "_county_tables")),
                           (guard, ("unscanned", "guard_staging")),
                           (changelog, ("publish",)), (leakguard, ("scan_tree",)),
-                          (opendata, ("write_county_files",))):
+                          (opendata, ("write_county_tables", "write_county_index"))):
         for attr in attrs:
             wrap(module, attr)
     wrap(pipeline, "process_village", every=50)

@@ -7,8 +7,8 @@ counts and totals in ``welfare-summary``), values formatted as on the pages
 other than the as-of date and the records' own dates.
 
 Village files are pure ``(path, bytes)`` pages rendered in the worker that
-renders the village. County-wide CSVs are joined in ``_finish`` from the village
-downloads already in the staging folder (乡镇 and 村 put in front of each row), one
+renders the village. County-wide CSVs are joined in the county's tail from the shares
+each village's worker made of its downloads (乡镇 and 村 put in front of each row), one
 village at a time, so memory stays bounded however large the county.
 
 Without county.yaml's 网址 the absolute-URL features (feeds, sitemap, robots)
@@ -539,16 +539,14 @@ def county_parts(town: Township, v: Village, pages: Iterable[tuple[str, bytes]]
     return out
 
 
-def write_county_files(staging: Path, writer: FileWriter, renderer: PageRenderer,
-                       names: dict[str, dict[str, str]], entries: Iterable[Entry] = (),
-                       parts: dict[tuple[str, str], Path] | None = None) -> int:
-    """County-wide CSVs (joined from the villages' ``parts``: (township slug, village slug) →
-    the file of its ``county_parts``, a pickled {file name: bytes}; a village without that
-    file is read from its downloads in ``staging``; ``names``: township slug → village slug →
-    村 name), the 数据下载 page, and (with 网址) the county feed (from the villages' feed
-    ``entries``), sitemap.xml and robots.txt. Call after every other page of the county is in
-    ``staging``. Returns the number of HTML pages written."""
-    county = renderer.county
+def write_county_tables(staging: Path, writer: FileWriter, county: County,
+                        names: dict[str, dict[str, str]],
+                        parts: dict[tuple[str, str], Path] | None = None) -> list[CountyFile]:
+    """The county-wide CSVs, joined from the villages' ``parts`` ((township slug, village
+    slug) → the file of its ``county_parts``, a pickled {file name: bytes}; a village without
+    that file is read from its downloads in ``staging``; ``names``: township slug → village
+    slug → 村 name). Needs only the villages' files: the build writes them beside the change
+    log. Returns them as the 数据下载 page lists them."""
     towns = {t.slug: t.name for t in county.townships}
     parts = parts or {}
     targets = [writer.target(f"{county.slug}/{county_file_name(t)}") for t in TABLES]
@@ -568,8 +566,16 @@ def write_county_files(staging: Path, writer: FileWriter, renderer: PageRenderer
                 src = staging / county.slug / town / village / t.module / t.csv
                 if src.is_file():
                     out.write(county_rows(src.read_bytes(), (towns[town], name)))
-    files = [CountyFile(t, county_file_name(t), target.stat().st_size)
-             for t, target in zip(TABLES, targets, strict=True)]
+    return [CountyFile(t, county_file_name(t), target.stat().st_size)
+            for t, target in zip(TABLES, targets, strict=True)]
+
+
+def write_county_index(staging: Path, writer: FileWriter, renderer: PageRenderer,
+                       files: list[CountyFile], entries: Iterable[Entry] = ()) -> int:
+    """The 数据下载 page (listing ``files``), and (with 网址) the county feed (from the
+    villages' feed ``entries``), sitemap.xml and robots.txt. Call after every other page of
+    the county is in ``staging``. Returns the number of HTML pages written."""
+    county = renderer.county
     path, data = renderer.page("data.html", f"{DATA_DIR}/", files=files, feed=FEED,
                                 crumbs=[(county.name, ""), ("数据下载", None)])
     writer.write(path, data)
