@@ -581,8 +581,11 @@ def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
     they are written) side by side in the workers; then the 数据下载 page, feed and sitemap
     here, and the leak guard over the county's files not scanned before. Without workers
     (``--jobs 1``) each step runs here. Returns (the county's pages, the leaks found)."""
+    # the change log and pages do not read the villages' feed entries or file lists: most of
+    # the outcomes' bytes, which would otherwise be pickled to the worker first
+    light = [dataclasses.replace(o, feed=(), written=()) for o in outs]
     finished = _submit(workers, _finish_county_in_worker if workers is not None
-                       else _finish_county, opts, staging, theme, county, outs)
+                       else _finish_county, opts, staging, theme, county, light)
     names = [name for t in county.townships for name, _ in search_shards(t.slug, outs)]
     directory_done = _submit(workers, _county_directory, opts, staging, county.slug,
                              [(name, keys[name].result()) for name in names])
