@@ -561,7 +561,7 @@ def _finish_county_in_worker(opts: Options, staging: Path, theme: Theme, county:
     return _finish_county(opts, staging, theme, county, outs)
 
 
-def _county_tables(opts: Options, staging: Path, county: County,
+def _county_tables(staging: Path, county: County,
                    names: dict[str, dict[str, str]], parts: dict[tuple[str, str], Path],
                    hashes: frozenset[str]) -> tuple[list[opendata.CountyFile], list[leakguard.Leak]]:
     """The county-wide CSVs (tens of MB), joined from the villages' shares and leak-scanned
@@ -594,7 +594,7 @@ def _county_tail(opts: Options, staging: Path, theme: Theme, county: County,
     cache = cache_dir(opts.out)
     parts = {(o.source.township, o.source.slug): cache / o.county_parts
              for o in outs if o.county_parts}
-    tables = _submit(workers, _county_tables, opts, staging, county, village_names, parts, hashes)
+    tables = _submit(workers, _county_tables, staging, county, village_names, parts, hashes)
     pages = worker_wait(finished, WORKER_DIED)
     worker_wait(directory_done, WORKER_DIED)
     files, leaks = worker_wait(tables, WORKER_DIED)
