@@ -4,7 +4,7 @@
     python tools/bench.py [--data DIR] [--runs 3] [--seed-scale] [--skip-hugo]
                           [--jobs N] [--json OUT] [--work DIR] [--keep]
 
-One run, per repetition:
+One round, per repetition (the rounds compared):
 
 1. Hugo baseline (unless ``--skip-hugo``): every table row (CSV in UTF-8 or GB18030,
    or .xlsx) of the data folder as
@@ -12,20 +12,27 @@ One run, per repetition:
    ``content/<county>/<township>/<village>/<module>/<file>-<n>.md`` with a minimal
    layout (``<html lang="zh-CN">``, ``data-pagefind-body``); then ``hugo --quiet``
    and the Pagefind extended binary over ``public/``. Conversion is not timed.
-2. Ours, cold: ``build.py --no-cache`` twice into two folders (their trees must be
-   byte-identical: determinism).
-3. Ours with the cache: a first cached build (fills the cache), an unchanged
-   rebuild, then ``tools/synth.py --edit-village`` on one village and a rebuild
-   into the same ``--out``; then a fresh ``--no-cache`` build of the edited data
-   into another folder, continuing the change log of the site as it was before the edit
-   (``--previous``), compared byte for byte with the incremental result.
+2. Ours, cold: ``build.py --no-cache`` into a fresh folder.
+
+Then, for the first ``--full-runs`` rounds, after every round is done:
+
+3. Ours cold again into another folder (the two trees must be byte-identical:
+   determinism), with the process tree's memory sampled.
+4. Ours with the cache: a first cached build (fills the cache), an unchanged
+   rebuild, then ``tools/synth.py --edit-village`` on one village (of a copy of the data)
+   and a rebuild into the same ``--out``; then a fresh ``--no-cache`` build of the edited
+   data into another folder, continuing the change log of the site as it was before the
+   edit (``--previous``), compared byte for byte with the incremental result.
 
 Timed commands use Python's bytecode cache, as an installed package does (the modules are
 compiled once first; ``PYTHONDONTWRITEBYTECODE`` is dropped from their environment).
-Every timed command runs under ``/usr/bin/time -v`` (wall time, largest single
-process's max RSS) while a sampler thread sums RSS and PSS
-(``/proc/<pid>/smaps_rollup``) over the whole process tree every 50 ms, because
-our build forks worker processes and runs Pagefind as a child.
+Every command runs under ``/usr/bin/time -v`` (wall time, CPU time, the largest single
+process's max RSS). Memory of a whole process tree (our build forks worker processes and
+runs Pagefind as a child) is sampled by a thread summing RSS and PSS
+(``/proc/<pid>/smaps_rollup``) every 50 ms, but only in the steps that measure memory
+(step 3 and the seed scale): reading smaps_rollup walks the page tables of the process
+under the process's memory lock, which slows what is measured (Hugo, at 4 GB, by 60 %),
+so the rounds compared are timed without it.
 
 With ``--seed-scale``, the 16-county seed data is generated into the work folder
 and built once, cold; the data is deleted afterwards.
@@ -201,10 +208,12 @@ def compile_bytecode() -> None:
                    env=timed_env(), stdout=subprocess.DEVNULL)
 
 
-def run_timed(label: str, cmd: Sequence[str], *, cwd: Path = REPO, check: bool = True) -> Measurement:
-    """Run ``cmd`` under ``/usr/bin/time -v`` with a process-tree memory sampler. The
-    previous step's written files are flushed to disk first (not timed): each tool is timed
-    on a quiet disk, not while the kernel writes back what the step before it wrote."""
+def run_timed(label: str, cmd: Sequence[str], *, cwd: Path = REPO, check: bool = True,
+              sample: bool = False) -> Measurement:
+    """Run ``cmd`` under ``/usr/bin/time -v``; ``sample``: with the process-tree memory
+    sampler (which slows the command: see the module's docstring). The previous step's
+    written files are flushed to disk first (not timed): each tool is timed on a quiet
+    disk, not while the kernel writes back what the step before it wrote."""
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
         time_file = Path(tf.name)
     full = [GNU_TIME, "-v", "-o", str(time_file), *cmd]
@@ -214,9 +223,11 @@ def run_timed(label: str, cmd: Sequence[str], *, cwd: Path = REPO, check: bool =
     with tempfile.TemporaryFile("w+b") as err:
         proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=timed_env())
         sampler = TreeSampler(proc.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         rc = proc.wait()
-        sampler.stop()
+        if sample:
+            sampler.stop()
         mono = time.monotonic() - started
         err.seek(0)
         tail = err.read().decode("utf-8", "replace")[-1500:]
@@ -231,8 +242,9 @@ def run_timed(label: str, cmd: Sequence[str], *, cwd: Path = REPO, check: bool =
                     stderr_tail=tail.strip())
     if check and rc != 0:
         raise RuntimeError(f"{label} failed (exit {rc}): {' '.join(cmd)}\n{tail}")
-    print(f"  {label:<24} {m.wall_s:8.2f} s (CPU {m.cpu_s:7.2f} s)   max RSS {_mib(m.max_rss_kib):7.0f} MiB   "
-          f"tree PSS {_mib(m.tree_pss_kib):7.0f} MiB", file=sys.stderr, flush=True)
+    pss = f"   tree PSS {_mib(m.tree_pss_kib):7.0f} MiB" if sample else ""
+    print(f"  {label:<24} {m.wall_s:8.2f} s (CPU {m.cpu_s:7.2f} s)   max RSS {_mib(m.max_rss_kib):7.0f} MiB"
+          f"{pss}", file=sys.stderr, flush=True)
     return m
 
 
@@ -433,15 +445,15 @@ class RunResult:
     edited_village: str = ""
 
 
-def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: int | None,
-            full: bool) -> RunResult:
-    """One repetition. ``full``: also the determinism, cache and one-village-edit steps
-    (they edit ``data``, so the caller gives each full run its own copy)."""
-    print(f"第 {index} 轮{'' if full else '（只测冷构建与对照）'}", file=sys.stderr, flush=True)
+def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None,
+            jobs: int | None) -> RunResult:
+    """One round of the comparison: Hugo, Pagefind over Hugo's output, our cold build."""
+    print(f"第 {index} 轮", file=sys.stderr, flush=True)
     res = RunResult(index)
-    # Nothing is deleted until every step of every run is done (see ``main``): on this
-    # machine's ext4 (mounted without a journal) creating a file skips, one by one, the inodes
-    # freed in the last minutes, so a step run right after a big deletion pays for it.
+    # Nothing is deleted until every round is done: a rebuild replaces the old site and
+    # deletes it (``full_run``), and on this machine's ext4 (mounted without a journal)
+    # creating a file then skips, one by one, the inodes freed in the last minutes, so a
+    # step run right after a big deletion pays for it.
     out = work / f"out-{index}"
     if hugo is not None:
         public = hugo.root / f"public-{index}"
@@ -451,41 +463,47 @@ def one_run(index: int, data: Path, work: Path, *, hugo: HugoSite | None, jobs: 
         res.steps["pagefind"] = run_timed(
             "pagefind (hugo)", [pagefind_extended(), "--site", str(public), "--silent"], cwd=hugo.root)
         res.hugo_html = tree_stats(public)
-
-    cold_a, cold_b = out / "cold-a", out / "cold-b"
-    res.steps["cold"] = run_timed("ours cold", build_cmd(data, cold_a, cache=False, jobs=jobs))
-    res.ours = tree_stats(cold_a)
-    if full:
-        res.steps["cold2"] = run_timed("ours cold (again)",
-                                       build_cmd(data, cold_b, cache=False, jobs=jobs))
-        res.determinism_diffs = compare_trees(cold_a, cold_b)
-        res.deterministic = not res.determinism_diffs
-        print(f"  两次冷构建逐字节相同: {'是' if res.deterministic else '否'} {res.determinism_diffs[:3]}",
-              file=sys.stderr, flush=True)
-
-        inc = out / "inc"
-        res.steps["fill"] = run_timed("ours cache fill", build_cmd(data, inc, cache=True, jobs=jobs))
-        res.steps["warm"] = run_timed("ours warm, unchanged",
-                                      build_cmd(data, inc, cache=True, jobs=jobs))
-        # the site before the edit: the fresh build below continues its change log from it
-        # (same data, same --as-of and same previous log → the same bytes)
-        before = out / "before"
-        shutil.copytree(inc, before, copy_function=os.link)
-        village = pick_village(data)
-        res.edited_village = village.relative_to(data).as_posix()
-        subprocess.run([PYTHON, "tools/synth.py", "--edit-village", str(village)], cwd=REPO,
-                       check=True, capture_output=True)
-        res.steps["edit"] = run_timed("ours one village edited",
-                                      build_cmd(data, inc, cache=True, jobs=jobs))
-        fresh = out / "fresh"
-        res.steps["fresh"] = run_timed("ours cold after edit",
-                                       build_cmd(data, fresh, cache=False, jobs=jobs)
-                                       + ["--previous", str(before)])
-        res.incremental_diffs = compare_trees(inc, fresh)
-        res.incremental_identical = not res.incremental_diffs
-        print(f"  改一个村后增量构建与冷构建逐字节相同: {'是' if res.incremental_identical else '否'} "
-              f"{res.incremental_diffs[:3]}", file=sys.stderr, flush=True)
+    res.steps["cold"] = run_timed("ours cold", build_cmd(data, out / "cold-a", cache=False, jobs=jobs))
+    res.ours = tree_stats(out / "cold-a")
     return res
+
+
+def full_run(res: RunResult, source: Path, work: Path, *, jobs: int | None) -> None:
+    """The rest of a full round, after every round's comparison: a second cold build
+    (determinism, and the memory of the process tree), then the cache and one-village-edit
+    steps, on a copy of the data (they edit it)."""
+    print(f"第 {res.index} 轮：确定性、内存、缓存与改一个村", file=sys.stderr, flush=True)
+    out = work / f"out-{res.index}"
+    cold_a, cold_b = out / "cold-a", out / "cold-b"
+    res.steps["cold2"] = run_timed("ours cold (again)",
+                                   build_cmd(source, cold_b, cache=False, jobs=jobs), sample=True)
+    res.determinism_diffs = compare_trees(cold_a, cold_b)
+    res.deterministic = not res.determinism_diffs
+    print(f"  两次冷构建逐字节相同: {'是' if res.deterministic else '否'} {res.determinism_diffs[:3]}",
+          file=sys.stderr, flush=True)
+    data = work / f"data-{res.index}"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(source, data)
+    inc = out / "inc"
+    res.steps["fill"] = run_timed("ours cache fill", build_cmd(data, inc, cache=True, jobs=jobs))
+    res.steps["warm"] = run_timed("ours warm, unchanged", build_cmd(data, inc, cache=True, jobs=jobs))
+    # the site before the edit: the fresh build below continues its change log from it
+    # (same data, same --as-of and same previous log → the same bytes)
+    before = out / "before"
+    shutil.copytree(inc, before, copy_function=os.link)
+    village = pick_village(data)
+    res.edited_village = village.relative_to(data).as_posix()
+    subprocess.run([PYTHON, "tools/synth.py", "--edit-village", str(village)], cwd=REPO,
+                   check=True, capture_output=True)
+    res.steps["edit"] = run_timed("ours one village edited", build_cmd(data, inc, cache=True, jobs=jobs))
+    fresh = out / "fresh"
+    res.steps["fresh"] = run_timed("ours cold after edit",
+                                   build_cmd(data, fresh, cache=False, jobs=jobs)
+                                   + ["--previous", str(before)])
+    res.incremental_diffs = compare_trees(inc, fresh)
+    res.incremental_identical = not res.incremental_diffs
+    print(f"  改一个村后增量构建与冷构建逐字节相同: {'是' if res.incremental_identical else '否'} "
+          f"{res.incremental_diffs[:3]}", file=sys.stderr, flush=True)
 
 
 def seed_scale(work: Path, jobs: int | None) -> tuple[Measurement, TreeStats, int]:
@@ -497,7 +515,8 @@ def seed_scale(work: Path, jobs: int | None) -> tuple[Measurement, TreeStats, in
     rows = sum(len(_table_rows(f)[1]) for _, f in _table_files(data))
     out = work / "seed-out" / "site"
     try:
-        m = run_timed("ours seed scale cold", build_cmd(data, out, cache=False, jobs=jobs))
+        m = run_timed("ours seed scale cold", build_cmd(data, out, cache=False, jobs=jobs),
+                      sample=True)
         stats = tree_stats(out)
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -569,7 +588,7 @@ def print_table(runs: list[RunResult], summary: dict[str, object], seed: dict[st
         print(_pad("步骤", 30) + "".join(_pad(h, 22, right=True) for h in heads))
     for step, m in med.items():
         cells = (f"{m['wall_s']:.2f}", f"{m['cpu_s']:.2f}", f"{_mib(m['max_rss_kib']):.0f}",
-                 f"{_mib(m['tree_pss_kib']):.0f}", f"{_mib(m['tree_rss_kib']):.0f}")
+                 *(f"{_mib(m[k]):.0f}" if m[k] else "—" for k in ("tree_pss_kib", "tree_rss_kib")))
         print(_pad(names[step], 30) + "".join(_pad(c, 22, right=True) for c in cells))
     if summary["hugo_plus_pagefind_wall_s"] is not None:
         print(f"Hugo + Pagefind 墙钟中位数: {summary['hugo_plus_pagefind_wall_s']:.2f} s；"
@@ -643,14 +662,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         hugo = None if args.skip_hugo or args.runs < 1 else make_hugo_site(source, work / "hugo")
         runs: list[RunResult] = []
         for i in range(1, args.runs + 1):
-            full = i <= args.full_runs
-            data = source
-            if full:  # full runs edit a village: work on a copy
-                data = work / f"data-{i}"
-                shutil.rmtree(data, ignore_errors=True)
-                shutil.copytree(source, data)
-            runs.append(one_run(i, data, work, hugo=hugo, jobs=args.jobs, full=full))
+            runs.append(one_run(i, source, work, hugo=hugo, jobs=args.jobs))
             if args.json:  # keep what we have if a later run is interrupted
+                _write_json(args.json, info, args.jobs, runs, None)
+        for res in runs[:args.full_runs]:
+            full_run(res, source, work, jobs=args.jobs)
+            if args.json:
                 _write_json(args.json, info, args.jobs, runs, None)
         summary = summarise(runs)
         seed = None
