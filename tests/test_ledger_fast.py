@@ -73,8 +73,13 @@ def test_prepared_records_equal_the_plain_rules(recs, secret, name) -> None:
 
 @PROP
 @given(st.binary(max_size=100), st.binary(min_size=1, max_size=100))
-def test_salter_is_hmac_sha256(seed, msg) -> None:
-    assert R.records_salter(seed)(msg) == hmac.digest(seed, msg, "sha256")[:16]
+def test_pads_give_hmac_sha256(seed, msg) -> None:
+    inner, outer = R.records_pads(seed)
+    h = inner.copy()
+    h.update(msg)
+    o = outer.copy()
+    o.update(h.digest())
+    assert o.digest() == hmac.digest(seed, msg, "sha256")
 
 
 @PROP

@@ -41,7 +41,7 @@ from generator.ledger.records import (
     Record,
     content_hash,
     public_id,
-    records_salter,
+    records_pads,
     seed,
     village_records,
 )
@@ -190,7 +190,7 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
     functions."""
     enc = encode_basestring
     sha256 = hashlib.sha256
-    salt_of = records_salter(secret)
+    inner, outer = records_pads(secret)
     entry_head = f'{{"date":"{today}","village":{enc(name)},"module":"'
     first = f'","{today}",'
     heads: list[str] = []  # a state row up to its salt
@@ -202,7 +202,11 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
     for r in records:
         m, k = r.module, r.key
         values = "[" + ",".join(map(enc, r.values)) + "]"  # Record.canonical, as text
-        raw = salt_of(f"{m}\0{k}\0{values}".encode())  # new_salt, not yet hex
+        h = inner.copy()  # new_salt: HMAC-SHA256 from the pads, not yet hex
+        h.update(f"{m}\0{k}\0{values}".encode())
+        o = outer.copy()
+        o.update(h.digest())
+        raw = o.digest()[:16]
         blob = values.encode()
         pid = ("welfare:" + sha256(raw + b"id").hexdigest()[:16]) if m == "welfare" \
             else f"{m}:{k}"
@@ -215,12 +219,21 @@ def prepare_records(records: list[Record], secret: bytes, name: str, today: str)
         if r.month and m in MONTH_MODULES:
             months.add((m, r.month))
     modules = sorted({r.module for r in records})
-    head = ('{"labels":{' + ",".join(f'"{m}":[{",".join(map(enc, LABELS[m]))}]' for m in modules)
-            + '},"records":[')
-    tail = f"],\"village\":{enc(name)}}}\n"
-    state = (head + ",".join([h + s + t for h, s, t in zip(heads, salts, tails, strict=True)])
-             + tail).encode()
-    scan = (head + ",".join([h + "-" + t for h, t in zip(heads, tails, strict=True)]) + tail).encode()
+    # the state file: its head, then each row (head, salt, tail) after a comma, then its tail;
+    # the rows are laid out once and joined twice, with the salts and with "-" for them
+    n = len(records)
+    parts = [","] * (4 * n + 2)
+    parts[0] = ('{"labels":{' + ",".join(f'"{m}":[{",".join(map(enc, LABELS[m]))}]' for m in modules)
+                + '},"records":[')
+    if n:
+        parts[1] = ""  # no comma before the first row
+    parts[2:-1:4] = heads
+    parts[3:-1:4] = salts
+    parts[4:-1:4] = tails
+    parts[-1] = f"],\"village\":{enc(name)}}}\n"
+    state = "".join(parts).encode()
+    parts[3:-1:4] = ["-"] * n
+    scan = "".join(parts).encode()
     dig = hmac.new(secret, b"records\0", hashlib.sha256)
     dig.update("".join(keyed).encode())
     lines = "\n".join(entries).encode()

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter
@@ -91,22 +91,14 @@ def new_salt(seed: bytes, module: str, key: str, blob: bytes) -> str:
     return hmac.digest(seed, f"{module}\0{key}\0".encode() + blob, "sha256")[:16].hex()
 
 
-def records_salter(seed: bytes) -> Callable[[bytes], bytes]:
-    """``msg → hmac.digest(seed, msg, "sha256")[:16]`` (``new_salt`` before ``hex``), with the
-    key's inner and outer pads hashed once (RFC 2104) instead of once per record."""
+def records_pads(seed: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """The inner and outer SHA-256 states of ``hmac.digest(seed, …, "sha256")``: the key's
+    pads hashed once (RFC 2104) instead of once per record."""
     if len(seed) > 64:
         seed = hashlib.sha256(seed).digest()
     key = seed.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-
-    def salt(msg: bytes) -> bytes:
-        h = inner.copy()
-        h.update(msg)
-        o = outer.copy()
-        o.update(h.digest())
-        return o.digest()[:16]
-    return salt
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in key)),
+            hashlib.sha256(bytes(b ^ 0x5C for b in key)))
 
 
 def public_id(rec_module: str, key: str, salt: str) -> str:
