@@ -45,3 +45,22 @@ def test_hugo_baseline_reads_every_allowed_encoding_and_xlsx(tmp_path: Path) -> 
     assert site.rows == 8
     page = (tmp_path / "hugo" / "content" / "xian" / "zhen" / "cun").rglob("finance-001.md")
     assert "购买水泥,沙子" in next(page).read_text(encoding="utf-8")
+
+
+def test_report_says_unmeasured_checks_were_not_measured(capsys) -> None:
+    """With ``--full-runs 0`` nothing checks determinism or the edit: the report must not say 是."""
+    step = bench.Measurement("x", wall_s=1.0, max_rss_kib=1024, tree_pss_kib=0, tree_rss_kib=0,
+                             max_procs=1, returncode=0, cpu_s=1.0)
+    compared = {"hugo": step, "pagefind": step, "cold": step}
+    quick = [bench.RunResult(i, steps=dict(compared)) for i in (1, 2)]
+    bench.print_table(quick, bench.summarise(quick), None)
+    out = capsys.readouterr().out
+    assert "两次冷构建逐字节相同: 未测（--full-runs 0）" in out
+    assert "改一个村后增量构建 与 冷构建逐字节相同: 未测（--full-runs 0）" in out
+
+    full = [bench.RunResult(1, steps=dict(compared), deterministic=True, incremental_identical=False),
+            bench.RunResult(2, steps=dict(compared))]
+    bench.print_table(full, bench.summarise(full), None)
+    out = capsys.readouterr().out
+    assert "两次冷构建逐字节相同: 是" in out
+    assert "改一个村后增量构建 与 冷构建逐字节相同: 否" in out

@@ -571,9 +571,18 @@ def summarise(runs: list[RunResult]) -> dict[str, object]:
             "hugo_plus_pagefind_wall_s": statistics.median(hp) if hp else None,
             "cold_over_hugo_pagefind": statistics.median(ratios) if ratios else None,
             "cold_over_hugo_pagefind_cpu": statistics.median(cpu_ratios) if cpu_ratios else None,
-            "deterministic": all(r.deterministic for r in runs if r.deterministic is not None),
-            "incremental_identical": all(r.incremental_identical for r in runs
-                                         if r.incremental_identical is not None)}
+            "deterministic": _all_measured(r.deterministic for r in runs),
+            "incremental_identical": _all_measured(r.incremental_identical for r in runs)}
+
+
+def _all_measured(results: Iterable[bool | None]) -> bool | None:
+    """True when every measured check held; None when none was measured (``--full-runs 0``)."""
+    measured = [r for r in results if r is not None]
+    return all(measured) if measured else None
+
+
+def _yes_no(ok: bool | None) -> str:
+    return "未测（--full-runs 0）" if ok is None else "是" if ok else "否"
 
 
 def print_table(runs: list[RunResult], summary: dict[str, object], seed: dict[str, object] | None) -> None:
@@ -602,8 +611,8 @@ def print_table(runs: list[RunResult], summary: dict[str, object], seed: dict[st
         print(f"一点通: {r0.ours.html} 个 .html，{r0.ours.files} 个文件，{r0.ours.bytes / 1e6:.1f} MB"
               f"（du {r0.ours.disk_kib / 1024:.0f} MiB）")
     if runs:
-        print(f"两次冷构建逐字节相同: {'是' if summary['deterministic'] else '否'}")
-        print(f"改一个村后增量构建 与 冷构建逐字节相同: {'是' if summary['incremental_identical'] else '否'}")
+        print(f"两次冷构建逐字节相同: {_yes_no(summary['deterministic'])}")  # type: ignore[arg-type]
+        print(f"改一个村后增量构建 与 冷构建逐字节相同: {_yes_no(summary['incremental_identical'])}")  # type: ignore[arg-type]
     for r in runs:
         for d in r.determinism_diffs + r.incremental_diffs:
             print(f"  第 {r.index} 轮: {d}")
