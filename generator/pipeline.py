@@ -101,7 +101,7 @@ class VillageOutcome:
     county_parts: str = ""  # its shares of the county-wide CSVs: a file in its cache entry
     # (search_file and county_parts are relative to the cache folder: it may be moved)
     written: tuple[str, ...] = ()  # its output files (leak-scanned in the worker)
-    ledger_digest: str = ""  # keyed digest of its published records (ledger.records.digest)
+    ledger_digest: str = ""  # keyed digest of its published records (ledger.log.digest)
     ledger_file: str = ""  # its records and seed for the change log: a file in its cache entry
     ledger_data: bytes = b""  # the same, inline, when there is no cache
     ident: VillageIdent | None = None  # 名称 and 代码 (checked across the county)

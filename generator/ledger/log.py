@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-import hmac
 import json
 import logging
 import re
@@ -41,7 +40,6 @@ from generator.ledger.records import (
     Record,
     content_hash,
     public_id,
-    records_pads,
     seed,
     village_records,
 )
@@ -145,13 +143,25 @@ def _state_row(r: Record, salt: str, first: str) -> list:
     return [r.module, r.key, salt, first, r.title, r.link, r.paid, r.month, list(r.values)]
 
 
-def encode_state(name: str, rows: list[list]) -> bytes:
-    """The gzip of a village's state file: its records as rows, the field labels once per
+def state_json(name: str, rows: list[list]) -> bytes:
+    """A village's state file (before gzip): its records as rows, the field labels once per
     module."""
     modules = sorted({row[0] for row in rows})
-    raw = dumps({"village": name, "labels": {m: list(LABELS[m]) for m in modules},
-                 "records": rows})
-    return gzip.compress(raw, compresslevel=3, mtime=0)
+    return dumps({"village": name, "labels": {m: list(LABELS[m]) for m in modules},
+                  "records": rows})
+
+
+def encode_state(name: str, rows: list[list]) -> bytes:
+    """The gzip of a village's state file."""
+    return gzip.compress(state_json(name, rows), compresslevel=3, mtime=0)
+
+
+def digest(secret: bytes, name: str, records: list[Record]) -> str:
+    """A keyed digest of what a village publishes (its records with their titles and links):
+    the state file with every salt and first-seen date written as "-", hashed with keyed
+    BLAKE2b. Equal digests, nothing to compare."""
+    return hashlib.blake2b(state_json(name, [_state_row(r, "-", "-") for r in records]),
+                           key=secret, digest_size=32).hexdigest()
 
 
 def decode_state(data: bytes) -> list[dict]:
@@ -184,61 +194,56 @@ def prepare(v: Village, folder: Path, name: str, as_of: dt.date,
 def prepare_records(records: list[Record], secret: bytes, name: str, today: str) -> Prepared:
     """``prepare`` for the village's records. One pass writes the state file (what
     ``encode_state`` writes), the "add" entries (``_entry`` of ``public_id`` and
-    ``content_hash``), the digest (``records.digest``) and the bytes the leak guard reads:
-    the state file with its salts written as ``-``, which is what publish.changelog scans
-    of a state file (``blank_hex``). tests/test_ledger_fast.py checks it against those plain
-    functions."""
+    ``content_hash``), the digest (``digest``) and the bytes the leak guard reads: the state
+    file with its salts written as ``-``, which is what publish.changelog scans of a state
+    file (``blank_hex``). tests/test_ledger_fast.py checks it against those plain functions."""
     enc = encode_basestring
     sha256 = hashlib.sha256
-    inner, outer = records_pads(secret)
+    blake2b = hashlib.blake2b
     entry_head = f'{{"date":"{today}","village":{enc(name)},"module":"'
-    first = f'","{today}",'
     heads: list[str] = []  # a state row up to its salt
-    tails: list[str] = []  # … and after it
+    tails: list[str] = []  # … after its first-seen date
     salts: list[str] = []
     entries: list[str] = []
-    keyed: list[str] = []  # what the digest hashes
     months: set[tuple[str, str]] = set()
     for r in records:
         m, k = r.module, r.key
         values = "[" + ",".join(map(enc, r.values)) + "]"  # Record.canonical, as text
-        h = inner.copy()  # new_salt: HMAC-SHA256 from the pads, not yet hex
-        h.update(f"{m}\0{k}\0{values}".encode())
-        o = outer.copy()
-        o.update(h.digest())
-        raw = o.digest()[:16]
         blob = values.encode()
-        pid = ("welfare:" + sha256(raw + b"id").hexdigest()[:16]) if m == "welfare" \
-            else f"{m}:{k}"
-        entries.append(f'{entry_head}{m}","id":{enc(pid)},"op":"add",'
+        raw = blake2b(f"{m}\0{k}\0".encode() + blob, key=secret, digest_size=16).digest()  # new_salt
+        key = enc(k)
+        pid = ('"welfare:' + sha256(raw + b"id").hexdigest()[:16] + '"') if m == "welfare" \
+            else f'"{m}:{key[1:]}'  # enc(public_id)
+        entries.append(f'{entry_head}{m}","id":{pid},"op":"add",'
                        f'"hash":"{sha256(raw + blob).hexdigest()}"}}')
-        heads.append(f'["{m}",{enc(k)},"')
-        tails.append(f'{first}{enc(r.title)},{enc(r.link)},{enc(r.paid)},{enc(r.month)},{values}]')
+        heads.append(f'["{m}",{key},"')
+        tails.append(f'{enc(r.title)},{enc(r.link)},{enc(r.paid)},{enc(r.month)},{values}]')
         salts.append(raw.hex())
-        keyed.append(f"{m}\0{k}\0{r.title}\0{r.link}\0{r.paid}\0{r.month}\0{values}\0")
         if r.month and m in MONTH_MODULES:
             months.add((m, r.month))
     modules = sorted({r.module for r in records})
-    # the state file: its head, then each row (head, salt, tail) after a comma, then its tail;
-    # the rows are laid out once and joined twice, with the salts and with "-" for them
+    # the state file: its head, then each row (head, salt, first-seen date, tail) after a
+    # comma, then its tail; the rows are laid out once and joined three times: as published,
+    # with "-" for the salts (the guard's reading), and with "-" for salts and dates (digest)
     n = len(records)
-    parts = [","] * (4 * n + 2)
+    parts = [","] * (5 * n + 2)
     parts[0] = ('{"labels":{' + ",".join(f'"{m}":[{",".join(map(enc, LABELS[m]))}]' for m in modules)
                 + '},"records":[')
     if n:
         parts[1] = ""  # no comma before the first row
-    parts[2:-1:4] = heads
-    parts[3:-1:4] = salts
-    parts[4:-1:4] = tails
+    parts[2:-1:5] = heads
+    parts[3:-1:5] = salts
+    parts[4:-1:5] = [f'","{today}",'] * n
+    parts[5:-1:5] = tails
     parts[-1] = f"],\"village\":{enc(name)}}}\n"
     state = "".join(parts).encode()
-    parts[3:-1:4] = ["-"] * n
+    parts[3:-1:5] = ["-"] * n
     scan = "".join(parts).encode()
-    dig = hmac.new(secret, b"records\0", hashlib.sha256)
-    dig.update("".join(keyed).encode())
+    parts[4:-1:5] = ['","-",'] * n
+    dig = blake2b("".join(parts).encode(), key=secret, digest_size=32).hexdigest()
     lines = "\n".join(entries).encode()
     leaves = b"".join([sha256(b"\x00" + e).digest() for e in lines.split(b"\n")]) if entries else b""
-    return Prepared(dig.hexdigest(), gzip.compress(state, compresslevel=3, mtime=0),
+    return Prepared(dig, gzip.compress(state, compresslevel=3, mtime=0),
                     lines, len(records), sorted(months), blank_hex(scan), leaves)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import logging
 import os
 from collections.abc import Iterable
@@ -87,18 +86,10 @@ def content_hash(salt: str, values: Iterable[str] | bytes) -> str:
 
 
 def new_salt(seed: bytes, module: str, key: str, blob: bytes) -> str:
-    """The salt a record gets when first published (``blob``: its canonical values)."""
-    return hmac.digest(seed, f"{module}\0{key}\0".encode() + blob, "sha256")[:16].hex()
-
-
-def records_pads(seed: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
-    """The inner and outer SHA-256 states of ``hmac.digest(seed, …, "sha256")``: the key's
-    pads hashed once (RFC 2104) instead of once per record."""
-    if len(seed) > 64:
-        seed = hashlib.sha256(seed).digest()
-    key = seed.ljust(64, b"\0")
-    return (hashlib.sha256(bytes(b ^ 0x36 for b in key)),
-            hashlib.sha256(bytes(b ^ 0x5C for b in key)))
+    """The salt a record gets when first published (``blob``: its canonical values): a
+    BLAKE2b-128 of module, key and values keyed with the village's secret ``seed``."""
+    return hashlib.blake2b(f"{module}\0{key}\0".encode() + blob, key=seed,
+                           digest_size=16).hexdigest()
 
 
 def public_id(rec_module: str, key: str, salt: str) -> str:
@@ -213,16 +204,6 @@ def village_records(v: Village, as_of: dt.date, privacy_days: int | None) -> lis
         out.append(Record("notices", n.slug, f"公告 {n.title}", views.notice_page(n.slug), values))
     out.sort(key=lambda r: (r.module, r.key))
     return out
-
-
-def digest(seed_: bytes, records: Iterable[Record], blobs: Iterable[bytes]) -> str:
-    """A keyed digest of a village's records (with their titles and links): equal digests,
-    nothing to compare."""
-    h = hmac.new(seed_, b"records\0", hashlib.sha256)
-    for r, b in zip(records, blobs, strict=True):
-        h.update(f"{r.module}\0{r.key}\0{r.title}\0{r.link}\0{r.paid}\0{r.month}\0".encode()
-                 + b + b"\0")
-    return h.hexdigest()
 
 
 def module_page(module: str) -> str:
