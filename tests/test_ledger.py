@@ -357,3 +357,23 @@ def test_verify_finds_the_county_or_asks_for_it(cli, data: Path, tmp_path: Path)
     r = cli("verify", "--checkpoint", cp, "--site", out)
     assert r.code == 2 and "请用 --county 指定：other-xian、qinghe-xian" in r.err
     assert cli("verify", "--checkpoint", cp, "--site", out, "--county", "other-xian").code == 0
+
+
+def test_a_log_with_other_digests_is_compared_record_by_record(cli, data: Path, tmp_path: Path):
+    """A log whose village digests another version wrote (or whose salts another seed made)
+    is compared record by record: nothing changed, nothing appended, no new 更新记录."""
+    out = tmp_path / "site"
+    assert build(cli, data, out, "2026-11-20").code == 0
+    index_file = out / COUNTY / "ledger" / "index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for row in index["villages"].values():
+        row["digest"] = "0" * 64
+    index_file.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    before = json.loads(page(out, f"{COUNTY}/ledger/checkpoint.json"))
+    history = f"{COUNTY}/ledger/history/dongguan-zhen/liuzhuang-cun.json"
+    builds = page(out, history)
+    assert build(cli, data, out, "2026-11-21").code == 0
+    assert json.loads(page(out, f"{COUNTY}/ledger/checkpoint.json")) == before
+    assert page(out, history) == builds  # no new build in the village's 更新记录
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    assert all(row["digest"] != "0" * 64 for row in index["villages"].values())
