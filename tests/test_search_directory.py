@@ -332,3 +332,75 @@ def test_bucket_lines_equal_the_plain_rule(seed: int) -> None:
         where = {k: rnd.randint(1, (1 << rnd.randint(1, 12)) - 1) for k in keys}
         n = 1 << rnd.randint(0, 6)
         assert directory._bucket_lines(where, n, shown) == _bucket_lines_plain(where, n)
+
+
+# whole numbers the leak guard finds (an ID, its X form, a card that passes Luhn) and what a
+# page may put between their digits; keys never hold a line break
+NUMBERS = ["410122198502030012", "41012219900101123X", "6222021234567890128"]
+BETWEEN = ['"', ",", "、", "/", "_", ":", " ", "-", ".", "\u200b", "&#52;", "<b>", "\\u0034", "", ""]
+KEY_TEXT = list("王红梅低保0123456789X ,.-") + ["０", "𝟒", "&", "<", "\\", "\u3000"]
+
+
+def _split_number(rnd: random.Random) -> str:
+    out = []
+    # some digits full-width or mathematical, one form per number (the guard reads both)
+    wide = rnd.choice([0, 0, 0, 0xFF10, 0x1D7CE])
+    for ch in rnd.choice(NUMBERS):
+        if wide and ch.isdigit() and rnd.random() < 0.5:
+            ch = chr(wide + int(ch))
+        out.append(ch)
+        if rnd.random() < 0.2:
+            out.append(rnd.choice(BETWEEN))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_packed_keys_leave_out_exactly_what_the_guard_reads_as_a_number(seed: int) -> None:
+    """``pack_keys`` against its plain rule: a key goes exactly when ``personal.scan_text``
+    finds a number in it; its one-pass check over the packed bytes never lets one through."""
+    from generator import personal
+
+    rnd = random.Random(seed)
+    for _ in range(200):
+        keys = set()
+        for _ in range(rnd.randint(0, 6)):
+            parts = ["".join(rnd.choice(KEY_TEXT) for _ in range(rnd.randint(0, 12)))]
+            if rnd.random() < 0.4:
+                parts.insert(rnd.randint(0, 1), _split_number(rnd))
+            if rnd.random() < 0.3:
+                parts.append("".join(rnd.choice("0123456789") for _ in range(rnd.randint(10, 20))))
+            keys.add(" ".join(parts))
+        keys.discard("")
+        plain = {k for k in keys if not personal.scan_text(k)}
+        assert set(directory.unpack_keys(directory.pack_keys(keys))) == plain, keys
+
+
+def test_a_number_split_on_the_page_is_not_joined_in_the_directory(tmp_path: Path) -> None:
+    """A notice shows an ID with a stray quote in it, and another with commas between its
+    groups: neither is a number a reader sees (docs/privacy.md), but the search's
+    normalisation joins their digits. The build publishes the page as typed, leaves those
+    keys out of the directory (nothing found by searching for them) and stops nothing."""
+    import shutil
+
+    from generator import personal
+    from generator.publish import leakguard
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "golden" / "data", data)
+    notice = data / "qinghe-xian" / "dongguan-zhen" / "liuzhuang-cun" / "notices" / "2026-q3-dibao.md"
+    text = notice.read_text(encoding="utf-8")
+    assert "联系人身份证 410122198502030012" in text
+    notice.write_text(text.replace("联系人身份证 410122198502030012",
+                                   '联系人身份证 41012219850"2030012，备案号 410122,19850315,0024'),
+                      encoding="utf-8")
+    out = tmp_path / "site"
+    build(data, out)
+    page = out / "qinghe-xian" / "dongguan-zhen" / "liuzhuang-cun" / "affairs" / "notices"
+    assert "备案号 410122,19850315,0024" in (page / "2026-q3-dibao.html").read_text(encoding="utf-8")
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert leakguard.scan_tree(out, files) == []
+    for folder in (out / "qinghe-xian" / directory.DIR, out / directory.DIR):
+        _meta, keys = directory.read_directory(folder)
+        assert {"备 案 号", "41012219850", "2030012", "410122 19850315"} <= set(keys)  # searchable
+        assert not [k for k in keys if personal.scan_text(k)]
+        assert "41012219850 2030012" not in keys and "410122 19850315 0024" not in keys
