@@ -5,6 +5,7 @@ Every problem a clerk sees has the form ``path:line: field: 中文说明``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.personal import mask_all
@@ -17,6 +18,17 @@ EXIT_TOOL = 3
 # A message about a check that depends on a value reported elsewhere ("可能是因为 finance.csv
 # 第 5 行的日期有误") carries this; such messages are printed after the root causes.
 KNOCK_ON = "可能是因为"
+
+# characters that would break a problem's one line (a header cell with a line break in it,
+# a quoted value with a tab): written as escapes, "a\\nb"
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    if _BREAKS.search(text) is None:
+        return text
+    return _BREAKS.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -31,10 +43,10 @@ class Problem:
 
     def __post_init__(self) -> None:
         # the one place every message passes: a quoted value, a file or column name never
-        # shows a full ID or card number (whoever built the message)
+        # shows a full ID or card number (whoever built the message), nor breaks the line
         for name in ("path", "field", "message"):
             text = getattr(self, name)
-            masked = mask_all(text)
+            masked = one_line(mask_all(text))
             if masked is not text:
                 object.__setattr__(self, name, masked)
 

@@ -254,6 +254,8 @@ case("yaml-no-space-after-colon", {f"{VP}/village.yaml": VILLAGE + "户数:298\n
 case("yaml-fullwidth-indent", {
     f"{VP}/village.yaml": VILLAGE + "干部:\n  - 姓名: 张三\n\u3000\u3000职务: 书记\n"})
 case("did-you-mean-column", {f"{VP}/finance.csv": FIN.replace("金额", "金頟", 1)})
+# a header cell with a line break in it: the message stays on one line
+case("header-cell-line-break", {f"{VP}/finance.csv": FIN.replace("金额\n", '金额,"说\n明"\n', 1)})
 case("did-you-mean-project-column", {
     f"{VP}/projects.csv": "项目编号,名称,预算金额,计划完工时间\nXM-01,道路硬化,100000,2025-10-01\n"})
 case("did-you-mean-key", {f"{VP}/village.yaml": VILLAGE + "党员数: 30\n"})
