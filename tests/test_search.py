@@ -261,7 +261,7 @@ def test_search_page_accessibility_at_375px(site, which: str) -> None:
     q = {"name": COMPOUND, "program": "低保"}.get(which) or _absent_names(site, 1)[0]
     page, results = _search(site, q)
     try:
-        assert results or which == "absent"
+        assert results or which == "absent", page.inner_text("#search-status")
         box = page.locator("#q").bounding_box()
         assert box is not None and box["height"] >= 44, "搜索框太小，不便触摸"
         wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
