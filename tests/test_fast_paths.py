@@ -233,3 +233,20 @@ def test_duplicate_rows_by_hash_agree_with_comparing_the_rows(cells: list[tuple]
     shown = [(p.line, int(p.message.split()[1])) for p in col.problems if p.message.startswith("与第")]
     assert shown == expected[:V.MAX_DUPLICATE_WARNINGS]
     assert len(col.problems) == min(len(expected), V.MAX_DUPLICATE_WARNINGS + 1)
+
+
+# digits, the marks between them, the guard's invisible characters and entities, and text
+_COPY_TEXT = st.text(alphabet="0123456789X ,、~_-.·\u200b\u00a0\u3000&#;4５𝟒王低保", max_size=60)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(_COPY_TEXT, st.builds(lambda a, sep, b: a + sep.join(["410122", "19850315", "0024"]) + b,
+                                       _COPY_TEXT, st.sampled_from([" ", ",", "~", "", "\u200b", "-"]),
+                                       _COPY_TEXT)))
+def test_makes_number_is_the_guards_rule(text: str) -> None:
+    """``searchdocs._makes_number`` asks ``personal.scan_text`` only for texts with 16
+    digits: it says the same as asking it every time."""
+    from generator import personal
+    from generator.search import searchdocs
+
+    assert searchdocs._makes_number(text) == bool(personal.scan_text(text))

@@ -192,3 +192,48 @@ def test_answers_are_read_whole_however_the_pipe_cuts_them(payloads: list[bytes]
     service.proc = types.SimpleNamespace(stdout=_Pipe([c for c in chunks if c]))
     got = [service.read() for _ in msgs]
     assert got == [{"n": i, "x": p.hex()} for i, p in enumerate(payloads)]
+
+
+@pytest.mark.parametrize("sep", [",", "、", "/", "_", ":", '"', "~", "+", "#", "（"])
+def test_a_title_or_name_with_a_number_split_is_published_not_joined(sep: str, tmp_path: Path) -> None:
+    """A notice title and a project name hold an ID with its digit groups set apart by a
+    mark (not a number a reader sees, docs/privacy.md). Pagefind indexes a title's words
+    with marks dropped, and the names' index-only copies drop separators: neither may join
+    the groups into the ID. The build publishes both as typed, and no output file, the
+    search index included, holds the number."""
+    import shutil
+    import sys
+
+    from generator import personal
+    from generator.cli import main
+    from generator.publish import leakguard
+
+    tests = Path(__file__).resolve().parent
+    sys.path.insert(0, str(tests))
+    from browser_util import AS_OF
+
+    split = sep.join(["410122", "19850315", "0024"])
+    data = tmp_path / "data"
+    shutil.copytree(tests / "golden" / "data", data)
+    village = data / "qinghe-xian" / "dongguan-zhen" / "liuzhuang-cun"
+    notice = village / "notices" / "2026-q3-dibao.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace(
+        "标题: 2026年第三季度低保评议结果公示", f"标题: 公示 {split}"), encoding="utf-8")
+    projects = village / "projects.csv"
+    name = f"道路硬化{split}"
+    cell = '"' + name.replace('"', '""') + '"' if sep in ',"' else name
+    projects.write_text(projects.read_text(encoding="utf-8").replace("刘庄村主街道路硬化", cell, 1),
+                        encoding="utf-8")
+    out = tmp_path / "site"
+    code = main(["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
+                 "--jobs", "1", "--quiet"])
+    assert code == 0
+    page = (out / "qinghe-xian" / "dongguan-zhen" / "liuzhuang-cun" / "affairs" / "notices"
+            / "2026-q3-dibao.html").read_text(encoding="utf-8")
+    assert split.replace('"', "&#34;") in page or split.replace('"', "&quot;") in page or split in page
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert leakguard.scan_tree(out, files) == []
+    for p in (out / "qinghe-xian" / "pagefind").rglob("*.pf_*"):
+        text = gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+        assert "410122198503150024" not in text, p
+        assert not [f for f in personal.scan_text(text) if f.number == "410122198503150024"], p

@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 
+from generator import personal
 from generator.model import views
 from generator.model.records import County, Township, Village
 from generator.model.views import (
@@ -94,10 +95,40 @@ def spaced_text(text: str) -> str:
     return f" {GAP} ".join(_spaced(chunk) for chunk in text.split())
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+def _makes_number(text: str) -> bool:
+    """Whether the leak guard reads a full ID or card number in ``text`` (a copy made for
+    the index): ``personal.scan_text``, asked only when ``text`` has 16 digits, the fewest
+    such a number is written with (tests/test_fast_paths.py checks the shortcut)."""
+    return len(text) >= 16 and len(_NOT_DIGIT.sub("", text)) >= 16 \
+        and bool(personal.scan_text(text))
+
+
 def char_split(text: str) -> str:
     """The index-only copy of a name or title, next to its text: one character per word
-    (see ``split_words``), in 〔…〕, which search.js leaves out of excerpts."""
-    return "〔" + " ".join(split_words(text)) + "〕"
+    (see ``split_words``), in 〔…〕, which search.js leaves out of excerpts. Where dropping
+    the separators would join digit groups the page shows apart (``410122,19850315,0024``)
+    into an ID or card number, the copy keeps them, each a word (as ``spaced_text``): a
+    search for the whole number finds nothing, and the leak guard has nothing to stop."""
+    copy = " ".join(split_words(text))
+    if _makes_number(copy):
+        copy = " ".join(_spaced(chunk) for chunk in text.split())
+    return "〔" + copy + "〕"
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def meta_title(title: str) -> str:
+    """The title as Pagefind's metadata holds it. Pagefind also indexes the title's words,
+    each with every character that is not a letter or digit dropped, so
+    ``410122~19850315~0024`` would become one word holding an ID; such a title has its
+    marks set apart by spaces (``410122 ~ 19850315 ~ 0024``). Any other title is as written."""
+    if len(title) < 16 or not any(_makes_number(_NOT_ALNUM.sub("", w)) for w in title.split()):
+        return title
+    return " ".join(_NOT_ALNUM.sub(lambda m: f" {m[0]} ", title).split())
 
 
 # 〔〕 and 〖〗 mark the index-only copies, which search.js takes out of excerpts or joins up;
@@ -158,7 +189,8 @@ def document(title: str, filters: list[tuple[str, str]], lines: list[Line],
     t = escape(title)
     out = [f'<!doctype html>\n<html lang="{INDEX_LANG}"><head><meta charset="utf-8">'
            f"<title>{t}</title></head>\n<body><main data-pagefind-body>\n"
-           f'<h1 data-pagefind-meta="title:{t}">{escape(spaced_text(shown(title)))}</h1>\n']
+           f'<h1 data-pagefind-meta="title:{escape(meta_title(title))}">'
+           f"{escape(spaced_text(shown(title)))}</h1>\n"]
     out.extend(f'<span data-pagefind-filter="{escape(k)}:{escape(v)}"></span>' for k, v in filters)
     out.append("\n")
     seen: set[str] = set()
