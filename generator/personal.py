@@ -545,6 +545,13 @@ def could_hold_number(text: str) -> bool:
     return False
 
 
+def holds_number(text: str) -> bool:
+    """Whether ``scan_text`` finds a full ID or card number in ``text`` (read only when it
+    ``could_hold_number``: an entity or escape spells a digit with more digits, never fewer).
+    The search copies that drop separators use it (generator/search)."""
+    return could_hold_number(text) and bool(scan_text(text))
+
+
 def scrub(text: str, *, markdown: bool = False) -> tuple[str, list[Found]]:
     """``text`` with every ID and card a reader could see masked, and what was found (with
     its span in ``text``).

@@ -243,10 +243,9 @@ _COPY_TEXT = st.text(alphabet="0123456789X ,、~_-.·\u200b\u00a0\u3000&#;4５�
 @given(st.one_of(_COPY_TEXT, st.builds(lambda a, sep, b: a + sep.join(["410122", "19850315", "0024"]) + b,
                                        _COPY_TEXT, st.sampled_from([" ", ",", "~", "", "\u200b", "-"]),
                                        _COPY_TEXT)))
-def test_makes_number_is_the_guards_rule(text: str) -> None:
-    """``searchdocs._makes_number`` asks ``personal.scan_text`` only for texts with 16
-    digits: it says the same as asking it every time."""
+def test_holds_number_is_the_guards_rule(text: str) -> None:
+    """``personal.holds_number`` asks ``scan_text`` only for texts that could hold a number
+    (16 digits): it says the same as asking it every time."""
     from generator import personal
-    from generator.search import searchdocs
 
-    assert searchdocs._makes_number(text) == bool(personal.scan_text(text))
+    assert personal.holds_number(text) == bool(personal.scan_text(text))

@@ -357,7 +357,7 @@ def _split_number(rnd: random.Random) -> str:
 @pytest.mark.parametrize("seed", range(20))
 def test_packed_keys_leave_out_exactly_what_the_guard_reads_as_a_number(seed: int) -> None:
     """``pack_keys`` against its plain rule: a key goes exactly when ``personal.scan_text``
-    finds a number in it; its one-pass check over the packed bytes never lets one through."""
+    finds a number in it; its shortcuts (short keys, keys with few digits) never let one through."""
     from generator import personal
 
     rnd = random.Random(seed)

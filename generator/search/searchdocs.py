@@ -95,17 +95,6 @@ def spaced_text(text: str) -> str:
     return f" {GAP} ".join(_spaced(chunk) for chunk in text.split())
 
 
-_NOT_DIGIT = re.compile(r"\D+")
-
-
-def _makes_number(text: str) -> bool:
-    """Whether the leak guard reads a full ID or card number in ``text`` (a copy made for
-    the index): ``personal.scan_text``, asked only when ``text`` has 16 digits, the fewest
-    such a number is written with (tests/test_fast_paths.py checks the shortcut)."""
-    return len(text) >= 16 and len(_NOT_DIGIT.sub("", text)) >= 16 \
-        and bool(personal.scan_text(text))
-
-
 def char_split(text: str) -> str:
     """The index-only copy of a name or title, next to its text: one character per word
     (see ``split_words``), in 〔…〕, which search.js leaves out of excerpts. Where dropping
@@ -113,7 +102,7 @@ def char_split(text: str) -> str:
     into an ID or card number, the copy keeps them, each a word (as ``spaced_text``): a
     search for the whole number finds nothing, and the leak guard has nothing to stop."""
     copy = " ".join(split_words(text))
-    if _makes_number(copy):
+    if personal.holds_number(copy):
         copy = " ".join(_spaced(chunk) for chunk in text.split())
     return "〔" + copy + "〕"
 
@@ -126,7 +115,7 @@ def meta_title(title: str) -> str:
     each with every character that is not a letter or digit dropped, so
     ``410122~19850315~0024`` would become one word holding an ID; such a title has its
     marks set apart by spaces (``410122 ~ 19850315 ~ 0024``). Any other title is as written."""
-    if len(title) < 16 or not any(_makes_number(_NOT_ALNUM.sub("", w)) for w in title.split()):
+    if len(title) < 16 or not any(personal.holds_number(_NOT_ALNUM.sub("", w)) for w in title.split()):
         return title
     return " ".join(_NOT_ALNUM.sub(lambda m: f" {m[0]} ", title).split())
 
